@@ -1,0 +1,76 @@
+"""Who may see and do what (domain.md sections 2 and 7), in one place.
+
+Views call these; they never test roles themselves. A record a user may not see answers 404.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from .models import Role
+
+# Roles that read the whole registry (violations without identities, except for HROs).
+REGISTRY_READERS = (Role.HRO, Role.MANAGER, Role.AUDITOR, Role.ADMINISTRATOR)
+# Roles that may browse institutions and units (SSR advisors pick recipients among them).
+UNIT_BROWSERS = REGISTRY_READERS + (Role.REQUESTER,)
+REGISTRY_EDITORS = (Role.HRO,)
+
+
+def role_required(*roles):
+    """Anonymous users go to the login page; users with no role at all see a message (403);
+    users without one of ``roles`` get 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.roles():
+                return render(request, "accounts/no_role.html", status=403)
+            if roles and not request.user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def can_read_registry(user):
+    return user.is_authenticated and user.has_role(*REGISTRY_READERS)
+
+
+def can_edit_registry(user):
+    return user.is_authenticated and user.has_role(*REGISTRY_EDITORS)
+
+
+def can_see_identities(user):
+    """Victims', witnesses' and sources' identities: HROs only."""
+    return user.is_authenticated and user.has_role(Role.HRO)
+
+
+def can_set_verification(user, status):
+    """Only an HRO moves a violation to credible, verified or discounted."""
+    from hrddp.registry.models import HRO_ONLY_STATUSES
+
+    return status not in HRO_ONLY_STATUSES or can_see_identities(user)
+
+
+def summary_unit_ids(user):
+    """Units whose record an SSR advisor sees as a summary: those named in their entities' requests."""
+    from hrddp.support.models import SupportRequest
+
+    entity_ids = user.entity_ids_for(Role.REQUESTER)
+    return set(
+        SupportRequest.objects.filter(entity_id__in=entity_ids).values_list("recipient_units", flat=True)
+    ) - {None}
+
+
+def record_view_for(user, unit):
+    """How much of a unit's record the user sees: "full", "summary" or None."""
+    if can_read_registry(user):
+        return "full"
+    if user.has_role(Role.REQUESTER) and unit.pk in summary_unit_ids(user):
+        return "summary"
+    return None

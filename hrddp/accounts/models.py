@@ -1,0 +1,64 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The roles of domain.md section 2. Every signed-in staff member may also report abuse."""
+
+    REQUESTER = "requester", _("SSR advisor")
+    HRO = "hro", _("Human rights officer")
+    MANAGER = "manager", _("Manager")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Entity(models.Model):
+    """A UN entity: the mission, or an agency working beside it (UNDP, UNICEF, ...)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("UN entity")
+        verbose_name_plural = _("UN entities")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    entities = models.ManyToManyField(Entity, through="Membership", related_name="users", blank=True)
+
+    def roles(self):
+        """The set of roles this user holds in any entity (cached per instance)."""
+        if not hasattr(self, "_roles"):
+            self._roles = frozenset(self.memberships.values_list("role", flat=True))
+        return self._roles
+
+    def has_role(self, *roles):
+        return bool(self.roles() & set(roles))
+
+    def entity_ids_for(self, *roles):
+        """Ids of the entities in which the user holds one of ``roles`` (any role if none given)."""
+        memberships = self.memberships.all()
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        return set(memberships.values_list("entity_id", flat=True))
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entity", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.entity} · {self.get_role_display()}"

@@ -1,0 +1,85 @@
+from django.contrib import admin
+from solo.admin import SingletonModelAdmin
+
+from . import models
+
+
+@admin.register(models.PolicySettings)
+class PolicySettingsAdmin(SingletonModelAdmin):
+    pass
+
+
+@admin.register(models.Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "institution", "parent", "location"]
+    list_filter = ["institution"]
+    search_fields = ["name"]
+    list_select_related = ["institution", "parent"]
+    autocomplete_fields = ["parent"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = models.CommandAssignment
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(models.Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "rank"]
+    search_fields = ["name"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(models.CommandAssignment)
+class CommandAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "unit", "role", "start", "end"]
+    list_filter = ["role"]
+    list_select_related = ["person", "unit"]
+    autocomplete_fields = ["person", "unit"]
+
+
+class SubtypeInline(admin.TabularInline):
+    model = models.ViolationSubtype
+    extra = 0
+
+
+@admin.register(models.ViolationCategory)
+class ViolationCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_grave", "order"]
+    list_editable = ["order"]
+    inlines = [SubtypeInline]
+
+
+class AttributionInline(admin.TabularInline):
+    model = models.Attribution
+    extra = 0
+    autocomplete_fields = ["unit", "person"]
+
+
+class AccountabilityInline(admin.TabularInline):
+    model = models.AccountabilityAction
+    extra = 0
+
+
+class SourceInline(admin.StackedInline):
+    model = models.Source
+    extra = 0
+
+
+@admin.register(models.Violation)
+class ViolationAdmin(admin.ModelAdmin):
+    list_display = ["date", "category", "location", "verification_status", "scale"]
+    list_filter = ["verification_status", "category", "scale"]
+    search_fields = ["location", "narrative"]
+    date_hierarchy = "date"
+    list_select_related = ["category"]
+    raw_id_fields = ["reported_by"]
+    inlines = [AttributionInline, AccountabilityInline, SourceInline]

@@ -1,0 +1,479 @@
+"""The registry (domain.md section 3): institutions, units, people, command assignments, violations."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from solo.models import SingletonModel
+
+from .queries import UnitQuerySet, ViolationQuerySet
+
+
+class PolicySettings(SingletonModel):
+    """Per-deployment policy values (domain.md section 5), editable by an administrator."""
+
+    lookback_days = models.PositiveIntegerField(
+        _("lookback window (days)"), default=365, help_text=_("How far back a violation is 'recent'.")
+    )
+    pattern_threshold = models.PositiveIntegerField(
+        _("pattern threshold"),
+        default=3,
+        help_text=_("Countable grave violations within the lookback window that make a pattern."),
+    )
+    review_period_days = models.PositiveIntegerField(_("review period (days)"), default=180)
+    validity_days = models.PositiveIntegerField(_("validity (days)"), default=365)
+    review_reminder_days = models.PositiveIntegerField(_("review reminder (days before)"), default=14)
+    intercession_due_days = models.PositiveIntegerField(_("intercession due (days)"), default=7)
+    response_due_days = models.PositiveIntegerField(_("response due (days)"), default=30)
+
+    class Meta:
+        verbose_name = _("policy settings")
+
+    def __str__(self):
+        return str(_("Policy settings"))
+
+
+class InstitutionKind(models.TextChoices):
+    ARMY = "army", _("Army")
+    POLICE = "police", _("Police")
+    GENDARMERIE = "gendarmerie", _("Gendarmerie")
+    INTELLIGENCE = "intelligence", _("Intelligence")
+    BORDER = "border", _("Border guards")
+    PRISONS = "prisons", _("Prisons")
+    MINISTRY = "ministry", _("Ministry")
+    REGIONAL_FORCE = "regional_force", _("Regional force")
+    OTHER = "other", _("Other")
+
+
+class Institution(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices, db_index=True)
+    country = models.CharField(
+        _("country or regional organisation"), max_length=120, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("security institution")
+        verbose_name_plural = _("security institutions")
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A unit in a tree of any depth. Subtree and ancestors come from recursive CTEs (queries.py)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    aliases = ArrayField(
+        models.CharField(max_length=200), verbose_name=_("aliases"), default=list, blank=True
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="units", verbose_name=_("institution")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active to"), null=True, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        indexes = [models.Index(fields=["name"]), GinIndex(fields=["aliases"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
+                name="unit_active_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.active_from and self.active_to and self.active_to < self.active_from:
+            raise ValidationError({"active_to": _("A unit cannot stop being active before it starts.")})
+        if self.parent_id and self.pk:
+            if self.parent_id in Unit.objects.subtree_ids(self.pk):
+                raise ValidationError(
+                    {"parent": _("A unit cannot be placed under itself or one of its own sub-units.")}
+                )
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    aliases = ArrayField(
+        models.CharField(max_length=200), verbose_name=_("aliases"), default=list, blank=True
+    )
+    rank = models.CharField(_("rank"), max_length=100, blank=True)
+    identifiers = models.CharField(
+        _("identifiers"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional service number or other identifier."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["name"]), GinIndex(fields=["aliases"])]
+
+    def __str__(self):
+        return f"{self.rank} {self.name}".strip()
+
+
+class CommandRole(models.TextChoices):
+    COMMANDER = "commander", _("Commander")
+    DEPUTY = "deputy", _("Deputy commander")
+    CHIEF_OF_STAFF = "chief_of_staff", _("Chief of staff")
+    OFFICER = "officer", _("Officer")
+
+
+class CommandAssignment(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("person")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("unit")
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=CommandRole.choices, default=CommandRole.COMMANDER
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Leave empty while current."))
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("command assignment")
+        verbose_name_plural = _("command assignments")
+        indexes = [
+            models.Index(fields=["unit", "start", "end"]),
+            models.Index(fields=["person", "start", "end"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_role_display()} · {self.unit}"
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("An assignment cannot end before it starts.")})
+
+    def is_current(self, on=None):
+        on = on or timezone.localdate()
+        return self.start <= on and (self.end is None or self.end >= on)
+
+
+class ViolationCategory(models.Model):
+    """Seeded vocabulary (domain.md 3.1); an administrator may add rows. ``is_grave`` drives the rules."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_grave = models.BooleanField(_("grave"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("violation category")
+        verbose_name_plural = _("violation categories")
+
+    def __str__(self):
+        return self.name
+
+
+class ViolationSubtype(models.Model):
+    category = models.ForeignKey(
+        ViolationCategory, on_delete=models.CASCADE, related_name="subtypes", verbose_name=_("category")
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["category__order", "name"]
+        verbose_name = _("violation subtype")
+        verbose_name_plural = _("violation subtypes")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="unique_subtype_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.category.name}: {self.name}"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day known")
+    MONTH = "month", _("Month known")
+    YEAR = "year", _("Year known")
+
+
+class VerificationStatus(models.TextChoices):
+    ALLEGED = "alleged", _("Alleged")
+    CREDIBLE = "credible", _("Credible")
+    VERIFIED = "verified", _("Verified")
+    DISCOUNTED = "discounted", _("Discounted")
+
+
+# Statuses only a human rights officer may set (domain.md 3).
+HRO_ONLY_STATUSES = frozenset(
+    {VerificationStatus.CREDIBLE, VerificationStatus.VERIFIED, VerificationStatus.DISCOUNTED}
+)
+# Statuses that make a grave violation count for the rules (domain.md 3.1).
+COUNTABLE_STATUSES = (VerificationStatus.CREDIBLE, VerificationStatus.VERIFIED)
+
+
+class Reliability(models.TextChoices):
+    HIGH = "high", _("High")
+    MODERATE = "moderate", _("Moderate")
+    LOW = "low", _("Low")
+
+
+class Scale(models.TextChoices):
+    ISOLATED = "isolated", _("Isolated")
+    REPEATED = "repeated", _("Repeated")
+    WIDESPREAD = "widespread", _("Widespread")
+    SYSTEMATIC = "systematic", _("Systematic")
+
+
+class Violation(models.Model):
+    """An incident. Victims', witnesses' and sources' identities live in ``Source`` (HROs only)."""
+
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    location = models.CharField(_("location"), max_length=200)
+    narrative = models.TextField(_("narrative"))
+    category = models.ForeignKey(
+        ViolationCategory, on_delete=models.PROTECT, related_name="violations", verbose_name=_("category")
+    )
+    subtype = models.ForeignKey(
+        ViolationSubtype,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="violations",
+        verbose_name=_("subtype"),
+    )
+    victims_count = models.PositiveIntegerField(_("number of victims"), null=True, blank=True)
+    children_involved = models.BooleanField(_("children involved"), default=False)
+    verification_status = models.CharField(
+        _("verification status"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.ALLEGED,
+    )
+    source_reliability = models.CharField(
+        _("source reliability"), max_length=10, choices=Reliability.choices, default=Reliability.MODERATE
+    )
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.ISOLATED)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_violations",
+        verbose_name=_("reported by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ViolationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+        indexes = [
+            models.Index(fields=["date"]),
+            models.Index(fields=["verification_status", "date"]),
+            models.Index(fields=["category", "date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.category} · {self.location} · {self.date:%Y-%m-%d}"
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A violation cannot be dated in the future.")})
+        if self.subtype_id and self.category_id and self.subtype.category_id != self.category_id:
+            raise ValidationError({"subtype": _("This subtype belongs to another category.")})
+
+    @property
+    def is_countable_grave(self):
+        return self.category.is_grave and self.verification_status in COUNTABLE_STATUSES
+
+    def date_display(self):
+        if self.date_precision == DatePrecision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == DatePrecision.MONTH:
+            return f"{self.date:%Y-%m}"
+        return f"{self.date:%Y-%m-%d}"
+
+
+class Responsibility(models.TextChoices):
+    DIRECT = "direct", _("Direct")
+    COMMAND = "command", _("Command")
+    OPERATIONAL = "operational", _("Operational")
+    SUPPORTING = "supporting", _("Supporting")
+
+
+class Attribution(models.Model):
+    """A violation attributed to a unit or to a person (exactly one)."""
+
+    violation = models.ForeignKey(
+        Violation, on_delete=models.CASCADE, related_name="attributions", verbose_name=_("violation")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attributions",
+        verbose_name=_("unit"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attributions",
+        verbose_name=_("person"),
+    )
+    responsibility = models.CharField(
+        _("responsibility"), max_length=12, choices=Responsibility.choices, default=Responsibility.DIRECT
+    )
+    created_at = models.DateTimeField(_("attributed on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attribution")
+        verbose_name_plural = _("attributions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False, person__isnull=True) | Q(unit__isnull=True, person__isnull=False)),
+                name="attribution_to_unit_xor_person",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.unit or self.person)
+
+    def clean(self):
+        if bool(self.unit_id) == bool(self.person_id):
+            raise ValidationError(_("Attribute the violation to a unit or to a person, not both or neither."))
+
+
+class AccountabilityKind(models.TextChoices):
+    INVESTIGATION_OPENED = "investigation_opened", _("Investigation opened")
+    COMPLAINT_LODGED = "complaint_lodged", _("Complaint lodged")
+    ARREST_ORDERED = "arrest_ordered", _("Arrest ordered")
+    ARRESTED = "arrested", _("Arrested")
+    REFERRED = "referred", _("Referred to prosecutor")
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
+    RELEASED = "released", _("Released")
+    DISMISSED = "dismissed", _("Dismissed or suspended from duty")
+    INTERFERENCE = "interference", _("Interference with proceedings")
+
+
+# Corrective actions by the authorities (factor F2); the others record obstacles or outcomes.
+REMEDIAL_ACTIONS = frozenset(
+    {
+        AccountabilityKind.INVESTIGATION_OPENED,
+        AccountabilityKind.ARREST_ORDERED,
+        AccountabilityKind.ARRESTED,
+        AccountabilityKind.REFERRED,
+        AccountabilityKind.CONVICTED,
+        AccountabilityKind.DISMISSED,
+    }
+)
+
+
+class AccountabilityAction(models.Model):
+    violation = models.ForeignKey(
+        Violation,
+        on_delete=models.CASCADE,
+        related_name="accountability_actions",
+        verbose_name=_("violation"),
+    )
+    kind = models.CharField(_("action"), max_length=24, choices=AccountabilityKind.choices)
+    date = models.DateField(_("date"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("accountability action")
+        verbose_name_plural = _("accountability actions")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.date})"
+
+    @property
+    def is_remedial(self):
+        return self.kind in REMEDIAL_ACTIONS
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("An action cannot be dated in the future.")})
+
+
+class SourceKind(models.TextChoices):
+    VICTIM = "victim", _("Victim")
+    WITNESS = "witness", _("Witness")
+    INFORMANT = "informant", _("Informant")
+    DOCUMENT = "document", _("Document or media")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Source(models.Model):
+    """A source of information on a violation. ``identity`` and ``contact`` are for HROs only."""
+
+    # Field names that must never reach anyone but an HRO (pages, exports, logs).
+    IDENTITY_FIELDS = ("identity", "contact")
+
+    violation = models.ForeignKey(
+        Violation, on_delete=models.CASCADE, related_name="sources", verbose_name=_("violation")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=SourceKind.choices)
+    identity = models.CharField(_("identity (confidential)"), max_length=200, blank=True)
+    contact = models.CharField(_("contact (confidential)"), max_length=200, blank=True)
+    reliability = models.CharField(
+        _("reliability"), max_length=10, choices=Reliability.choices, default=Reliability.MODERATE
+    )
+    description = models.TextField(
+        _("non-identifying description"),
+        blank=True,
+        help_text=_("What the source is, without anything that identifies them."),
+    )
+    obtained_on = models.DateField(_("obtained on"), default=datetime.date.today)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.get_kind_display()

@@ -1,0 +1,64 @@
+"""Named personas (style.md principle 15): each test says who acts."""
+
+import pytest
+
+from hrddp.accounts.models import Role
+
+from .factories import EntityFactory, UserFactory
+
+
+@pytest.fixture
+def mission(db):
+    return EntityFactory(code="mission", name="UN Mission")
+
+
+@pytest.fixture
+def agency(db):
+    return EntityFactory(code="undp", name="UNDP")
+
+
+@pytest.fixture
+def hro(mission):
+    return UserFactory(username="hro", roles=[(mission, Role.HRO)])
+
+
+@pytest.fixture
+def ssr_advisor(mission):
+    return UserFactory(username="ssr", roles=[(mission, Role.REQUESTER)])
+
+
+@pytest.fixture
+def manager(mission):
+    return UserFactory(username="manager", roles=[(mission, Role.MANAGER)])
+
+
+@pytest.fixture
+def auditor(mission):
+    return UserFactory(username="auditor", roles=[(mission, Role.AUDITOR)])
+
+
+@pytest.fixture
+def administrator(mission):
+    return UserFactory(username="administrator", roles=[(mission, Role.ADMINISTRATOR)])
+
+
+@pytest.fixture
+def outsider(agency):
+    """An SSR advisor of another entity."""
+    return UserFactory(username="outsider", roles=[(agency, Role.REQUESTER)])
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client, signed in as ``user``."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,124 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from hrddp.accounts.models import Entity, Membership, User
+from hrddp.registry import models as registry
+from hrddp.support.models import SupportRequest
+
+
+class EntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entity
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"entity-{n}")
+    name = factory.LazyAttribute(lambda o: o.code.upper())
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def roles(user, create, extracted, **kwargs):
+        """``UserFactory(roles=[(entity, "hro"), ...])``"""
+        for entity, role in extracted or []:
+            Membership.objects.create(user=user, entity=entity, role=role)
+        user.save()
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = registry.Institution
+
+    name = factory.Sequence(lambda n: f"Institution {n}")
+    kind = registry.InstitutionKind.ARMY
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = registry.Unit
+
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    institution = factory.LazyAttribute(
+        lambda o: o.parent.institution if o.parent else InstitutionFactory()
+    )
+    parent = None
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = registry.Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    rank = "Colonel"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = registry.CommandAssignment
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+    start = datetime.date(2020, 1, 1)
+    end = None
+
+
+def category(code):
+    return registry.ViolationCategory.objects.get(code=code)
+
+
+class ViolationFactory(factory.django.DjangoModelFactory):
+    """``ViolationFactory(units=[u], people=[p], category=category("torture"), ...)``"""
+
+    class Meta:
+        model = registry.Violation
+        skip_postgeneration_save = True
+
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    location = "Kanda"
+    narrative = "Narrative of the incident."
+    category = factory.LazyFunction(lambda: category("torture"))
+    verification_status = registry.VerificationStatus.VERIFIED
+
+    @factory.post_generation
+    def units(violation, create, extracted, **kwargs):
+        for unit in extracted or []:
+            registry.Attribution.objects.create(violation=violation, unit=unit)
+
+    @factory.post_generation
+    def people(violation, create, extracted, **kwargs):
+        for person in extracted or []:
+            registry.Attribution.objects.create(violation=violation, person=person)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = registry.Source
+
+    violation = factory.SubFactory(ViolationFactory)
+    kind = registry.SourceKind.WITNESS
+    identity = "Amina Witness-Identity"
+    contact = "+000 555 0199"
+    description = "A resident of the village."
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportRequest
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Request {n}")
+    entity = factory.SubFactory(EntityFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def recipient_units(request, create, extracted, **kwargs):
+        if extracted:
+            request.recipient_units.set(extracted)
