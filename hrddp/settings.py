@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "solo",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
     "hrddp.accounts",
     "hrddp.registry",
     "hrddp.support",
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -173,6 +177,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# History rows (django-pghistory) are protected by database triggers against UPDATE and DELETE.
+PGHISTORY_APPEND_ONLY = True
 
 LOGGING = {
     "version": 1,

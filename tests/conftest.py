@@ -7,6 +7,12 @@ from hrddp.accounts.models import Role
 from .factories import EntityFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Tests create many users; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def mission(db):
     return EntityFactory(code="mission", name="UN Mission")

@@ -122,3 +122,53 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
     def recipient_units(request, create, extracted, **kwargs):
         if extracted:
             request.recipient_units.set(extracted)
+
+
+def make_request(entity, requester, units, support_types=("logistics",), **fields):
+    """A complete draft request from ``requester`` for ``units``."""
+    request = SupportRequestFactory(
+        entity=entity,
+        created_by=requester,
+        support_types=list(support_types),
+        description=fields.pop("description", "Fuel for patrols."),
+        recipient_units=units,
+        **fields,
+    )
+    return request
+
+
+def complete_assessment(assessment, recommendation="support", scope=True):
+    """Rate every factor and answer every extended-scope question, so only the rules remain."""
+    from assessments.models import Level
+
+    assessment.factors.update(rating=Level.LOW, narrative="Considered.")
+    if scope:
+        assessment.scope_answers.update(rating=Level.LOW, answer="Answered.")
+    assessment.recommendation = recommendation
+    assessment.rationale = "Weighed."
+    assessment.risk_of_not_supporting = "Patrols stop; civilians less protected."
+    assessment.save()
+    return assessment
+
+
+def add_risk(assessment, likelihood, severity, residual=None, factor="F4", measures=()):
+    """``measures``: iterable of (measure type code, status)."""
+    from assessments.models import Measure, MeasureType, ResponsibleParty, Risk
+
+    risk = Risk.objects.create(
+        assessment=assessment,
+        description=f"Risk {likelihood}x{severity}",
+        factor=factor,
+        likelihood=likelihood,
+        severity=severity,
+        residual_likelihood=residual[0] if residual else None,
+        residual_severity=residual[1] if residual else None,
+    )
+    for code, status in measures:
+        Measure.objects.create(
+            risk=risk,
+            measure_type=MeasureType.objects.get(code=code),
+            responsible=ResponsibleParty.RECIPIENT_AUTHORITY,
+            status=status,
+        )
+    return risk

@@ -1,0 +1,303 @@
+"""The HRDDP risk assessment (domain.md 4.2–4.5): factors, extended-scope questions, risks,
+mitigatory measures, the decision, and the append-only history of every transition."""
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hrddp.support.models import RequestStatus, SupportRequest
+
+
+class Level(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+LEVEL_ORDER = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
+
+
+class Factor(models.TextChoices):
+    F1 = "F1", _("F1 Record of grave violations")
+    F2 = "F2", _("F2 Accountability")
+    F3 = "F3", _("F3 Command and control")
+    F4 = "F4", _("F4 Nature of support")
+    F5 = "F5", _("F5 Context")
+    F6 = "F6", _("F6 UN influence")
+    F7 = "F7", _("F7 Mitigation")
+    F8 = "F8", _("F8 Impact on the protection of civilians")
+
+
+class ScopeQuestion(models.TextChoices):
+    S1 = "S1", _("S1 Success: could the change shift lines of control or power and trigger reprisals or violent resistance?")
+    S2 = "S2", _("S2 Success: could people removed, vetted out or sidelined become a threat to civilians?")
+    S3 = "S3", _("S3 Failure: will personnel be encouraged to report abuses, and does a system protect them and guarantee accountability?")
+    S4 = "S4", _("S4 Failure: if the activity is cut short or fails, what harm follows?")
+    S5 = "S5", _("S5 Isolation: is the training or norm backed by what makes it work, or does it stand alone?")
+
+
+class AssessmentStatus(models.TextChoices):
+    """Only assessments/workflow.py assigns an assessment's status."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for decision")
+    DECIDED = "decided", _("Decided (frozen)")
+
+
+class Recommendation(models.TextChoices):
+    SUPPORT = "support", _("Support")
+    SUPPORT_WITH_CONDITIONS = "support_with_conditions", _("Support with conditions")
+    DO_NOT_SUPPORT = "do_not_support", _("Do not support")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Assessment(models.Model):
+    request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("request")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT, editable=False
+    )
+    drafter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=32, choices=Recommendation.choices, blank=True
+    )
+    rationale = models.TextField(_("rationale"), blank=True)
+    risk_of_not_supporting = models.TextField(
+        _("risk of not supporting"), blank=True, help_text=_("What happens to civilians and to the mission if the support is refused.")
+    )
+    monitoring_plan = models.TextField(_("monitoring plan"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted for decision"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking: a save must name the revision it was edited from.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["request", "-version"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "version"], name="unique_assessment_version"),
+        ]
+
+    def __str__(self):
+        return _("Assessment v%(version)s of %(request)s") % {"version": self.version, "request": self.request}
+
+    @property
+    def is_frozen(self):
+        return self.status == AssessmentStatus.DECIDED
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class FactorRating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="factors")
+    code = models.CharField(_("factor"), max_length=2, choices=Factor.choices)
+    rating = models.CharField(_("rating"), max_length=6, choices=Level.choices, blank=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, help_text=_("Links or references to the evidence, one per line."))
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="unique_factor_rating")]
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ScopeAnswer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scope_answers")
+    code = models.CharField(_("question"), max_length=2, choices=ScopeQuestion.choices)
+    rating = models.CharField(_("rating"), max_length=6, choices=Level.choices, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="unique_scope_answer")]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_answered(self):
+        return bool(self.rating and self.answer.strip())
+
+
+score_validators = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Risk(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="risks")
+    description = models.TextField(_("description"))
+    factor = models.CharField(_("factor"), max_length=2, choices=Factor.choices)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood (1–5)"), validators=score_validators)
+    severity = models.PositiveSmallIntegerField(_("severity (1–5)"), validators=score_validators)
+    residual_likelihood = models.PositiveSmallIntegerField(
+        _("likelihood after mitigation"), validators=score_validators, null=True, blank=True
+    )
+    residual_severity = models.PositiveSmallIntegerField(
+        _("severity after mitigation"), validators=score_validators, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(likelihood__range=(1, 5)), name="risk_likelihood_1_5"),
+            models.CheckConstraint(condition=models.Q(severity__range=(1, 5)), name="risk_severity_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(residual_likelihood__isnull=True) | models.Q(residual_likelihood__range=(1, 5)),
+                name="risk_residual_likelihood_1_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(residual_severity__isnull=True) | models.Q(residual_severity__range=(1, 5)),
+                name="risk_residual_severity_1_5",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:60]
+
+    def clean(self):
+        if (self.residual_likelihood is None) != (self.residual_severity is None):
+            raise ValidationError(_("Re-rate both likelihood and severity after mitigation, or neither."))
+
+
+class MeasureType(models.Model):
+    """The mitigation catalogue (domain.md 4.4), a seeded vocabulary."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_accountability_safeguard = models.BooleanField(_("accountability safeguard"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("mitigatory measure type")
+        verbose_name_plural = _("mitigatory measure types")
+
+    def __str__(self):
+        return f"{self.name}*" if self.is_accountability_safeguard else self.name
+
+
+class MeasureStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    IN_PLACE = "in_place", _("In place")
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+# Measures that count for D3 and D6.
+EFFECTIVE_MEASURE_STATUSES = (MeasureStatus.AGREED, MeasureStatus.IN_PLACE)
+
+
+class ResponsibleParty(models.TextChoices):
+    UN_ENTITY = "un_entity", _("UN entity")
+    RECIPIENT_AUTHORITY = "recipient_authority", _("Recipient authority")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Measure(models.Model):
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="measures")
+    measure_type = models.ForeignKey(
+        MeasureType, on_delete=models.PROTECT, related_name="measures", verbose_name=_("measure")
+    )
+    details = models.TextField(_("details"), blank=True)
+    responsible = models.CharField(_("responsible party"), max_length=20, choices=ResponsibleParty.choices)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("mitigatory measure")
+        verbose_name_plural = _("mitigatory measures")
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return str(self.measure_type)
+
+    @property
+    def is_effective(self):
+        return self.status in EFFECTIVE_MEASURE_STATUSES
+
+
+class DecisionKind(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
+    REJECT = "reject", _("Reject")
+
+
+class Decision(models.Model):
+    """The head of entity's decision, pointing at the assessment version it was taken on."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.PROTECT, related_name="decisions")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("decision"), max_length=32, choices=DecisionKind.choices)
+    reason = models.TextField(_("reason"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    waiver_reason = models.TextField(
+        _("waiver reason"), blank=True, help_text=_("Required to approve when the residual risk is high (rule D2).")
+    )
+    inherent_level = models.CharField(_("inherent risk"), max_length=6, choices=Level.choices)
+    residual_level = models.CharField(_("residual risk"), max_length=6, choices=Level.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        triggers = [pgtrigger.Protect(name="decisions_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        indexes = [models.Index(fields=["decided_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.request}"
+
+    @property
+    def is_waiver(self):
+        return bool(self.waiver_reason)
+
+
+class Transition(models.Model):
+    """One row per state change of a request: who, when, from, to, why. Never edited."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.PROTECT, related_name="transitions")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="transitions", null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=32, choices=RequestStatus.choices)
+    to_status = models.CharField(_("to"), max_length=32, choices=RequestStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reason = models.TextField(_("why"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        triggers = [pgtrigger.Protect(name="transitions_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status} ({self.action})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("History cannot be edited."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("History cannot be deleted."))

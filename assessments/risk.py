@@ -1,0 +1,112 @@
+"""Risk levels (domain.md 4.4): scores, the record floor, inherent and residual risk, each with why."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrddp.registry.models import Unit
+
+from .models import LEVEL_ORDER, Level
+
+
+def level_for_score(score):
+    """Likelihood × severity: low 1–6, medium 7–14, high 15–25."""
+    if score >= 15:
+        return Level.HIGH
+    if score >= 7:
+        return Level.MEDIUM
+    return Level.LOW
+
+
+def highest(levels):
+    return max(levels, key=LEVEL_ORDER.__getitem__, default=None)
+
+
+def at_least(level, threshold):
+    return level is not None and LEVEL_ORDER[level] >= LEVEL_ORDER[threshold]
+
+
+@dataclass
+class RiskProfile:
+    """What a decision needs to know about an assessment, each level with the reasons that set it."""
+
+    records: dict = field(default_factory=dict)
+    floor: str | None = None
+    floor_reasons: list = field(default_factory=list)
+    inherent: str = Level.LOW
+    inherent_reasons: list = field(default_factory=list)
+    residual: str = Level.LOW
+    residual_reasons: list = field(default_factory=list)
+
+    @property
+    def has_recent_countable_grave(self):
+        return any(record.has_recent_countable_grave for record in self.records.values())
+
+
+def recipient_records(request, as_of=None):
+    return {unit: Unit.objects.record(unit, as_of=as_of) for unit in request.recipient_units.all()}
+
+
+def record_floor(records):
+    """Medium for a recent countable grave violation; high for a recent pattern, or a current
+    commander with a countable grave violation at any date."""
+    floor, reasons = None, []
+    for unit, record in records.items():
+        if record.has_pattern:
+            floor = Level.HIGH
+            reasons.append(
+                _("%(unit)s: %(count)s recent countable grave violations, a pattern (floor high)")
+                % {"unit": unit, "count": len(record.recent_countable_grave)}
+            )
+        elif record.has_recent_countable_grave:
+            floor = highest([floor, Level.MEDIUM] if floor else [Level.MEDIUM])
+            reasons.append(_("%(unit)s: a recent countable grave violation (floor medium)") % {"unit": unit})
+        if record.current_commander_has_countable_grave:
+            floor = Level.HIGH
+            reasons.append(
+                _("%(unit)s: a current commander has a countable grave violation (floor high)") % {"unit": unit}
+            )
+    return floor, reasons
+
+
+def risk_profile(assessment, as_of=None, records=None):
+    as_of = as_of or timezone.localdate()
+    if records is None:
+        records = recipient_records(assessment.request, as_of=as_of)
+    profile = RiskProfile(records=records)
+    profile.floor, profile.floor_reasons = record_floor(records)
+
+    risks = list(assessment.risks.all())
+    inherent = [(level_for_score(r.likelihood * r.severity), r) for r in risks]
+    top = highest([level for level, _risk in inherent])
+    profile.inherent = highest([lv for lv in (top, profile.floor) if lv]) or Level.LOW
+    for level, risk in inherent:
+        if level == profile.inherent:
+            profile.inherent_reasons.append(
+                _("Risk “%(risk)s”: %(l)s × %(s)s = %(score)s")
+                % {"risk": risk, "l": risk.likelihood, "s": risk.severity, "score": risk.likelihood * risk.severity}
+            )
+    if profile.floor == profile.inherent:
+        profile.inherent_reasons.extend(profile.floor_reasons)
+    if not risks and not profile.floor:
+        profile.inherent_reasons.append(_("No risk listed and no record floor"))
+
+    # Residual: each risk as re-rated after mitigation (a risk not re-rated keeps its own
+    # score). The record floor does not apply: measures can bring the level down.
+    residual = []
+    for risk in risks:
+        if risk.residual_likelihood and risk.residual_severity:
+            score, note = risk.residual_likelihood * risk.residual_severity, _("after mitigation")
+        else:
+            score, note = risk.likelihood * risk.severity, _("not re-rated")
+        residual.append((level_for_score(score), risk, score, note))
+    profile.residual = highest([item[0] for item in residual]) or Level.LOW
+    for level, risk, score, note in residual:
+        if level == profile.residual:
+            profile.residual_reasons.append(
+                _("Risk “%(risk)s”: %(score)s, %(note)s") % {"risk": risk, "score": score, "note": note}
+            )
+    if not risks:
+        profile.residual_reasons.append(_("No risk listed"))
+    return profile

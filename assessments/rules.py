@@ -1,0 +1,118 @@
+"""The decision rules D1–D7 (domain.md 4.5) as plain functions.
+
+Each returns a list of ``Blocker``: which rule blocks, why, and what would unblock it. The
+workflow refuses a transition with blockers; pages show them beside the disabled action.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrddp.registry.models import PolicySettings
+from hrddp.support.models import CommunicationKind
+
+from .models import EFFECTIVE_MEASURE_STATUSES, AssessmentStatus, Level, Measure, ScopeQuestion
+from .risk import at_least
+
+
+@dataclass(frozen=True)
+class Blocker:
+    rule: str
+    message: str
+    remedy: str = ""
+
+    def __str__(self):
+        return f"{self.rule}: {self.message}"
+
+
+def d1_assessment_current(assessment, today=None):
+    """No approval without an assessment submitted for decision and not older than the validity period."""
+    today = today or timezone.localdate()
+    if assessment is None or assessment.status != AssessmentStatus.SUBMITTED or not assessment.submitted_at:
+        return [Blocker("D1", _("No assessment has been submitted for decision."),
+                        _("The HRO submits the assessment for decision."))]
+    validity = PolicySettings.get_solo().validity_days
+    submitted_on = timezone.localdate(assessment.submitted_at)
+    if submitted_on < today - datetime.timedelta(days=validity):
+        return [Blocker("D1", _("The assessment is older than the validity period (%(days)s days).") % {"days": validity},
+                        _("Send it back for a new assessment."))]
+    return []
+
+
+def d2_waiver_for_high_residual(profile, waiver_reason):
+    """Residual risk high: approval only with a waiver, a written reason by a manager."""
+    if profile.residual == Level.HIGH and not (waiver_reason or "").strip():
+        return [Blocker("D2", _("The residual risk is high."),
+                        _("Write a waiver reason, or bring the residual risk down with measures."))]
+    return []
+
+
+def effective_measures(assessment):
+    return Measure.objects.filter(risk__assessment=assessment, status__in=EFFECTIVE_MEASURE_STATUSES)
+
+
+def d3_measure_for_recent_grave(assessment, profile):
+    """A recipient with a recent countable grave violation: at least one measure agreed or in place."""
+    if profile.has_recent_countable_grave and not effective_measures(assessment).exists():
+        units = ", ".join(str(u) for u, r in profile.records.items() if r.has_recent_countable_grave)
+        return [Blocker("D3", _("A recipient's record holds a recent countable grave violation (%(units)s).") % {"units": units},
+                        _("Agree a mitigatory measure with the authorities, or record one as in place."))]
+    return []
+
+
+def d4_four_eyes(request, assessment, user):
+    """The drafter of the request or of the assessment cannot decide on it."""
+    drafters = {request.created_by_id, getattr(assessment, "drafter_id", None)}
+    if user.pk in drafters:
+        return [Blocker("D4", _("You drafted this request or its assessment, so you cannot decide on it."),
+                        _("Another manager of the entity decides."))]
+    return []
+
+
+def d5_extended_scope_answered(request, assessment):
+    """An extended-scope request: the assessment answers S1–S5."""
+    if not request.is_extended_scope:
+        return []
+    answered = {a.code for a in assessment.scope_answers.all() if a.is_answered} if assessment else set()
+    missing = [code for code in ScopeQuestion.values if code not in answered]
+    if missing:
+        return [Blocker("D5", _("Extended-scope questions not answered: %(codes)s.") % {"codes": ", ".join(missing)},
+                        _("Rate and explain each of S1–S5 in the assessment."))]
+    return []
+
+
+def d6_accountability_safeguard(request, assessment, profile):
+    """Capacity support with residual or inherent risk medium or above: an accountability safeguard."""
+    if not request.has_capacity_support:
+        return []
+    if not (at_least(profile.inherent, Level.MEDIUM) or at_least(profile.residual, Level.MEDIUM)):
+        return []
+    if effective_measures(assessment).filter(measure_type__is_accountability_safeguard=True).exists():
+        return []
+    return [Blocker("D6", _("Capacity support at medium risk or above needs an accountability safeguard."),
+                    _("Agree a measure marked * (screening, oversight, access for monitors...) or record one in place."))]
+
+
+def d7_communication_recorded(request):
+    """Support becomes active only after the policy notification and conditions are communicated."""
+    if not request.communications.filter(kind=CommunicationKind.POLICY_NOTIFICATION).exists():
+        return [Blocker("D7", _("No policy notification to the recipient authority has been recorded."),
+                        _("Record the letter (policy notification and conditions) in the communications log."))]
+    return []
+
+
+def approval_blockers(request, assessment, user, profile, waiver_reason="", today=None):
+    return (
+        d1_assessment_current(assessment, today=today)
+        + d4_four_eyes(request, assessment, user)
+        + (
+            d2_waiver_for_high_residual(profile, waiver_reason)
+            + d3_measure_for_recent_grave(assessment, profile)
+            + d5_extended_scope_answered(request, assessment)
+            + d6_accountability_safeguard(request, assessment, profile)
+            if assessment is not None
+            else []
+        )
+    )

@@ -1,0 +1,326 @@
+"""The workflow of support requests and their assessments (domain.md 4.5), as data.
+
+``TRANSITIONS`` says, for each action, from which states it may be taken, to which state it leads,
+which roles (held in the request's entity) may take it, and which guards must pass. ``apply()`` is
+the only code that assigns a request's or an assessment's ``status``: it locks the request row,
+checks the table, runs the guards, applies the effect and writes the history row. Pages call
+``allowed_actions()`` on the same table, so the page and the server never disagree.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hrddp.accounts.models import Role
+from hrddp.registry.models import PolicySettings
+from hrddp.support.models import RequestStatus as S
+from hrddp.support.models import SupportRequest
+
+from . import rules
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    Decision,
+    DecisionKind,
+    Factor,
+    FactorRating,
+    ScopeAnswer,
+    ScopeQuestion,
+    Transition,
+)
+from .risk import risk_profile
+from .rules import Blocker
+
+
+class TransitionError(Exception):
+    """The action cannot be taken from the request's current state."""
+
+
+class TransitionBlocked(TransitionError):
+    def __init__(self, blockers):
+        self.blockers = blockers
+        super().__init__("; ".join(str(b) for b in blockers))
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    roles: tuple
+    guards: tuple = ()
+    effect: object = None
+    needs_reason: bool = False
+    # Fields the decision form asks for besides the reason.
+    fields: tuple = ()
+    style: str = "primary"
+
+
+# --- guards: (request, assessment, user, data) -> [Blocker] -------------------------------
+
+
+def request_complete(request, assessment, user, data):
+    missing = []
+    if not request.support_types:
+        missing.append(_("support types"))
+    if not request.recipient_units.exists():
+        missing.append(_("recipient units"))
+    if not request.description.strip():
+        missing.append(_("description"))
+    if missing:
+        return [Blocker("request", _("The request lacks: %(fields)s.") % {"fields": ", ".join(missing)},
+                        _("Edit the request and fill these in."))]
+    return []
+
+
+def assessment_complete(request, assessment, user, data):
+    if assessment is None:
+        return [Blocker("assessment", _("There is no assessment."), _("Take the request into assessment."))]
+    blockers = []
+    unrated = [f.code for f in assessment.factors.all() if not (f.rating and f.narrative.strip())]
+    if unrated:
+        blockers.append(Blocker("assessment", _("Factors not rated and explained: %(codes)s.") % {"codes": ", ".join(unrated)},
+                                _("Rate each factor and write its narrative.")))
+    if not (assessment.recommendation and assessment.rationale.strip() and assessment.risk_of_not_supporting.strip()):
+        blockers.append(Blocker("assessment", _("The recommendation, its rationale or the risk of not supporting is missing."),
+                                _("Complete the recommendation section.")))
+    return blockers + rules.d5_extended_scope_answered(request, assessment)
+
+
+def can_approve(request, assessment, user, data):
+    profile = data.get("profile") or risk_profile(assessment)
+    return rules.approval_blockers(request, assessment, user, profile, waiver_reason=data.get("waiver_reason"))
+
+
+def needs_conditions(request, assessment, user, data):
+    if data.get("preview") or (data.get("conditions") or "").strip():
+        return []
+    return [Blocker("conditions", _("Approval with conditions needs the conditions written out."), "")]
+
+
+def four_eyes(request, assessment, user, data):
+    return rules.d4_four_eyes(request, assessment, user)
+
+
+def policy_communicated(request, assessment, user, data):
+    return rules.d7_communication_recorded(request)
+
+
+# --- effects: (request, assessment, user, data) -> assessment or None -----------------------
+
+
+def open_assessment(request, assessment, user, data):
+    if assessment is not None and not assessment.is_frozen:
+        return assessment
+    return create_assessment(request, user)
+
+
+def submit_assessment(request, assessment, user, data):
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    return assessment
+
+
+def reopen_assessment(request, assessment, user, data):
+    assessment.status = AssessmentStatus.DRAFT
+    assessment.submitted_at = None
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    return assessment
+
+
+def decide(kind):
+    def effect(request, assessment, user, data):
+        profile = data.get("profile") or risk_profile(assessment)
+        Decision.objects.create(
+            request=request,
+            assessment=assessment,
+            kind=kind,
+            reason=data.get("reason", ""),
+            conditions=data.get("conditions", ""),
+            waiver_reason=(data.get("waiver_reason") or "").strip() if kind != DecisionKind.REJECT else "",
+            inherent_level=profile.inherent,
+            residual_level=profile.residual,
+            decided_by=user,
+        )
+        assessment.status = AssessmentStatus.DECIDED
+        assessment.save(update_fields=["status", "updated_at"])
+        request.decided_at = timezone.now()
+        if kind != DecisionKind.REJECT:
+            policy = PolicySettings.get_solo()
+            today = timezone.localdate()
+            request.review_due = today + datetime.timedelta(days=policy.review_period_days)
+            request.valid_until = today + datetime.timedelta(days=policy.validity_days)
+        return assessment
+
+    return effect
+
+
+OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.UNDER_ASSESSMENT, S.AWAITING_DECISION,
+               S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED)
+
+TRANSITIONS = {
+    action.name: action
+    for action in [
+        Action("submit", gettext_lazy("Submit"), (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.REQUESTER,),
+               guards=(request_complete,)),
+        Action("return", gettext_lazy("Return to requester"), (S.SUBMITTED,), S.RETURNED, (Role.HRO,),
+               needs_reason=True, style="secondary"),
+        Action("start_assessment", gettext_lazy("Take into assessment"), (S.SUBMITTED,), S.UNDER_ASSESSMENT,
+               (Role.HRO,), effect=open_assessment),
+        Action("submit_for_decision", gettext_lazy("Submit assessment for decision"), (S.UNDER_ASSESSMENT,),
+               S.AWAITING_DECISION, (Role.HRO,), guards=(assessment_complete,), effect=submit_assessment),
+        Action("send_back", gettext_lazy("Send back for more assessment"), (S.AWAITING_DECISION,),
+               S.UNDER_ASSESSMENT, (Role.MANAGER,), needs_reason=True, effect=reopen_assessment,
+               style="secondary"),
+        Action("approve", gettext_lazy("Approve"), (S.AWAITING_DECISION,), S.APPROVED, (Role.MANAGER,),
+               guards=(can_approve,), effect=decide(DecisionKind.APPROVE), needs_reason=True,
+               fields=("waiver_reason",), style="success"),
+        Action("approve_with_conditions", gettext_lazy("Approve with conditions"), (S.AWAITING_DECISION,),
+               S.APPROVED_WITH_CONDITIONS, (Role.MANAGER,), guards=(can_approve, needs_conditions),
+               effect=decide(DecisionKind.APPROVE_WITH_CONDITIONS), needs_reason=True,
+               fields=("conditions", "waiver_reason"), style="success"),
+        Action("reject", gettext_lazy("Reject"), (S.AWAITING_DECISION,), S.REJECTED, (Role.MANAGER,),
+               guards=(four_eyes,), effect=decide(DecisionKind.REJECT), needs_reason=True, style="danger"),
+        Action("activate", gettext_lazy("Activate support"), (S.APPROVED, S.APPROVED_WITH_CONDITIONS), S.ACTIVE,
+               (Role.MANAGER, Role.REQUESTER), guards=(policy_communicated,)),
+        Action("close", gettext_lazy("Close"), (S.ACTIVE,), S.CLOSED, (Role.MANAGER,), needs_reason=True,
+               style="secondary"),
+        Action("withdraw", gettext_lazy("Withdraw"), OPEN_STATES, S.WITHDRAWN, (Role.MANAGER,), needs_reason=True,
+               style="danger"),
+    ]
+}
+
+
+def current_assessment(request):
+    return request.assessments.order_by("-version").first()
+
+
+def holds_role(request, user, roles):
+    return request.entity_id in user.entity_ids_for(*roles)
+
+
+@dataclass
+class ActionState:
+    action: Action
+    blockers: list = field(default_factory=list)
+
+    @property
+    def enabled(self):
+        return not self.blockers
+
+
+def allowed_actions(request, user, assessment=None, profile=None):
+    """The actions ``user`` may take now on ``request``, each with what blocks it (if anything).
+
+    Fields that the action's own form supplies (reason, conditions, waiver) are not held against
+    it here; the D2 need for a waiver shows as a blocker whose remedy is the waiver field.
+    """
+    assessment = assessment if assessment is not None else current_assessment(request)
+    states = []
+    for action in TRANSITIONS.values():
+        if request.status not in action.sources or not holds_role(request, user, action.roles):
+            continue
+        data = {"preview": True, "profile": profile}
+        if action.name in ("approve", "approve_with_conditions") and assessment is not None and profile is None:
+            data["profile"] = profile = risk_profile(assessment)
+        blockers = [b for guard in action.guards for b in guard(request, assessment, user, data)]
+        if "waiver_reason" in action.fields:
+            blockers = [b for b in blockers if b.rule != "D2"]
+        states.append(ActionState(action, blockers))
+    return states
+
+
+def needs_waiver(profile):
+    return bool(rules.d2_waiver_for_high_residual(profile, ""))
+
+
+def apply(request_pk, action_name, user, reason="", **data):
+    """Take ``action_name`` on the request, as ``user``. Raises PermissionDenied for a role the
+    action never allows, TransitionError for a wrong state, TransitionBlocked with the rules."""
+    action = TRANSITIONS.get(action_name)
+    if action is None:
+        raise TransitionError(_("Unknown action."))
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=request_pk)
+        if not holds_role(request, user, action.roles):
+            raise PermissionDenied(_("Your role does not allow this action."))
+        if request.status not in action.sources:
+            raise TransitionError(
+                _("“%(action)s” is not possible while the request is %(status)s.")
+                % {"action": action.label, "status": request.get_status_display()}
+            )
+        assessment = current_assessment(request)
+        if assessment is not None:
+            assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        reason = (reason or "").strip()
+        data = {**data, "reason": reason}
+        blockers = []
+        if action.needs_reason and not reason:
+            blockers.append(Blocker("reason", _("Give a reason."), ""))
+        blockers += [b for guard in action.guards for b in guard(request, assessment, user, data)]
+        if blockers:
+            raise TransitionBlocked(blockers)
+        if action.effect:
+            assessment = action.effect(request, assessment, user, data)
+        from_status = request.status
+        request.status = action.target
+        request.save()
+        return Transition.objects.create(
+            request=request,
+            assessment=assessment,
+            action=action.name,
+            from_status=from_status,
+            to_status=action.target,
+            actor=user,
+            reason=reason,
+        )
+
+
+def create_assessment(request, user, copy_from=None):
+    """A new draft version; with ``copy_from``, a copy of that version's content to edit."""
+    last = request.assessments.order_by("-version").values_list("version", flat=True).first() or 0
+    assessment = Assessment.objects.create(request=request, version=last + 1, drafter=user)
+    if copy_from is None:
+        FactorRating.objects.bulk_create(FactorRating(assessment=assessment, code=code) for code in Factor.values)
+        ScopeAnswer.objects.bulk_create(ScopeAnswer(assessment=assessment, code=code) for code in ScopeQuestion.values)
+        return assessment
+    for field_name in ("recommendation", "rationale", "risk_of_not_supporting", "monitoring_plan"):
+        setattr(assessment, field_name, getattr(copy_from, field_name))
+    assessment.save()
+    FactorRating.objects.bulk_create(
+        FactorRating(assessment=assessment, code=f.code, rating=f.rating, narrative=f.narrative, evidence=f.evidence)
+        for f in copy_from.factors.all()
+    )
+    ScopeAnswer.objects.bulk_create(
+        ScopeAnswer(assessment=assessment, code=a.code, rating=a.rating, answer=a.answer)
+        for a in copy_from.scope_answers.all()
+    )
+    for risk in copy_from.risks.prefetch_related("measures"):
+        measures = list(risk.measures.all())
+        risk.pk = None
+        risk.assessment = assessment
+        risk.save()
+        for measure in measures:
+            measure.pk = None
+            measure.risk = risk
+            measure.save()
+    return assessment
+
+
+def new_version(request_pk, user):
+    """Edit an assessment whose version is frozen by a decision: the decision keeps its version."""
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=request_pk)
+        if not holds_role(request, user, (Role.HRO,)):
+            raise PermissionDenied(_("Only a human rights officer drafts assessments."))
+        latest = current_assessment(request)
+        if latest is None or not latest.is_frozen:
+            raise TransitionError(_("The current assessment is not frozen; edit it directly."))
+        return create_assessment(request, user, copy_from=latest)
