@@ -16,5 +16,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("hrddp.registry.urls")),
+    path("requests/", include("hrddp.support.urls")),
+    path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]
