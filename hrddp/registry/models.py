@@ -335,6 +335,39 @@ class Violation(models.Model):
         return f"{self.date:%Y-%m-%d}"
 
 
+class VerificationChange(models.Model):
+    """One change of a violation's verification status: who, when, from, to and why.
+
+    Written only by ``services.set_verification_status``; never edited. Monitoring reads it to
+    know when a violation became countable ("newly verified", domain.md 5).
+    """
+
+    violation = models.ForeignKey(
+        Violation,
+        on_delete=models.CASCADE,
+        related_name="verification_changes",
+        verbose_name=_("violation"),
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=VerificationStatus.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=VerificationStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("verification change")
+        verbose_name_plural = _("verification changes")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
 class Responsibility(models.TextChoices):
     DIRECT = "direct", _("Direct")
     COMMAND = "command", _("Command")

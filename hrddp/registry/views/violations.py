@@ -1,27 +1,197 @@
-"""Stub: replaced by the real views."""
+"""Violation pages and the HRO triage queue (domain.md 3, 3.1 and 7)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hrddp.accounts.access import (
+    REGISTRY_EDITORS,
+    REGISTRY_READERS,
+    can_read_registry,
+    can_see_identities,
+    role_required,
+)
+
+from .. import services
+from ..filters_violations import ViolationFilter
+from ..forms_violations import VerificationForm, ViolationForm, violation_formsets
+from ..models import Attribution, Source, VerificationChange, VerificationStatus, Violation
+
+PAGE_SIZE = 25
+
+# Fields of a source anyone who reads the registry may see; identity and contact are for HROs.
+NON_IDENTIFYING_SOURCE_FIELDS = (
+    "id",
+    "violation_id",
+    "kind",
+    "reliability",
+    "description",
+    "obtained_on",
+)
 
 
-def violation_list(request, pk=None):
-    raise Http404
+def listed_violations():
+    """Violations with what a list row shows, in a constant number of queries."""
+    return Violation.objects.select_related("category", "subtype").prefetch_related(
+        Prefetch(
+            "attributions",
+            queryset=Attribution.objects.select_related("unit", "person").order_by("id"),
+        )
+    )
 
 
-def triage(request, pk=None):
-    raise Http404
+def get_violation_for_user(user, pk, queryset=None):
+    """The violation, if the user may read it; 404 otherwise, as if it did not exist."""
+    if not can_read_registry(user):
+        raise Http404
+    return get_object_or_404(queryset if queryset is not None else Violation.objects, pk=pk)
 
 
-def violation_create(request, pk=None):
-    raise Http404
+def violation_page_queryset(user):
+    """Everything the violation page shows; sources without identities unless the user is an HRO."""
+    sources = Source.objects.order_by("id")
+    if not can_see_identities(user):
+        sources = sources.only(*NON_IDENTIFYING_SOURCE_FIELDS)
+    return Violation.objects.select_related("category", "subtype", "reported_by").prefetch_related(
+        Prefetch(
+            "attributions",
+            queryset=Attribution.objects.select_related("unit", "person").order_by("id"),
+        ),
+        "accountability_actions",
+        Prefetch("sources", queryset=sources),
+        Prefetch(
+            "verification_changes",
+            queryset=VerificationChange.objects.select_related("changed_by"),
+        ),
+    )
 
 
-def violation_detail(request, pk=None):
-    raise Http404
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def violation_update(request, pk=None):
-    raise Http404
+@role_required(*REGISTRY_READERS)
+def violation_list(request):
+    violation_filter = ViolationFilter(request.GET or None, queryset=listed_violations())
+    return render(
+        request,
+        "registry/violation_list.html",
+        {"filter": violation_filter, "page_obj": paginate(request, violation_filter.qs)},
+    )
 
 
-def violation_verify(request, pk=None):
-    raise Http404
+# Any role, so that an SSR advisor gets 404 (not 403) on a violation they may not read.
+@role_required()
+def violation_detail(request, pk):
+    violation = get_violation_for_user(request.user, pk, violation_page_queryset(request.user))
+    return render(
+        request,
+        "registry/violation_detail.html",
+        {
+            "violation": violation,
+            "show_identities": can_see_identities(request.user),
+            "verification_form": VerificationForm(
+                initial={"status": violation.verification_status}
+            ),
+        },
+    )
 
+
+@role_required(*REGISTRY_EDITORS)
+def violation_create(request):
+    return edit_violation(request, Violation())
+
+
+@role_required(*REGISTRY_EDITORS)
+def violation_update(request, pk):
+    return edit_violation(request, get_violation_for_user(request.user, pk))
+
+
+def edit_violation(request, violation):
+    """The violation and its inline attributions, actions and sources: all saved, or nothing."""
+    creating = violation.pk is None
+    data = request.POST if request.method == "POST" else None
+    form = ViolationForm(data, instance=violation, user=request.user)
+    formsets = violation_formsets(data, instance=violation)
+    if data is not None:
+        # A list, not a generator: every form is validated, so every error shows at once.
+        if all([form.is_valid()] + [formset.is_valid() for formset in formsets.values()]):
+            with transaction.atomic():
+                save_violation(form, formsets, request.user, creating)
+            messages.success(request, _("The violation was saved."))
+            return redirect("registry:violation_detail", pk=violation.pk)
+        messages.error(request, _("Nothing was saved. Correct the errors shown below."))
+    return render(
+        request,
+        "registry/violation_form.html",
+        {"form": form, "formsets": formsets, "violation": violation, "creating": creating},
+    )
+
+
+def save_violation(form, formsets, user, creating):
+    violation = form.save(commit=False)
+    if creating:
+        violation.reported_by = user
+        violation.save()
+    else:
+        # Never write the status read at the start of the request: another HRO may have changed it
+        # since; only services.set_verification_status writes it.
+        violation.save(update_fields=[*ViolationForm.Meta.fields, "updated_at"])
+    for formset in formsets.values():
+        formset.instance = violation
+        formset.save()
+    if creating or "verification_status" in form.changed_data:
+        services.set_verification_status(
+            violation,
+            form.cleaned_data["verification_status"],
+            user,
+            note=form.cleaned_data["verification_note"],
+        )
+
+
+@require_POST
+@role_required(*REGISTRY_EDITORS)
+def violation_verify(request, pk):
+    violation = get_violation_for_user(
+        request.user, pk, Violation.objects.select_related("category")
+    )
+    form = VerificationForm(request.POST)
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        services.set_verification_status(
+            violation, status, request.user, note=form.cleaned_data["note"]
+        )
+        messages.success(
+            request,
+            _("%(violation)s is now %(status)s.")
+            % {"violation": violation, "status": VerificationStatus(status).label},
+        )
+    else:
+        messages.error(
+            request, _("The verification status was not changed: choose a valid status.")
+        )
+    return redirect(safe_next(request, reverse("registry:violation_detail", args=[violation.pk])))
+
+
+def safe_next(request, default):
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
+
+
+@role_required(*REGISTRY_EDITORS)
+def triage(request):
+    """Alleged violations, the longest waiting first."""
+    queue = listed_violations().filter(verification_status=VerificationStatus.ALLEGED)
+    queue = queue.order_by("created_at", "id")
+    return render(request, "registry/triage.html", {"page_obj": paginate(request, queue)})
