@@ -1,6 +1,8 @@
 from django.contrib import admin
 from solo.admin import SingletonModelAdmin
 
+from hrddp.admin_mixins import ReadOnlyAdminMixin
+
 from . import models
 
 
@@ -82,4 +84,12 @@ class ViolationAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     list_select_related = ["category"]
     raw_id_fields = ["reported_by"]
+    # Status changes go through services.set_verification_status (HRO check, history row).
+    readonly_fields = ["verification_status"]
     inlines = [AttributionInline, AccountabilityInline, SourceInline]
+
+
+@admin.register(models.VerificationChange)
+class VerificationChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["violation", "from_status", "to_status", "changed_by", "changed_at"]
+    list_select_related = ["violation__category", "changed_by"]

@@ -51,10 +51,9 @@ class UnitQuerySet(models.QuerySet):
 
     def ancestors(self, unit):
         """The unit's ancestors, from the root down (one query)."""
-        unit_pk = _pk(unit)
-        found = {u.pk: u for u in self.filter(id__in=ancestors_sql(unit_pk))}
+        found = {u.pk: u for u in self.filter(id__in=ancestors_sql(unit.pk))}
         chain = []
-        parent_id = found and self.model.objects.values_list("parent_id", flat=True).get(pk=unit_pk)
+        parent_id = unit.parent_id
         while parent_id in found:
             chain.append(found.pop(parent_id))
             parent_id = chain[-1].parent_id

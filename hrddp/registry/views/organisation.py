@@ -1,63 +1,264 @@
-"""Stub: replaced by the real views."""
+"""Pages of the registry's organisation side: institutions, units, people, command assignments."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrddp.accounts.access import (
+    REGISTRY_EDITORS,
+    REGISTRY_READERS,
+    UNIT_BROWSERS,
+    can_read_registry,
+    record_view_for,
+    role_required,
+)
+
+from ..filters import (
+    AssignmentFilter,
+    InstitutionFilter,
+    PersonFilter,
+    UnitFilter,
+    current_assignments,
+)
+from ..forms import AssignmentForm, InstitutionForm, PersonForm, UnitForm
+from ..models import CommandAssignment, Institution, Person, Unit
+
+PAGE_SIZE = 25
 
 
-def institution_list(request, pk=None):
-    raise Http404
+def _list_page(request, template, filterset):
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"filter": filterset, "page_obj": page})
 
 
-def institution_create(request, pk=None):
-    raise Http404
+def _form_page(request, form, template, message, success_url):
+    """Save a valid posted form and redirect to ``success_url(saved)``; otherwise (re)show it."""
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, message)
+        return redirect(success_url(saved))
+    return render(request, template, {"form": form, "object": form.instance})
 
 
-def institution_detail(request, pk=None):
-    raise Http404
+def _posted(request):
+    return request.POST if request.method == "POST" else None
 
 
-def institution_update(request, pk=None):
-    raise Http404
+def _get_or_none(model, pk):
+    return model.objects.filter(pk=pk).first() if pk and pk.isdigit() else None
 
 
-def unit_list(request, pk=None):
-    raise Http404
+# Institutions
 
 
-def unit_create(request, pk=None):
-    raise Http404
+@role_required(*UNIT_BROWSERS)
+def institution_list(request):
+    institutions = Institution.objects.annotate(unit_count=Count("units")).order_by("name")
+    return _list_page(
+        request,
+        "registry/institution_list.html",
+        InstitutionFilter(request.GET or None, queryset=institutions),
+    )
 
 
-def unit_detail(request, pk=None):
-    raise Http404
+@role_required(*UNIT_BROWSERS)
+def institution_detail(request, pk):
+    institution = get_object_or_404(Institution.objects.annotate(unit_count=Count("units")), pk=pk)
+    root_units = (
+        institution.units.filter(parent__isnull=True)
+        .annotate(child_count=Count("children"))
+        .order_by("name")
+    )
+    return render(
+        request,
+        "registry/institution_detail.html",
+        {"institution": institution, "root_units": root_units},
+    )
 
 
-def unit_update(request, pk=None):
-    raise Http404
+@role_required(*REGISTRY_EDITORS)
+def institution_create(request):
+    return _institution_form(request, Institution())
 
 
-def person_list(request, pk=None):
-    raise Http404
+@role_required(*REGISTRY_EDITORS)
+def institution_update(request, pk):
+    return _institution_form(request, get_object_or_404(Institution, pk=pk))
 
 
-def person_create(request, pk=None):
-    raise Http404
+def _institution_form(request, institution):
+    return _form_page(
+        request,
+        InstitutionForm(_posted(request), instance=institution),
+        "registry/institution_form.html",
+        _("Institution saved."),
+        lambda saved: reverse("registry:institution_detail", args=[saved.pk]),
+    )
 
 
-def person_detail(request, pk=None):
-    raise Http404
+# Units
 
 
-def person_update(request, pk=None):
-    raise Http404
+@role_required(*UNIT_BROWSERS)
+def unit_list(request):
+    units = (
+        Unit.objects.select_related("institution", "parent")
+        .annotate(child_count=Count("children"))
+        .order_by("name", "pk")
+    )
+    return _list_page(
+        request, "registry/unit_list.html", UnitFilter(request.GET or None, queryset=units)
+    )
 
 
-def assignment_list(request, pk=None):
-    raise Http404
+@role_required(*UNIT_BROWSERS)
+def unit_detail(request, pk):
+    unit = get_object_or_404(Unit.objects.select_related("institution"), pk=pk)
+    context = {
+        "unit": unit,
+        "ancestors": Unit.objects.ancestors(unit),
+        "children": unit.children.annotate(child_count=Count("children")).order_by("name"),
+        "record_view": record_view_for(request.user, unit),
+    }
+    if context["record_view"]:
+        context["record"] = Unit.objects.record(unit)
+    # People are registry readers' business; an SSR advisor sees no names (domain.md 7).
+    if can_read_registry(request.user):
+        today = timezone.localdate()
+        assignments = list(unit.assignments.select_related("person"))
+        context["current_assignments"] = [a for a in assignments if a.is_current(today)]
+        context["past_assignments"] = [a for a in assignments if not a.is_current(today)]
+    return render(request, "registry/unit_detail.html", context)
 
 
-def assignment_create(request, pk=None):
-    raise Http404
+@role_required(*REGISTRY_EDITORS)
+def unit_create(request):
+    """``?parent=`` or ``?institution=`` (links from a unit's or an institution's page) pre-fill."""
+    unit = Unit()
+    parent = _get_or_none(Unit, request.GET.get("parent"))
+    institution = (
+        parent.institution if parent else _get_or_none(Institution, request.GET.get("institution"))
+    )
+    if parent:
+        unit.parent = parent
+    if institution:
+        unit.institution = institution
+    return _unit_form(request, unit)
 
 
-def assignment_update(request, pk=None):
-    raise Http404
+@role_required(*REGISTRY_EDITORS)
+def unit_update(request, pk):
+    return _unit_form(request, get_object_or_404(Unit, pk=pk))
 
+
+def _unit_form(request, unit):
+    return _form_page(
+        request,
+        UnitForm(_posted(request), instance=unit),
+        "registry/unit_form.html",
+        _("Unit saved."),
+        lambda saved: reverse("registry:unit_detail", args=[saved.pk]),
+    )
+
+
+# People
+
+
+@role_required(*REGISTRY_READERS)
+def person_list(request):
+    current = CommandAssignment.objects.filter(current_assignments()).select_related("unit")
+    people = Person.objects.annotate(
+        violation_count=Count("attributions__violation", distinct=True)
+    ).order_by("name", "pk")
+    people = people.prefetch_related(
+        Prefetch("assignments", queryset=current, to_attr="current_assignments")
+    )
+    return _list_page(
+        request, "registry/person_list.html", PersonFilter(request.GET or None, queryset=people)
+    )
+
+
+@role_required()
+def person_detail(request, pk):
+    if not can_read_registry(request.user):
+        raise Http404
+    person = get_object_or_404(Person, pk=pk)
+    today = timezone.localdate()
+    assignments = list(person.assignments.select_related("unit__institution"))
+    attributions = person.attributions.select_related("violation__category").order_by(
+        "-violation__date", "-violation_id"
+    )
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "current_assignments": [a for a in assignments if a.is_current(today)],
+            "past_assignments": [a for a in assignments if not a.is_current(today)],
+            "attributions": attributions,
+        },
+    )
+
+
+@role_required(*REGISTRY_EDITORS)
+def person_create(request):
+    return _person_form(request, Person())
+
+
+@role_required(*REGISTRY_EDITORS)
+def person_update(request, pk):
+    return _person_form(request, get_object_or_404(Person, pk=pk))
+
+
+def _person_form(request, person):
+    return _form_page(
+        request,
+        PersonForm(_posted(request), instance=person),
+        "registry/person_form.html",
+        _("Person saved."),
+        lambda saved: reverse("registry:person_detail", args=[saved.pk]),
+    )
+
+
+# Command assignments
+
+
+@role_required(*REGISTRY_READERS)
+def assignment_list(request):
+    assignments = CommandAssignment.objects.select_related("person", "unit__institution").order_by(
+        "-start", "pk"
+    )
+    return _list_page(
+        request,
+        "registry/assignment_list.html",
+        AssignmentFilter(request.GET or None, queryset=assignments),
+    )
+
+
+@role_required(*REGISTRY_EDITORS)
+def assignment_create(request):
+    initial = {
+        key: request.GET[key] for key in ("unit", "person") if request.GET.get(key, "").isdigit()
+    }
+    return _assignment_form(request, CommandAssignment(), initial)
+
+
+@role_required(*REGISTRY_EDITORS)
+def assignment_update(request, pk):
+    return _assignment_form(request, get_object_or_404(CommandAssignment, pk=pk))
+
+
+def _assignment_form(request, assignment, initial=None):
+    # An assignment has no page of its own: it is read on its unit's page.
+    return _form_page(
+        request,
+        AssignmentForm(_posted(request), instance=assignment, initial=initial),
+        "registry/assignment_form.html",
+        _("Command assignment saved."),
+        lambda saved: reverse("registry:unit_detail", args=[saved.unit_id]),
+    )

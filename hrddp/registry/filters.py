@@ -1,0 +1,100 @@
+"""Filters for the organisation lists: institutions, units, people, command assignments."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Func, Q, TextField, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import CommandAssignment, Institution, InstitutionKind, Person, Unit
+
+# The unit separator character: no one types it, so a search cannot match across two aliases.
+ALIAS_SEPARATOR = "\x1f"
+
+
+def alias_text():
+    """The aliases as one string. ``aliases__icontains`` would search the array's text form, so a
+    search for ``,`` or ``"`` would match, and a term could span two aliases."""
+    return Func(
+        F("aliases"), Value(ALIAS_SEPARATOR), function="array_to_string", output_field=TextField()
+    )
+
+
+def search_name_and_aliases(queryset, name, value):
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.alias(alias_text=alias_text()).filter(
+        Q(name__icontains=value) | Q(alias_text__icontains=value)
+    )
+
+
+def current_assignments(on=None):
+    on = on or timezone.localdate()
+    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
+
+
+class InstitutionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InstitutionKind.choices)
+
+    class Meta:
+        model = Institution
+        fields = ["q", "kind"]
+
+
+class UnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=search_name_and_aliases,
+        help_text=_("Name or alias."),
+    )
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"), queryset=Institution.objects.all()
+    )
+    parent = django_filters.ModelChoiceFilter(label=_("Parent unit"), queryset=Unit.objects.all())
+    location = django_filters.CharFilter(label=_("Location"), lookup_expr="icontains")
+
+    class Meta:
+        model = Unit
+        fields = ["q", "institution", "parent", "location"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=search_name_and_aliases,
+        help_text=_("Name or alias."),
+    )
+    rank = django_filters.CharFilter(label=_("Rank"), lookup_expr="icontains")
+    commands = django_filters.ModelChoiceFilter(
+        label=_("Currently in command of"),
+        queryset=Unit.objects.all(),
+        method="filter_commands",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "rank", "commands"]
+
+    def filter_commands(self, queryset, name, unit):
+        # Any current command assignment, as for the record's "current commanders" route.
+        current = CommandAssignment.objects.filter(current_assignments(), unit=unit)
+        return queryset.filter(pk__in=current.values("person_id"))
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
+    person = django_filters.ModelChoiceFilter(label=_("Person"), queryset=Person.objects.all())
+    current = django_filters.BooleanFilter(
+        label=_("Current assignments only"),
+        widget=forms.CheckboxInput,
+        method="filter_current",
+    )
+
+    class Meta:
+        model = CommandAssignment
+        fields = ["unit", "person", "current"]
+
+    def filter_current(self, queryset, name, value):
+        return queryset.filter(current_assignments()) if value else queryset
