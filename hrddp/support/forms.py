@@ -1,0 +1,220 @@
+"""Forms of the support request pages. They validate input; the workflow decides."""
+
+import re
+
+from django import forms
+from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from hrddp.registry.filters import current_assignments
+from hrddp.registry.forms import DateInput, check_not_too_early
+from hrddp.registry.models import CommandAssignment, Person, Unit
+
+from .access import requester_entities
+from .models import (
+    EXTENDED_SCOPE_LABEL,
+    EXTENDED_SCOPE_TYPES,
+    Communication,
+    Delivery,
+    SupportRequest,
+    SupportType,
+)
+
+POLICY_SCOPE_CHOICES = [(t.value, t.label) for t in SupportType if t not in EXTENDED_SCOPE_TYPES]
+EXTENDED_SCOPE_CHOICES = [
+    (t.value, format_lazy("{} ({})", t.label, EXTENDED_SCOPE_LABEL))
+    for t in SupportType
+    if t in EXTENDED_SCOPE_TYPES
+]
+
+
+def named_individual_choices(support_request):
+    """People an SSR advisor may name: those now in command in the recipient units, and those
+    already named. Not the whole registry: SSR advisors do not browse people (domain.md 7)."""
+    in_command = CommandAssignment.objects.filter(
+        current_assignments(), unit__in=support_request.recipient_units.all()
+    ).values("person_id")
+    return Person.objects.filter(
+        Q(pk__in=in_command) | Q(pk__in=support_request.named_individuals.all())
+    ).order_by("name", "pk")
+
+
+class SupportRequestForm(forms.ModelForm):
+    policy_types = forms.MultipleChoiceField(
+        label=_("Policy scope"),
+        choices=POLICY_SCOPE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    extended_types = forms.MultipleChoiceField(
+        label=_("Extended scope"),
+        choices=EXTENDED_SCOPE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "The policy excludes these from its risk assessment; this tool assesses them, "
+            "including the extended-scope questions S1–S5."
+        ),
+    )
+
+    class Meta:
+        model = SupportRequest
+        fields = [
+            "entity",
+            "title",
+            "policy_types",
+            "extended_types",
+            "description",
+            "recipient_units",
+            "named_individuals",
+            "location",
+            "start",
+            "end",
+            "value",
+            "currency",
+            "funding_source",
+            "respond_by",
+            "urgency",
+        ]
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "respond_by": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "recipient_units": _("One or more units that receive the support."),
+            "currency": _("Three-letter code, for example USD or EUR."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        entities = requester_entities(user)
+        self.fields["entity"].queryset = entities
+        self.fields["entity"].empty_label = None
+        if not self.instance.entity_id and len(entities) == 1:
+            self.initial["entity"] = entities[0].pk
+        units = self.fields["recipient_units"]
+        units.queryset = Unit.objects.select_related("institution").order_by(
+            "institution__name", "name", "pk"
+        )
+        units.label_from_instance = lambda unit: f"{unit.institution.name} — {unit.name}"
+        units.widget.attrs["size"] = 12
+        if self.instance.pk:
+            self.fields["named_individuals"].queryset = named_individual_choices(self.instance)
+            self.fields["named_individuals"].help_text = _(
+                "Optional. The people now in command in the recipient units "
+                "(save a change of units first)."
+            )
+            self.initial["policy_types"] = [
+                t for t in self.instance.support_types if t not in EXTENDED_SCOPE_TYPES
+            ]
+            self.initial["extended_types"] = [
+                t for t in self.instance.support_types if t in EXTENDED_SCOPE_TYPES
+            ]
+        else:
+            # The candidates depend on the recipient units, known once the request is saved.
+            del self.fields["named_individuals"]
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise forms.ValidationError(_("Enter a three-letter currency code, for example USD."))
+        return currency
+
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("The value cannot be negative."))
+        return value
+
+    def clean(self):
+        cleaned_data = super().clean()
+        types = cleaned_data.get("policy_types", []) + cleaned_data.get("extended_types", [])
+        if not types:
+            self.add_error("policy_types", _("Choose at least one kind of support."))
+        # Model.clean() (run next, by the ModelForm) checks the types and that support does not
+        # end before it starts.
+        self.instance.support_types = [t for t in SupportType.values if t in types]
+        check_not_too_early(self, "start", "end", "respond_by")
+        return cleaned_data
+
+
+class TransitionForm(forms.Form):
+    """What an action (assessments.workflow.Action) asks for: reason, conditions, waiver reason."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "The conditions the support is approved on; they go to the recipient authority."
+        ),
+    )
+    waiver_reason = forms.CharField(
+        label=_("Waiver reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "The residual risk is high (rule D2): approval is possible only with a waiver, your "
+            "written reason for accepting that risk. Waivers are listed in the waiver report."
+        ),
+    )
+
+    def __init__(self, action, *args, waiver=False, **kwargs):
+        super().__init__(*args, prefix=action.name, **kwargs)
+        self.action = action
+        if action.needs_reason:
+            # The server refuses an empty reason anyway; this spares a round trip.
+            self.fields["reason"].widget.attrs["required"] = True
+        else:
+            del self.fields["reason"]
+        if "conditions" not in action.fields:
+            del self.fields["conditions"]
+        if "waiver_reason" not in action.fields or not waiver:
+            del self.fields["waiver_reason"]
+
+    def workflow_data(self):
+        """Keyword arguments for workflow.apply()."""
+        data = {name: value.strip() for name, value in self.cleaned_data.items()}
+        return data.pop("reason", ""), data
+
+
+class CommunicationForm(forms.ModelForm):
+    class Meta:
+        model = Communication
+        fields = ["kind", "date", "counterpart", "summary"]
+        widgets = {"date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="communication", **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        check_not_too_early(self, "date")
+        return cleaned_data
+
+
+class DeliveryForm(forms.ModelForm):
+    class Meta:
+        model = Delivery
+        fields = ["date", "description", "value"]
+        widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="delivery", **kwargs)
+
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("The value cannot be negative."))
+        return value
+
+    def clean(self):
+        cleaned_data = super().clean()
+        check_not_too_early(self, "date")
+        return cleaned_data

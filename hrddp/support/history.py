@@ -1,0 +1,98 @@
+"""The edit history of a request's assessments, read from django-pghistory's event tables.
+
+The events carry the user that ``pghistory.middleware.HistoryMiddleware`` put in their context;
+changes made outside a web request (a shell, a task) have no user.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+from pghistory.models import MiddlewareEvents
+
+LABELS = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
+# Bookkeeping columns, not edits anyone made.
+HIDDEN_COLUMNS = {
+    "id",
+    "updated_at",
+    "created_at",
+    "revision",
+    "assessment_id",
+    "risk_id",
+    "request_id",
+}
+
+
+@dataclass
+class Edit:
+    at: object
+    user: object
+    what: str
+    label: str
+    version: int | None
+    changes: list = field(default_factory=list)  # (field label, old, new)
+
+
+def assessment_edits(assessments):
+    """Every recorded change to these assessments and to their factors, answers, risks and
+    measures, oldest first, in four queries."""
+    assessments = list(assessments)
+    if not assessments:
+        return []
+    versions = {a.pk: a.version for a in assessments}
+    events = list(MiddlewareEvents.objects.references(assessments).select_related("user"))
+    risk_event = apps.get_model("assessments", "RiskEvent")
+    risk_assessment = dict(
+        risk_event.objects.filter(assessment_id__in=versions)
+        .values_list("pgh_obj_id", "assessment_id")
+        .distinct()
+    )
+    if risk_assessment:
+        Risk = apps.get_model("assessments", "Risk")
+        events += list(
+            MiddlewareEvents.objects.references([Risk(pk=pk) for pk in risk_assessment])
+            .across("assessments.MeasureEvent")
+            .select_related("user")
+        )
+    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_slug))
+    measure_types = dict(
+        apps.get_model("assessments", "MeasureType").objects.values_list("pk", "name")
+    )
+    return [_edit(event, versions, risk_assessment, measure_types) for event in events]
+
+
+def _edit(event, versions, risk_assessment, measure_types):
+    model = apps.get_model(event.pgh_obj_model)
+    data = event.pgh_data or {}
+    if "assessment_id" in data:
+        assessment_id = data["assessment_id"]
+    elif "risk_id" in data:
+        assessment_id = risk_assessment.get(data["risk_id"])
+    else:
+        assessment_id = data.get("id")
+    columns = {f.column: f.verbose_name for f in model._meta.fields}
+    changes = [
+        (columns.get(column, column), old, new)
+        for column, (old, new) in sorted((event.pgh_diff or {}).items())
+        if column not in HIDDEN_COLUMNS
+    ]
+    return Edit(
+        at=event.pgh_created_at,
+        user=event.user,
+        what=f"{model._meta.verbose_name.capitalize()} {_describe(data, measure_types)}".strip(),
+        label=LABELS.get(event.pgh_label, event.pgh_label),
+        version=versions.get(assessment_id),
+        changes=changes,
+    )
+
+
+def _describe(data, measure_types):
+    if "version" in data:
+        return ""  # the assessment itself: the version column says which
+    if "code" in data:
+        return data["code"]
+    if "measure_type_id" in data:
+        return f"“{measure_types.get(data['measure_type_id'], '')}”"
+    if "description" in data:
+        return f"“{data['description'][:60]}”"
+    return f"#{data.get('id', '')}"

@@ -1,0 +1,286 @@
+"""Support request pages (domain.md 4.1, 4.5, 7): list, create, edit, the request page with its
+actions, communications and deliveries, the transition endpoint, and the waiver report.
+
+State changes go through assessments.workflow.apply(); the page offers exactly the actions that
+workflow.allowed_actions() allows, with the blockers of those it refuses.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import workflow
+from assessments.models import Decision, Level
+from assessments.risk import risk_profile
+from hrddp.accounts.access import can_read_registry, role_required
+from hrddp.accounts.models import Role
+from hrddp.registry.models import Unit
+
+from . import services
+from .access import (
+    COMMUNICATION_ROLES,
+    DELIVERY_ROLES,
+    WAIVER_READERS,
+    can_edit_request,
+    can_record_communication,
+    can_record_delivery,
+    get_request_for_user,
+    is_editable,
+    waiver_entity_ids,
+)
+from .filters import SupportRequestFilter
+from .forms import CommunicationForm, DeliveryForm, SupportRequestForm, TransitionForm
+from .history import assessment_edits
+from .models import EXTENDED_SCOPE_LABEL, RequestStatus, SupportRequest
+
+PAGE_SIZE = 25
+# Blockers that belong to a field of the action's form, shown beside it.
+FIELD_FOR_RULE = {"reason": "reason", "conditions": "conditions", "D2": "waiver_reason"}
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _detail_url(support_request, anchor=""):
+    return reverse("support:detail", args=[support_request.pk]) + anchor
+
+
+def _assessment_url(name, assessment):
+    """The assessment pages live in another app; without them the page omits the link."""
+    if assessment is None:
+        return None
+    try:
+        return reverse(name, kwargs={"pk": assessment.pk})
+    except NoReverseMatch:
+        return None
+
+
+@role_required()
+def request_list(request):
+    requests = (
+        SupportRequest.objects.visible_to(request.user)
+        .select_related("entity")
+        .prefetch_related(Prefetch("recipient_units", queryset=Unit.objects.order_by("name")))
+        .order_by("-created_at", "-pk")
+    )
+    filterset = SupportRequestFilter(request.GET or None, queryset=requests, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "support/request_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "can_create": request.user.has_role(Role.REQUESTER),
+        },
+    )
+
+
+@role_required(Role.REQUESTER)
+def request_create(request):
+    form = SupportRequestForm(
+        _posted(request), instance=SupportRequest(created_by=request.user), user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        support_request = form.save()
+        messages.success(request, _("Request saved as a draft. Submit it when it is complete."))
+        return redirect(_detail_url(support_request))
+    return render(request, "support/request_form.html", {"form": form})
+
+
+@role_required(Role.REQUESTER)
+def request_update(request, pk):
+    support_request = get_request_for_user(request.user, pk)
+    if not can_edit_request(request.user, support_request):
+        raise PermissionDenied
+    with transaction.atomic():
+        if request.method == "POST":
+            # Locked, so that a submission taking effect now is not overwritten by a stale status.
+            support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+        if not is_editable(support_request):
+            messages.error(
+                request,
+                _(
+                    "A request can be edited only while it is a draft or returned to the "
+                    "requester; this one is %(status)s."
+                )
+                % {"status": support_request.get_status_display()},
+            )
+            return redirect(_detail_url(support_request))
+        form = SupportRequestForm(_posted(request), instance=support_request, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("Request saved."))
+            return redirect(_detail_url(support_request))
+    return render(request, "support/request_form.html", {"form": form, "object": support_request})
+
+
+def _detail_queryset():
+    return SupportRequest.objects.select_related("entity", "created_by").prefetch_related(
+        Prefetch(
+            "recipient_units", queryset=Unit.objects.select_related("institution").order_by("name")
+        ),
+        "named_individuals",
+    )
+
+
+@role_required()
+def request_detail(request, pk):
+    return _detail_page(request, get_request_for_user(request.user, pk, _detail_queryset()))
+
+
+def _detail_page(request, support_request, *, status=200, action_form=None, refused=None, **forms):
+    """The request page. After a refused POST, ``action_form``/``forms`` keep what the user typed
+    and ``refused`` lists the blockers of the refused action."""
+    user = request.user
+    assessments = list(support_request.assessments.select_related("drafter").order_by("-version"))
+    assessment = assessments[0] if assessments else None
+    profile = risk_profile(assessment) if assessment else None
+    waiver = bool(profile) and workflow.needs_waiver(profile)
+    enabled, blocked = [], []
+    for state in workflow.allowed_actions(
+        support_request, user, assessment=assessment, profile=profile
+    ):
+        if state.enabled:
+            form = (
+                action_form
+                if action_form and action_form.action.name == state.action.name
+                else None
+            )
+            enabled.append(form or TransitionForm(state.action, waiver=waiver))
+        else:
+            blocked.append(state)
+    transitions = list(support_request.transitions.select_related("actor"))
+    for transition in transitions:
+        action = workflow.TRANSITIONS.get(transition.action)
+        transition.action_label = action.label if action else transition.action
+    can_communicate = can_record_communication(user, support_request)
+    can_deliver = can_record_delivery(user, support_request)
+    context = {
+        "support_request": support_request,
+        "assessment": assessment,
+        "assessment_url": _assessment_url("assessments:detail", assessment),
+        "assessment_print_url": _assessment_url("assessments:print", assessment),
+        "profile": profile,
+        "inherent_label": Level(profile.inherent).label if profile else None,
+        "residual_label": Level(profile.residual).label if profile else None,
+        "extended_scope_label": EXTENDED_SCOPE_LABEL,
+        "action_forms": enabled,
+        "blocked_actions": blocked,
+        "refused": refused,
+        "can_edit": can_edit_request(user, support_request) and is_editable(support_request),
+        "transitions": transitions,
+        "decisions": support_request.decisions.select_related("decided_by", "assessment"),
+        "edits": assessment_edits(assessments),
+        "show_edit_values": can_read_registry(user),
+        "communications": support_request.communications.select_related("recorded_by"),
+        "deliveries": support_request.deliveries.select_related("recorded_by"),
+        "communication_form": (forms.get("communication_form") or CommunicationForm())
+        if can_communicate
+        else None,
+        "delivery_form": (
+            (forms.get("delivery_form") or DeliveryForm())
+            if can_deliver and support_request.status == RequestStatus.ACTIVE
+            else None
+        ),
+        "can_deliver": can_deliver,
+    }
+    return render(request, "support/request_detail.html", context, status=status)
+
+
+@require_POST
+@role_required()
+def request_transition(request, pk):
+    support_request = get_request_for_user(request.user, pk)
+    action = workflow.TRANSITIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown action."))
+        return redirect(_detail_url(support_request))
+    waiver = False
+    if "waiver_reason" in action.fields:
+        assessment = workflow.current_assessment(support_request)
+        waiver = assessment is not None and workflow.needs_waiver(risk_profile(assessment))
+    form = TransitionForm(action, request.POST, waiver=waiver)
+    form.is_valid()  # Every field is optional here; the workflow's guards decide.
+    reason, data = form.workflow_data()
+    try:
+        workflow.apply(support_request.pk, action.name, request.user, reason=reason, **data)
+    except workflow.TransitionBlocked as blocked:
+        refused = []
+        for blocker in blocked.blockers:
+            field = FIELD_FOR_RULE.get(blocker.rule)
+            if field in form.fields:
+                form.add_error(field, blocker.message)
+            refused.append(blocker)
+        support_request = get_request_for_user(request.user, pk, _detail_queryset())
+        return _detail_page(
+            request,
+            support_request,
+            status=409,
+            action_form=form,
+            refused={"action": action, "blockers": refused},
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect(_detail_url(support_request))
+    support_request.refresh_from_db(fields=["status"])
+    messages.success(
+        request,
+        _("%(action)s: the request is now %(status)s.")
+        % {"action": action.label, "status": support_request.get_status_display()},
+    )
+    return redirect(_detail_url(support_request))
+
+
+@require_POST
+@role_required(*COMMUNICATION_ROLES)
+def communication_add(request, pk):
+    support_request = get_request_for_user(request.user, pk)
+    if not can_record_communication(request.user, support_request):
+        raise PermissionDenied
+    form = CommunicationForm(request.POST)
+    if not form.is_valid():
+        support_request = get_request_for_user(request.user, pk, _detail_queryset())
+        return _detail_page(request, support_request, status=400, communication_form=form)
+    services.record_communication(support_request, request.user, **form.cleaned_data)
+    messages.success(request, _("Communication recorded."))
+    return redirect(_detail_url(support_request, "#communications"))
+
+
+@require_POST
+@role_required(*DELIVERY_ROLES)
+def delivery_add(request, pk):
+    support_request = get_request_for_user(request.user, pk)
+    if not can_record_delivery(request.user, support_request):
+        raise PermissionDenied
+    form = DeliveryForm(request.POST)
+    if not form.is_valid():
+        support_request = get_request_for_user(request.user, pk, _detail_queryset())
+        return _detail_page(request, support_request, status=400, delivery_form=form)
+    try:
+        services.record_delivery(support_request, request.user, **form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(_detail_url(support_request, "#deliveries"))
+    messages.success(request, _("Delivery recorded."))
+    return redirect(_detail_url(support_request, "#deliveries"))
+
+
+@role_required(*WAIVER_READERS)
+def waiver_list(request):
+    decisions = (
+        Decision.objects.exclude(waiver_reason="")
+        .filter(request__entity_id__in=waiver_entity_ids(request.user))
+        .select_related("request__entity", "decided_by", "assessment")
+        .order_by("-decided_at", "-pk")
+    )
+    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "support/waiver_list.html", {"page_obj": page})

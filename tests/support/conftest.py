@@ -1,0 +1,54 @@
+import pytest
+from django.utils import timezone
+
+from assessments import workflow
+from hrddp.accounts.models import Role
+from hrddp.support.models import Communication, CommunicationKind
+from tests.factories import UnitFactory, UserFactory, complete_assessment, make_request
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="3rd Battalion")
+
+
+@pytest.fixture
+def draft_request(mission, ssr_advisor, unit):
+    return make_request(mission, ssr_advisor, [unit], title="Fuel for patrols")
+
+
+@pytest.fixture
+def agency_manager(agency):
+    return UserFactory(username="agency-manager", roles=[(agency, Role.MANAGER)])
+
+
+@pytest.fixture
+def policy_letter(ssr_advisor):
+    def record(request):
+        return Communication.objects.create(
+            request=request,
+            kind=CommunicationKind.POLICY_NOTIFICATION,
+            date=timezone.localdate(),
+            counterpart="Chief of Defence Staff",
+            summary="HRDDP letter and conditions.",
+            recorded_by=ssr_advisor,
+        )
+
+    return record
+
+
+@pytest.fixture
+def to_decision(ssr_advisor, hro):
+    """Walk a draft request to awaiting_decision; ``prepare(assessment)`` runs before submitting."""
+
+    def walk(request, prepare=None):
+        workflow.apply(request.pk, "submit", ssr_advisor)
+        workflow.apply(request.pk, "start_assessment", hro)
+        assessment = complete_assessment(workflow.current_assessment(request))
+        if prepare:
+            prepare(assessment)
+        workflow.apply(request.pk, "submit_for_decision", hro)
+        request.refresh_from_db()
+        return assessment
+
+    return walk
