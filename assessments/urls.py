@@ -1,2 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "assessments"
-urlpatterns = []
+
+urlpatterns = [
+    path("<int:pk>/", views.assessment_detail, name="detail"),
+    path("<int:pk>/edit/", views.assessment_edit, name="edit"),
+    path("<int:pk>/print/", views.assessment_print, name="print"),
+    path("<int:pk>/new-version/", views.assessment_new_version, name="new_version"),
+    path("<int:pk>/risks/new/", views.risk_add, name="risk_add"),
+    path("risks/<int:risk_pk>/edit/", views.risk_edit, name="risk_edit"),
+    path("risks/<int:risk_pk>/delete/", views.risk_delete, name="risk_delete"),
+]
