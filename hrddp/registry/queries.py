@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -26,7 +26,8 @@ ANCESTORS_SQL = """
     WITH RECURSIVE ancestors(id, parent_id) AS (
         SELECT id, parent_id FROM registry_unit WHERE id = %s
         UNION
-        SELECT up.id, up.parent_id FROM registry_unit up JOIN ancestors ON up.id = ancestors.parent_id
+        SELECT up.id, up.parent_id
+        FROM registry_unit up JOIN ancestors ON up.id = ancestors.parent_id
     )
     SELECT id FROM ancestors WHERE id <> %s
 """
@@ -101,7 +102,9 @@ class UnitRecord:
         return sorted(seen.values(), key=lambda v: (v.date, v.pk), reverse=True)
 
     def is_recent(self, violation):
-        return self.as_of - datetime.timedelta(days=self.lookback_days) < violation.date <= self.as_of
+        return (
+            self.as_of - datetime.timedelta(days=self.lookback_days) < violation.date <= self.as_of
+        )
 
     @cached_property
     def recent_countable_grave(self):
@@ -133,38 +136,35 @@ class UnitRecord:
 
 
 def unit_record(unit, as_of=None):
-    """The record of ``unit`` as of ``as_of`` (today by default), in three queries whatever its size."""
+    """The record of ``unit`` as of ``as_of`` (today by default), in a constant number of queries.
+
+    The database finds the candidates (violations attributed to the unit's tree or to anyone ever
+    assigned to it); the routes are then told apart in Python on those few rows, so the cost
+    follows the size of the record, not of the violations table.
+    """
     Violation = apps.get_model("registry", "Violation")
-    Attribution = apps.get_model("registry", "Attribution")
     CommandAssignment = apps.get_model("registry", "CommandAssignment")
     policy = apps.get_model("registry", "PolicySettings").get_solo()
     as_of = as_of or timezone.localdate()
 
-    on_violation = Attribution.objects.filter(violation=OuterRef("pk"))
-    in_subtree = Exists(on_violation.filter(unit_id__in=subtree_sql(unit.pk)))
-    # One filter() call, so that unit and dates are tested on the same assignment row.
-    commanded_at_time = Exists(
-        on_violation.filter(
-            Q(person__assignments__end__isnull=True) | Q(person__assignments__end__gte=OuterRef("date")),
-            person__assignments__unit_id=unit.pk,
-            person__assignments__start__lte=OuterRef("date"),
+    Unit = apps.get_model("registry", "Unit")
+    subtree = Unit.objects.subtree_ids(unit)
+    ancestors = {u.pk for u in Unit.objects.ancestors(unit)}
+    assignments = list(
+        CommandAssignment.objects.filter(unit_id=unit.pk, start__lte=as_of).values_list(
+            "person_id", "start", "end"
         )
     )
-    current_commander_ids = CommandAssignment.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=as_of), unit_id=unit.pk, start__lte=as_of
-    ).values("person_id")
-    by_current_commander = Exists(on_violation.filter(person_id__in=current_commander_ids))
-    in_ancestors = Exists(on_violation.filter(unit_id__in=ancestors_sql(unit.pk)))
+    current = {person for person, start, end in assignments if end is None or end >= as_of}
+    people = {person for person, _start, _end in assignments}
 
     violations = (
-        Violation.objects.filter(date__lte=as_of)
-        .annotate(
-            route_subtree=in_subtree,
-            route_commanded=commanded_at_time,
-            route_current=by_current_commander,
-            route_ancestor=in_ancestors,
+        Violation.objects.filter(
+            Q(attributions__unit_id__in=subtree | ancestors)
+            | Q(attributions__person_id__in=people),
+            date__lte=as_of,
         )
-        .filter(Q(route_subtree=True) | Q(route_commanded=True) | Q(route_current=True) | Q(route_ancestor=True))
+        .distinct()
         .select_related("category", "subtype")
         .prefetch_related("attributions__unit", "attributions__person")
     )
@@ -175,15 +175,25 @@ def unit_record(unit, as_of=None):
         pattern_threshold=policy.pattern_threshold,
     )
     for violation in violations:
-        if violation.route_subtree:
+        units = {a.unit_id for a in violation.attributions.all() if a.unit_id}
+        persons = {a.person_id for a in violation.attributions.all() if a.person_id}
+        routes = (
+            bool(units & subtree),
+            any(
+                person in persons
+                and start <= violation.date
+                and (end is None or end >= violation.date)
+                for person, start, end in assignments
+            ),
+            bool(persons & current),
+        )
+        if routes[0]:
             record.subtree.append(violation)
-        if violation.route_commanded:
+        if routes[1]:
             record.commanded_at_time.append(violation)
-        if violation.route_current:
+        if routes[2]:
             record.current_commanders.append(violation)
-        if violation.route_ancestor and not (
-            violation.route_subtree or violation.route_commanded or violation.route_current
-        ):
+        if not any(routes) and units & ancestors:
             record.ancestors.append(violation)
     return record
 

@@ -279,10 +279,10 @@ def test_the_page_runs_a_constant_number_of_queries(
                 3,
                 measures=[("screening", MeasureStatus.AGREED), ("limits", MeasureStatus.PROPOSED)],
             )
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(23):
             response = client.get(url("detail", assessment))
         assert content(response).count("2 × 3 = 6") == count
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(23):
             client.get(url("print", assessment))
 
 

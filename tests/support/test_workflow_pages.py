@@ -390,5 +390,5 @@ def test_the_request_page_runs_a_bounded_number_of_queries(
         add_risk(assessment, 2, 2, measures=[("screening", MeasureStatus.AGREED)])
         policy_letter(draft_request)
     client = client_for(manager)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(33):
         assert client.get(detail(draft_request)).status_code == 200
