@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from assessments.demo import seed_pipeline
 from hrddp.accounts.models import Entity, Membership, Role, User
 from hrddp.registry import demo
 from hrddp.registry.models import (
@@ -186,7 +187,8 @@ def seed(scale, log=None):
             for unit in row["recipient_units"]
         ]
     )
-    counts["support_requests"] = len(created)
+    # The pipeline walks requests through the real workflow into every state.
+    counts["support_requests"] = len(created) + seed_pipeline(entities, users)
     return counts
 
 
