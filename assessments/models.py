@@ -236,6 +236,8 @@ class DecisionKind(models.TextChoices):
     APPROVE = "approve", _("Approve")
     APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
     REJECT = "reject", _("Reject")
+    RENEW = "renew", _("Renew after review")
+    RESUME = "resume", _("Resume after suspension")
 
 
 class Decision(models.Model):
@@ -301,3 +303,151 @@ class Transition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("History cannot be deleted."))
+
+
+class TriggerKind(models.TextChoices):
+    """The monitoring triggers of domain.md section 5."""
+
+    VIOLATION = "violation", _("Countable grave violation in a recipient's record")
+    MEASURE_OVERDUE = "measure_overdue", _("Agreed measure past its due date and not in place")
+    COMMAND_CHANGE = "command_change", _("New commander with a countable grave violation")
+
+
+class Trigger(models.Model):
+    """A trigger detected against a request; one per cause, so detecting twice does nothing."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.PROTECT, related_name="triggers")
+    kind = models.CharField(_("trigger"), max_length=20, choices=TriggerKind.choices)
+    violation = models.ForeignKey(
+        "registry.Violation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assignment = models.ForeignKey(
+        "registry.CommandAssignment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "registry.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient unit")
+    )
+    detected_at = models.DateTimeField(_("detected"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-detected_at"]
+        verbose_name = _("trigger")
+        verbose_name_plural = _("triggers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "violation"], condition=models.Q(violation__isnull=False), name="one_trigger_per_violation"
+            ),
+            models.UniqueConstraint(
+                fields=["request", "measure"], condition=models.Q(measure__isnull=False), name="one_trigger_per_measure"
+            ),
+            models.UniqueConstraint(
+                fields=["request", "assignment"],
+                condition=models.Q(assignment__isnull=False),
+                name="one_trigger_per_assignment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.request}"
+
+
+class InterventionStatus(models.TextChoices):
+    """Only assessments/workflow.py assigns an intervention's status."""
+
+    OPEN = "open", _("Open")
+    ESCALATED = "escalated", _("Escalated to the manager")
+    RESOLVED = "resolved", _("Resolved")
+    CONTINUED = "continued", _("Continued with measures")
+    SUSPENDED = "suspended", _("Support suspended")
+
+
+OPEN_INTERVENTION_STATUSES = (InterventionStatus.OPEN, InterventionStatus.ESCALATED)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+class Intervention(models.Model):
+    """Intercession with the authorities after a trigger (domain.md 5)."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.PROTECT, related_name="interventions")
+    trigger = models.OneToOneField(Trigger, on_delete=models.PROTECT, related_name="intervention")
+    unit = models.ForeignKey(
+        "registry.Unit", on_delete=models.PROTECT, related_name="interventions", verbose_name=_("unit concerned")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=InterventionStatus.choices, default=InterventionStatus.OPEN, editable=False
+    )
+    opened_on = models.DateField(_("opened"))
+    intercession_due = models.DateField(_("intercession due"))
+    response_due = models.DateField(_("response due"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["response_due", "id"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        indexes = [models.Index(fields=["status", "response_due"])]
+
+    def __str__(self):
+        return _("Intervention on %(unit)s (%(request)s)") % {"unit": self.unit, "request": self.request}
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_INTERVENTION_STATUSES
+
+    def is_overdue(self, today=None):
+        from django.utils import timezone
+
+        return self.is_open and self.response_due < (today or timezone.localdate())
+
+
+class Notification(models.Model):
+    """An in-app notification, beside the email of the same reminder or alert."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at", "created_at"])]
+
+    def __str__(self):
+        return self.subject
+
+
+class ReminderKind(models.TextChoices):
+    REVIEW_SOON = "review_soon", _("Review due soon")
+    REVIEW_DUE = "review_due", _("Review due today")
+    REVIEW_OVERDUE = "review_overdue", _("Review overdue (weekly)")
+    INTERVENTION_OVERDUE = "intervention_overdue", _("Intervention overdue (daily)")
+
+
+class ReminderClaim(models.Model):
+    """A reminder claimed before it is sent: (kind, object, recipient, due key) is unique, so a sweep
+    that runs twice, two beat processes or a retried task never send the same reminder twice."""
+
+    kind = models.CharField(_("reminder"), max_length=24, choices=ReminderKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    due_key = models.DateField(_("due"), help_text=_("The due date, or the day or week the reminder is for."))
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "user", "due_key"], name="one_reminder_per_due_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.object_id} → {self.user} ({self.due_key})"

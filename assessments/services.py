@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hrddp.support.models import RequestStatus, SupportRequest
+from hrddp.support.models import SupportRequest
 
 from .models import Assessment, AssessmentStatus, FactorRating, Measure, Risk, ScopeAnswer
+from .workflow import ASSESSING_STATES
 
 MAIN_FIELDS = ("recommendation", "rationale", "risk_of_not_supporting", "monitoring_plan")
 FACTOR_FIELDS = ("rating", "narrative", "evidence")
@@ -54,10 +55,10 @@ def edit_refusal(assessment):
             "This assessment has been submitted for decision. It can be edited again only if a "
             "manager sends it back for more assessment."
         )
-    if assessment.request.status != RequestStatus.UNDER_ASSESSMENT:
+    if assessment.request.status not in ASSESSING_STATES:
         return _(
             "The request is “%(status)s”; an assessment is edited only while its request is "
-            "under assessment."
+            "under assessment, active, under review or suspended."
         ) % {"status": assessment.request.get_status_display()}
     return None
 

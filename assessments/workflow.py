@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings
+from hrddp.support.models import CommunicationKind, SupportRequest
 from hrddp.support.models import RequestStatus as S
-from hrddp.support.models import SupportRequest
 
 from . import rules
 from .models import (
@@ -29,12 +29,18 @@ from .models import (
     DecisionKind,
     Factor,
     FactorRating,
+    Intervention,
+    InterventionStatus,
     ScopeAnswer,
     ScopeQuestion,
     Transition,
 )
 from .risk import risk_profile
 from .rules import Blocker
+
+
+# Actions the product takes by itself (the sweep, the triggers): ``apply(..., user=None)``.
+SYSTEM = "system"
 
 
 class TransitionError(Exception):
@@ -52,7 +58,8 @@ class Action:
     name: str
     label: str
     sources: tuple
-    target: str
+    # None: the request keeps its state (the transition is still recorded).
+    target: str | None
     roles: tuple
     guards: tuple = ()
     effect: object = None
@@ -162,8 +169,56 @@ def decide(kind):
     return effect
 
 
+def no_open_intervention(request, assessment, user, data):
+    if request.interventions.filter(status__in=(InterventionStatus.OPEN, InterventionStatus.ESCALATED)).exists():
+        return [Blocker("intervention", _("An intervention on this request is still open."),
+                        _("Resolve the intervention, or decide on it, first."))]
+    return []
+
+
+def draft_version(request, assessment, user, data):
+    if assessment is None or assessment.status != AssessmentStatus.DRAFT or assessment.version == 1:
+        return [Blocker("assessment", _("There is no new assessment version being drafted."),
+                        _("Start a new version of the assessment."))]
+    return assessment_complete(request, assessment, user, data)
+
+
+def new_version_submitted(request, assessment, user, data):
+    if assessment is None or assessment.status != AssessmentStatus.SUBMITTED:
+        return [Blocker("D1", _("No new assessment version has been submitted for decision."),
+                        _("The HRO drafts a new version and submits it."))]
+    return []
+
+
+def resumption_ready(request, assessment, user, data):
+    """Resumption: a new assessment dated after the suspension, and a resumption letter."""
+    blockers = []
+    suspended_at = request.suspended_at
+    if assessment is None or suspended_at is None or assessment.created_at <= suspended_at:
+        blockers.append(Blocker("resumption", _("No assessment has been made since the suspension."),
+                                _("The HRO drafts a new version and submits it for decision.")))
+    letters = request.communications.filter(kind=CommunicationKind.RESUMPTION)
+    if suspended_at is None or not letters.filter(date__gte=timezone.localdate(suspended_at)).exists():
+        blockers.append(Blocker("resumption", _("No resumption letter to the authorities has been recorded."),
+                                _("Record the resumption communication in the log.")))
+    return blockers
+
+
+def mark_suspended(request, assessment, user, data):
+    request.suspended_at = timezone.now()
+    return assessment
+
+
+def reopen_from_lapse(request, assessment, user, data):
+    return create_assessment(request, user, copy_from=assessment)
+
+
 OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.UNDER_ASSESSMENT, S.AWAITING_DECISION,
-               S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED)
+               S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED, S.LAPSED)
+# Support under monitoring: triggers, reminders and lapse apply.
+MONITORED_STATES = (S.ACTIVE, S.UNDER_REVIEW)
+# States in which a draft assessment version may be edited.
+ASSESSING_STATES = (S.UNDER_ASSESSMENT, S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED)
 
 TRANSITIONS = {
     action.name: action
@@ -190,7 +245,25 @@ TRANSITIONS = {
                guards=(four_eyes,), effect=decide(DecisionKind.REJECT), needs_reason=True, style="danger"),
         Action("activate", gettext_lazy("Activate support"), (S.APPROVED, S.APPROVED_WITH_CONDITIONS), S.ACTIVE,
                (Role.MANAGER, Role.REQUESTER), guards=(policy_communicated,)),
-        Action("close", gettext_lazy("Close"), (S.ACTIVE,), S.CLOSED, (Role.MANAGER,), needs_reason=True,
+        Action("review", gettext_lazy("Put under review"), (S.ACTIVE,), S.UNDER_REVIEW,
+               (Role.HRO, Role.MANAGER, SYSTEM), needs_reason=True, style="secondary"),
+        Action("submit_version", gettext_lazy("Submit the new assessment version"),
+               (S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED), None, (Role.HRO,), guards=(draft_version,),
+               effect=submit_assessment),
+        Action("renew", gettext_lazy("Renew the approval"), (S.ACTIVE, S.UNDER_REVIEW), S.ACTIVE, (Role.MANAGER,),
+               guards=(new_version_submitted, can_approve, no_open_intervention), effect=decide(DecisionKind.RENEW),
+               needs_reason=True, fields=("waiver_reason",), style="success"),
+        Action("conclude_review", gettext_lazy("Conclude the review"), (S.UNDER_REVIEW,), S.ACTIVE, (Role.MANAGER,),
+               guards=(no_open_intervention,), needs_reason=True),
+        Action("suspend", gettext_lazy("Suspend support"), (S.ACTIVE, S.UNDER_REVIEW), S.SUSPENDED, (Role.MANAGER,),
+               effect=mark_suspended, needs_reason=True, style="danger"),
+        Action("resume", gettext_lazy("Resume support"), (S.SUSPENDED,), S.ACTIVE, (Role.MANAGER,),
+               guards=(resumption_ready, new_version_submitted, can_approve), effect=decide(DecisionKind.RESUME),
+               needs_reason=True, fields=("waiver_reason",), style="success"),
+        Action("lapse", gettext_lazy("Lapse"), MONITORED_STATES, S.LAPSED, (SYSTEM,), needs_reason=True),
+        Action("reassess", gettext_lazy("Assess again"), (S.LAPSED,), S.UNDER_ASSESSMENT, (Role.HRO,),
+               effect=reopen_from_lapse),
+        Action("close", gettext_lazy("Close"), MONITORED_STATES, S.CLOSED, (Role.MANAGER,), needs_reason=True,
                style="secondary"),
         Action("withdraw", gettext_lazy("Withdraw"), OPEN_STATES, S.WITHDRAWN, (Role.MANAGER,), needs_reason=True,
                style="danger"),
@@ -203,6 +276,8 @@ def current_assessment(request):
 
 
 def holds_role(request, user, roles):
+    if user is None:
+        return SYSTEM in roles
     return request.entity_id in user.entity_ids_for(*roles)
 
 
@@ -228,7 +303,7 @@ def allowed_actions(request, user, assessment=None, profile=None):
         if request.status not in action.sources or not holds_role(request, user, action.roles):
             continue
         data = {"preview": True, "profile": profile}
-        if action.name in ("approve", "approve_with_conditions") and assessment is not None and profile is None:
+        if can_approve in action.guards and assessment is not None and profile is None:
             data["profile"] = profile = risk_profile(assessment)
         blockers = [b for guard in action.guards for b in guard(request, assessment, user, data)]
         if "waiver_reason" in action.fields:
@@ -270,14 +345,14 @@ def apply(request_pk, action_name, user, reason="", **data):
         if action.effect:
             assessment = action.effect(request, assessment, user, data)
         from_status = request.status
-        request.status = action.target
+        request.status = action.target or from_status
         request.save()
         return Transition.objects.create(
             request=request,
             assessment=assessment,
             action=action.name,
             from_status=from_status,
-            to_status=action.target,
+            to_status=request.status,
             actor=user,
             reason=reason,
         )
@@ -323,4 +398,13 @@ def new_version(request_pk, user):
         latest = current_assessment(request)
         if latest is None or not latest.is_frozen:
             raise TransitionError(_("The current assessment is not frozen; edit it directly."))
+        if request.status not in ASSESSING_STATES:
+            raise TransitionError(
+                _("A new version is drafted while the support is active, under review or suspended.")
+            )
         return create_assessment(request, user, copy_from=latest)
+
+
+def assessment_editable(assessment):
+    """An assessment may change while it is a draft and its request is being assessed."""
+    return assessment.status == AssessmentStatus.DRAFT and assessment.request.status in ASSESSING_STATES

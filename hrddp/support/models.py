@@ -109,6 +109,7 @@ class SupportRequest(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
     review_due = models.DateField(_("review due"), null=True, blank=True, editable=False)
     valid_until = models.DateField(_("valid until"), null=True, blank=True, editable=False)
+    suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True, editable=False)
 
     objects = SupportRequestQuerySet.as_manager()
 
@@ -166,6 +167,14 @@ class Communication(models.Model):
         SupportRequest, on_delete=models.CASCADE, related_name="communications", verbose_name=_("request")
     )
     kind = models.CharField(_("kind"), max_length=24, choices=CommunicationKind.choices)
+    intervention = models.ForeignKey(
+        "assessments.Intervention",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communications",
+        verbose_name=_("intervention"),
+    )
     date = models.DateField(_("date"))
     counterpart = models.CharField(_("authority"), max_length=200, help_text=_("Who was written to or met."))
     summary = models.TextField(_("summary"))

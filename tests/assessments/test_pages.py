@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import workflow
 from assessments.models import (
@@ -19,6 +20,7 @@ from assessments.models import (
     ScopeQuestion,
 )
 from hrddp.accounts.models import Role
+from hrddp.support.models import Communication, CommunicationKind
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,
@@ -446,9 +448,19 @@ def test_a_stale_delete_is_refused(client_for, hro, assessment, risk):
 
 
 @pytest.fixture
-def approved(draft_request, to_decision, manager):
+def approved(draft_request, to_decision, manager, ssr_advisor):
+    """An approved assessment of support that has since become active."""
     assessment = to_decision(draft_request)
     workflow.apply(draft_request.pk, "approve", manager, reason="Low risk.")
+    Communication.objects.create(
+        request=draft_request,
+        kind=CommunicationKind.POLICY_NOTIFICATION,
+        date=timezone.localdate(),
+        counterpart="Ministry of Defence",
+        summary="Letter.",
+        recorded_by=ssr_advisor,
+    )
+    workflow.apply(draft_request.pk, "activate", ssr_advisor)
     assessment.refresh_from_db()
     return assessment
 

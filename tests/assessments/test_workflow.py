@@ -1,46 +1,68 @@
 """The workflow table (style.md principle 3), tested for every (state, action) pair."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import ProgrammingError, transaction
 from django.utils import timezone
 
 from assessments import workflow
-from assessments.models import AssessmentStatus, Decision, Transition
+from assessments.models import Assessment, AssessmentStatus, Decision, Transition
 from hrddp.support.models import Communication, CommunicationKind, RequestStatus, SupportRequest
 from tests.factories import add_risk
 
 pytestmark = pytest.mark.django_db
 
-ACTOR_FOR = {"requester": "ssr_advisor", "hro": "hro", "manager": "manager"}
+ACTOR_FOR = {"requester": "ssr_advisor", "hro": "hro", "manager": "manager", "system": None}
 DATA = {"reason": "Because.", "conditions": "Monthly reports.", "waiver_reason": ""}
 
 
 @pytest.fixture
 def ready(draft_request, to_decision, ssr_advisor):
-    """A request whose every guard passes: complete, assessed, communicated."""
-    to_decision(draft_request)
-    Communication.objects.create(
-        request=draft_request, kind=CommunicationKind.POLICY_NOTIFICATION, date=timezone.localdate(),
-        counterpart="Ministry of Defence", summary="Letter.", recorded_by=ssr_advisor,
+    """A request whose every guard passes: complete, assessed (the assessment made after a
+    suspension), the policy notification and the resumption letter recorded."""
+    assessment = to_decision(draft_request)
+    SupportRequest.objects.filter(pk=draft_request.pk).update(
+        suspended_at=assessment.created_at - datetime.timedelta(minutes=1)
     )
+    for kind in (CommunicationKind.POLICY_NOTIFICATION, CommunicationKind.RESUMPTION):
+        Communication.objects.create(
+            request=draft_request, kind=kind, date=timezone.localdate(),
+            counterpart="Ministry of Defence", summary="Letter.", recorded_by=ssr_advisor,
+        )
     return draft_request
+
+
+def draft_second_version(request, hro):
+    """For submit_version: the first version decided, a complete second one in draft."""
+    first = workflow.current_assessment(request)
+    Assessment.objects.filter(pk=first.pk).update(status=AssessmentStatus.DECIDED)
+    workflow.create_assessment(request, hro, copy_from=first)
+
+
+PREPARE = {"submit_version": draft_second_version}
 
 
 @pytest.mark.parametrize("state", RequestStatus.values)
 @pytest.mark.parametrize("action_name", list(workflow.TRANSITIONS))
-def test_every_state_and_action_pair(request, ready, state, action_name):
+def test_every_state_and_action_pair(request, ready, hro, state, action_name):
     action = workflow.TRANSITIONS[action_name]
-    user = request.getfixturevalue(ACTOR_FOR[action.roles[0]])
+    fixture = ACTOR_FOR[action.roles[0]]
+    user = request.getfixturevalue(fixture) if fixture else None
     SupportRequest.objects.filter(pk=ready.pk).update(status=state)
+    if action_name in PREPARE:
+        PREPARE[action_name](ready, hro)
+    target = action.target or state
     if state in action.sources:
         transition = workflow.apply(ready.pk, action_name, user, **DATA)
         ready.refresh_from_db()
-        assert ready.status == action.target
-        assert (transition.from_status, transition.to_status, transition.actor) == (state, action.target, user)
+        assert ready.status == target
+        assert (transition.from_status, transition.to_status, transition.actor) == (state, target, user)
     else:
-        with pytest.raises(workflow.TransitionError):
+        with pytest.raises(workflow.TransitionError) as error:
             workflow.apply(ready.pk, action_name, user, **DATA)
+        assert not isinstance(error.value, workflow.TransitionBlocked)
         ready.refresh_from_db()
         assert ready.status == state
 
@@ -53,7 +75,7 @@ def test_every_action_refuses_the_roles_it_does_not_name(request, ready, action_
         if role in action.roles:
             continue
         with pytest.raises(PermissionDenied):
-            workflow.apply(ready.pk, action_name, request.getfixturevalue(fixture), **DATA)
+            workflow.apply(ready.pk, action_name, request.getfixturevalue(fixture) if fixture else None, **DATA)
     with pytest.raises(PermissionDenied):
         workflow.apply(ready.pk, action_name, outsider, **DATA)
 
@@ -103,11 +125,20 @@ def test_a_reason_is_required_where_the_table_says_so(draft_request, to_decision
     assert {b.rule for b in error.value.blockers} == {"reason"}
 
 
-def test_approved_assessment_is_frozen_and_the_decision_keeps_its_version(draft_request, to_decision, manager, hro):
+def test_approved_assessment_is_frozen_and_the_decision_keeps_its_version(
+    draft_request, to_decision, manager, hro, ssr_advisor
+):
     assessment = to_decision(draft_request, lambda a: add_risk(a, 1, 2))
     workflow.apply(draft_request.pk, "approve", manager, reason="Fine.")
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DECIDED and assessment.is_frozen
+    with pytest.raises(workflow.TransitionError):
+        workflow.new_version(draft_request.pk, hro)
+    Communication.objects.create(
+        request=draft_request, kind=CommunicationKind.POLICY_NOTIFICATION, date=timezone.localdate(),
+        counterpart="Ministry of Defence", summary="Letter.", recorded_by=ssr_advisor,
+    )
+    workflow.apply(draft_request.pk, "activate", ssr_advisor)
     new = workflow.new_version(draft_request.pk, hro)
     assert new.version == 2 and new.status == AssessmentStatus.DRAFT
     assert new.risks.get().description == assessment.risks.get().description
