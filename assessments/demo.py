@@ -8,11 +8,17 @@ import datetime
 
 from django.utils import timezone
 
-from hrddp.registry.models import Unit
+from hrddp.registry.models import (
+    Attribution,
+    Unit,
+    VerificationStatus,
+    Violation,
+    ViolationCategory,
+)
 from hrddp.support.models import Communication, CommunicationKind, Delivery, SupportRequest
 
-from . import workflow
-from .models import Level, Measure, MeasureStatus, MeasureType, ResponsibleParty, Risk
+from . import monitoring, reminders, workflow
+from .models import Intervention, Level, Measure, MeasureStatus, MeasureType, ResponsibleParty, Risk
 
 FACTOR_NOTES = {
     "F1": "Record reviewed from the registry for every recipient unit.",
@@ -100,6 +106,62 @@ SCENARIOS = [
         "safe",
     ),
     ("Boats for the lake patrol", ["logistics"], ["submit", "withdraw"], None),
+    (
+        "Escort vehicles for the eastern battalion",
+        ["logistics"],
+        [
+            "submit",
+            "start_assessment",
+            "submit_for_decision",
+            "approve",
+            "letter",
+            "activate",
+            "review_soon",
+        ],
+        "safe",
+    ),
+    (
+        "Fuel for the lake brigade",
+        ["logistics"],
+        [
+            "submit",
+            "start_assessment",
+            "submit_for_decision",
+            "approve",
+            "letter",
+            "activate",
+            "violation",
+        ],
+        "safe",
+    ),
+    (
+        "Rations for the border company",
+        ["logistics"],
+        [
+            "submit",
+            "start_assessment",
+            "submit_for_decision",
+            "approve",
+            "letter",
+            "activate",
+            "suspend",
+        ],
+        "safe",
+    ),
+    (
+        "Generators for the central prison",
+        ["logistics"],
+        [
+            "submit",
+            "start_assessment",
+            "submit_for_decision",
+            "approve",
+            "letter",
+            "activate",
+            "lapse",
+        ],
+        "safe",
+    ),
     (
         "Uniforms for the border guards",
         ["logistics"],
@@ -231,6 +293,8 @@ def seed_pipeline(entities, users):
                     recorded_by=ssr,
                     summary="HRDDP notification and conditions of support, acknowledged.",
                 )
+            elif action in MONITORING_STEPS:
+                MONITORING_STEPS[action](request, manager, today)
             elif action == "delivery":
                 Delivery.objects.create(
                     request=request,
@@ -258,6 +322,51 @@ def seed_pipeline(entities, users):
                 fill_assessment(workflow.current_assessment(request), kind)
     return len(SCENARIOS)
 
+
+def review_coming_due(request, manager, today):
+    SupportRequest.objects.filter(pk=request.pk).update(
+        review_due=today + datetime.timedelta(days=10)
+    )
+
+
+def overdue_intervention(request, manager, today):
+    """A verified killing in the recipient's record: trigger, review and an intervention whose
+    response was due five days ago, so the managers' daily reminder is due."""
+    violation = Violation.objects.create(
+        date=today - datetime.timedelta(days=40),
+        location="Lakeside market",
+        category=ViolationCategory.objects.get(code="unlawful_killing"),
+        narrative="Two traders shot during a search operation.",
+        verification_status=VerificationStatus.VERIFIED,
+    )
+    Attribution.objects.create(violation=violation, unit=request.recipient_units.get())
+    for trigger in monitoring.check_violation(violation.pk):
+        Intervention.objects.filter(trigger=trigger).update(
+            opened_on=today - datetime.timedelta(days=35),
+            intercession_due=today - datetime.timedelta(days=28),
+            response_due=today - datetime.timedelta(days=5),
+        )
+
+
+def suspend(request, manager, today):
+    workflow.apply(
+        request.pk, "suspend", manager, reason="No answer to two intercessions on detainees."
+    )
+
+
+def lapse(request, manager, today):
+    SupportRequest.objects.filter(pk=request.pk).update(
+        valid_until=today - datetime.timedelta(days=1)
+    )
+    reminders.lapse_expired(today)
+
+
+MONITORING_STEPS = {
+    "review_soon": review_coming_due,
+    "violation": overdue_intervention,
+    "suspend": suspend,
+    "lapse": lapse,
+}
 
 REASONS = {
     "return": "Please name the platoons that would receive the generators.",

@@ -408,3 +408,77 @@ def new_version(request_pk, user):
 def assessment_editable(assessment):
     """An assessment may change while it is a draft and its request is being assessed."""
     return assessment.status == AssessmentStatus.DRAFT and assessment.request.status in ASSESSING_STATES
+
+
+# --- interventions ---------------------------------------------------------------------------
+
+IS = InterventionStatus
+INTERVENTION_ACTIONS = {
+    action.name: action
+    for action in [
+        Action("escalate", gettext_lazy("Escalate to the manager"), (IS.OPEN,), IS.ESCALATED, (Role.HRO,),
+               needs_reason=True),
+        Action("resolve", gettext_lazy("Resolved"), (IS.OPEN, IS.ESCALATED), IS.RESOLVED, (Role.HRO, Role.MANAGER),
+               needs_reason=True, style="success"),
+        Action("continue", gettext_lazy("Continue support with measures"), (IS.OPEN, IS.ESCALATED), IS.CONTINUED,
+               (Role.MANAGER,), needs_reason=True),
+        Action("suspend", gettext_lazy("Suspend support to the units concerned"), (IS.OPEN, IS.ESCALATED),
+               IS.SUSPENDED, (Role.MANAGER,), needs_reason=True, style="danger"),
+    ]
+}
+
+
+def open_intervention(trigger):
+    policy = PolicySettings.get_solo()
+    today = timezone.localdate()
+    return Intervention.objects.create(
+        request=trigger.request,
+        trigger=trigger,
+        unit=trigger.unit,
+        opened_on=today,
+        intercession_due=today + datetime.timedelta(days=policy.intercession_due_days),
+        response_due=today + datetime.timedelta(days=policy.response_due_days),
+    )
+
+
+def allowed_intervention_actions(intervention, user):
+    return [
+        action
+        for action in INTERVENTION_ACTIONS.values()
+        if intervention.status in action.sources and holds_role(intervention.request, user, action.roles)
+    ]
+
+
+def apply_intervention(intervention_pk, action_name, user, reason=""):
+    """Take an intervention action. ``suspend`` suspends exactly the monitored requests of the
+    manager's entities that benefit the unit concerned; other units' support stays active."""
+    action = INTERVENTION_ACTIONS.get(action_name)
+    if action is None:
+        raise TransitionError(_("Unknown action."))
+    with transaction.atomic():
+        intervention = Intervention.objects.select_for_update().select_related("request").get(pk=intervention_pk)
+        if not holds_role(intervention.request, user, action.roles):
+            raise PermissionDenied(_("Your role does not allow this action."))
+        if intervention.status not in action.sources:
+            raise TransitionError(
+                _("“%(action)s” is not possible while the intervention is %(status)s.")
+                % {"action": action.label, "status": intervention.get_status_display()}
+            )
+        reason = (reason or "").strip()
+        if action.needs_reason and not reason:
+            raise TransitionBlocked([Blocker("reason", _("Give a reason."), "")])
+        intervention.status = action.target
+        intervention.outcome = "\n".join(filter(None, [intervention.outcome, f"{action.label}: {reason}"]))
+        if action.target not in (IS.OPEN, IS.ESCALATED):
+            intervention.closed_at, intervention.closed_by = timezone.now(), user
+        intervention.save()
+        suspended = []
+        if action.name == "suspend":
+            benefiting = SupportRequest.objects.filter(
+                status__in=MONITORED_STATES,
+                recipient_units=intervention.unit_id,
+                entity_id__in=user.entity_ids_for(Role.MANAGER),
+            ).distinct()
+            for request in benefiting:
+                suspended.append(apply(request.pk, "suspend", user, reason=reason))
+        return intervention, suspended

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "solo",
+    "mailer",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -137,17 +138,27 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Email: with EMAIL_URL (smtp://...) it is sent; otherwise every message is written as a file
 # under var/mail, where reminders can be read in the running product.
 if env("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    MAILER_EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
+    vars().update(_email)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+    MAILER_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default="") or str(VAR_DIR / "mail")
+# Mail is queued in the database (django-mailer) inside the transaction that sends it, and a
+# Celery task delivers the queue with MAILER_EMAIL_BACKEND: a rolled-back reminder sends nothing.
+EMAIL_BACKEND = "mailer.backend.DbBackend"
+MAILER_USE_FILE_LOCK = False  # rows are locked one by one (select_for_update)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrddp@localhost")
+# Links in emails point here.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Celery: with CELERY_BROKER_URL (redis://...) that broker; otherwise the filesystem transport.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# An empty value counts as unset, as for DATABASE_URL and EMAIL_URL.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
-    _queue = VAR_DIR / "celery" / "queue"
-    _processed = VAR_DIR / "celery" / "processed"
+    _celery_dir = Path(env("CELERY_DATA_DIR", default="") or VAR_DIR / "celery")
+    _queue = _celery_dir / "queue"
+    _processed = _celery_dir / "processed"
     for _folder in (_queue, _processed):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -156,13 +167,21 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_processed),
         "store_processed": False,
     }
+else:
+    # A task whose worker died unacknowledged (acks_late) is redelivered after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {}
+# The sweep derives every due reminder, trigger and lapse from the database; nothing is scheduled
+# ahead in the broker. django-celery-beat copies these entries into its admin-editable tables.
+CELERY_BEAT_SCHEDULE = {
+    "monitoring-sweep": {"task": "assessments.tasks.sweep", "schedule": env.int("SWEEP_SECONDS", default=120)},
+    "send-queued-mail": {"task": "assessments.tasks.send_queued_mail", "schedule": env.int("MAIL_SECONDS", default=30)},
+}
 
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.
 if not DEBUG:

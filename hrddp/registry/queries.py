@@ -200,3 +200,27 @@ def unit_record(unit, as_of=None):
 
 def _pk(unit):
     return getattr(unit, "pk", unit)
+
+
+def units_whose_record_holds(violation, as_of=None):
+    """Ids of the units whose record (domain.md 3.2) holds ``violation``: the attributed units and
+    their ancestors; the units its attributed people commanded on its date; the units they
+    command now."""
+    Unit = apps.get_model("registry", "Unit")
+    CommandAssignment = apps.get_model("registry", "CommandAssignment")
+    as_of = as_of or timezone.localdate()
+    attributions = list(violation.attributions.values_list("unit_id", "person_id"))
+    unit_ids = {unit for unit, _person in attributions if unit}
+    person_ids = {person for _unit, person in attributions if person}
+    holders = set(unit_ids)
+    for unit_id in unit_ids:
+        holders |= set(Unit.objects.filter(id__in=ancestors_sql(unit_id)).values_list("id", flat=True))
+    if person_ids:
+        at_the_time = Q(start__lte=violation.date) & (Q(end__isnull=True) | Q(end__gte=violation.date))
+        now = Q(start__lte=as_of) & (Q(end__isnull=True) | Q(end__gte=as_of))
+        holders |= set(
+            CommandAssignment.objects.filter(at_the_time | now, person_id__in=person_ids).values_list(
+                "unit_id", flat=True
+            )
+        )
+    return holders

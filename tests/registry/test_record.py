@@ -180,3 +180,18 @@ def test_record_takes_constant_queries(tree, django_assert_max_num_queries):
         record = Unit.objects.record(battalion, as_of=TODAY)
         for violation in record.violations:
             [str(a) for a in violation.attributions.all()]
+
+
+def test_units_whose_record_holds_a_violation_match_the_records(tree):
+    """The reverse of the record: every route, checked against ``Unit.objects.record``."""
+    from hrddp.registry.queries import units_whose_record_holds
+
+    brigade, battalion, company, sibling = tree
+    past, current = PersonFactory(), PersonFactory()
+    AssignmentFactory(person=past, unit=sibling, start=days_ago(300), end=days_ago(100))
+    AssignmentFactory(person=current, unit=brigade, start=days_ago(10), end=None)
+    violation = ViolationFactory(units=[company], people=[past, current], date=days_ago(200))
+    holders = units_whose_record_holds(violation, as_of=TODAY)
+    assert holders == {company.pk, battalion.pk, brigade.pk, sibling.pk}
+    for unit in Unit.objects.all():
+        assert (violation in Unit.objects.record(unit, as_of=TODAY).violations) == (unit.pk in holders)

@@ -1,0 +1,113 @@
+"""Monitoring triggers (domain.md 5): detected whenever the data changes, and by the sweep.
+
+(a) a countable grave violation newly attributed or newly verified in the record of a unit
+    receiving active support; (b) an agreed measure past its due date and not in place;
+(c) a command change bringing in a person with a countable grave violation.
+
+Each cause fires once per request (a unique constraint on ``Trigger``): the request goes under
+review, its entity's HROs and managers are notified, and for (a), and (b) on a high risk, an
+intervention opens.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrddp.accounts.models import Role
+from hrddp.registry.models import CommandAssignment, Violation
+from hrddp.registry.queries import units_whose_record_holds
+from hrddp.support.models import RequestStatus, SupportRequest
+
+from . import workflow
+from .models import Decision, Measure, MeasureStatus, Trigger, TriggerKind
+from .notify import entity_users, notify
+from .risk import level_for_score
+
+
+def fire(request, kind, unit, *, violation=None, measure=None, assignment=None, intervene=False):
+    """Record the trigger once; return it, or None when this cause had already fired."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                trigger = Trigger.objects.create(
+                    request=request, kind=kind, unit=unit, violation=violation, measure=measure,
+                    assignment=assignment,
+                )
+        except IntegrityError:
+            return None
+        reason = str(TriggerKind(kind).label)
+        if request.status == RequestStatus.ACTIVE:
+            workflow.apply(request.pk, "review", None, reason=reason)
+        intervention = workflow.open_intervention(trigger) if intervene else None
+        subject = _("Trigger on “%(request)s”: %(reason)s") % {"request": request.title, "reason": reason}
+        body = _("Unit concerned: %(unit)s. The request is under review.") % {"unit": unit}
+        if intervention:
+            body += " " + _("An intervention is open: intercession due %(i)s, response due %(r)s.") % {
+                "i": intervention.intercession_due, "r": intervention.response_due,
+            }
+        notify(
+            entity_users(request.entity_id, Role.HRO, Role.MANAGER),
+            subject, body, reverse("support:detail", args=[request.pk]),
+        )
+        return trigger
+
+
+def monitored_requests():
+    return SupportRequest.objects.filter(status__in=workflow.MONITORED_STATES)
+
+
+def check_violation(violation_id):
+    """Trigger (a), for a violation that was just attributed or verified."""
+    violation = Violation.objects.select_related("category").get(pk=violation_id)
+    if not violation.is_countable_grave:
+        return []
+    holders = units_whose_record_holds(violation)
+    fired = []
+    for request in monitored_requests().filter(recipient_units__in=holders).distinct():
+        unit = request.recipient_units.filter(id__in=holders).order_by("id").first()
+        trigger = fire(request, TriggerKind.VIOLATION, unit, violation=violation, intervene=True)
+        if trigger:
+            fired.append(trigger)
+    return fired
+
+
+def check_assignment(assignment_id):
+    """Trigger (c), for a command assignment that starts (or is recorded) now."""
+    assignment = CommandAssignment.objects.select_related("unit").get(pk=assignment_id)
+    if not assignment.is_current():
+        return []
+    if not Violation.objects.countable_grave().filter(attributions__person_id=assignment.person_id).exists():
+        return []
+    fired = []
+    for request in monitored_requests().filter(recipient_units=assignment.unit_id):
+        trigger = fire(request, TriggerKind.COMMAND_CHANGE, assignment.unit, assignment=assignment)
+        if trigger:
+            fired.append(trigger)
+    return fired
+
+
+def overdue_measures(today=None):
+    """Agreed measures past their due date, on the assessment an approval of monitored support
+    rests on (the latest decision's version)."""
+    today = today or timezone.localdate()
+    decided = Decision.objects.filter(request__status__in=workflow.MONITORED_STATES).order_by(
+        "request_id", "-decided_at"
+    ).distinct("request_id").values("assessment_id")
+    return Measure.objects.filter(
+        Q(status=MeasureStatus.AGREED) & Q(due_date__lt=today), risk__assessment_id__in=decided
+    ).select_related("risk__assessment__request")
+
+
+def check_measures(today=None):
+    """Trigger (b); an intervention opens when the measure's risk is high."""
+    fired = []
+    for measure in overdue_measures(today):
+        request = measure.risk.assessment.request
+        unit = request.recipient_units.order_by("id").first()
+        high = level_for_score(measure.risk.likelihood * measure.risk.severity) == "high"
+        trigger = fire(request, TriggerKind.MEASURE_OVERDUE, unit, measure=measure, intervene=high)
+        if trigger:
+            fired.append(trigger)
+    return fired

@@ -1,0 +1,156 @@
+"""Reminders and lapses, derived from the database by a periodic sweep (domain.md 5).
+
+Nothing is scheduled ahead in the broker. Each sweep computes what is due on ``today``
+(``due <= today``, never ``== today``, so downtime is caught up) and claims each reminder with a
+``ReminderClaim`` row under a unique constraint, in the same transaction as its notification and
+its queued email. So a sweep that runs twice, two beat processes, or a worker that dies and
+retries send nothing twice; a worker killed mid-sweep has committed each reminder whole or not
+at all, and the next sweep sends the rest.
+
+Catch-up: one-off reminders are keyed by their due date and recurring ones by the latest period
+that has begun (the week for reviews, today for interventions), so a sweep after days of
+downtime sends one reminder per due item, not a backlog of copies.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrddp.accounts.models import Role
+from hrddp.registry.models import PolicySettings
+from hrddp.support.models import SupportRequest
+
+from . import monitoring, workflow
+from .models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, ReminderClaim, ReminderKind
+from .notify import entity_users, notify
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    object_id: int
+    due_key: datetime.date
+    users: tuple
+    subject: str
+    body: str
+    path: str
+
+
+def review_recipients(request, drafters):
+    """The HRO who ran the assessment the approval rests on, and the entity's managers."""
+    users = {user.pk: user for user in entity_users(request.entity_id, Role.MANAGER)}
+    drafter = drafters.get(request.pk)
+    if drafter is not None and drafter.is_active:
+        users.setdefault(drafter.pk, drafter)
+    return tuple(users.values())
+
+
+def due_reviews(today):
+    policy = PolicySettings.get_solo()
+    requests = list(
+        SupportRequest.objects.filter(
+            status__in=workflow.MONITORED_STATES,
+            review_due__lte=today + datetime.timedelta(days=policy.review_reminder_days),
+        )
+    )
+    drafters = {
+        decision.request_id: decision.assessment.drafter
+        for decision in Decision.objects.filter(request__in=requests)
+        .order_by("request_id", "-decided_at")
+        .distinct("request_id")
+        .select_related("assessment__drafter")
+    }
+    for request in requests:
+        due = request.review_due
+        if today < due:
+            kind, key = ReminderKind.REVIEW_SOON, due
+            subject = _("Review of “%(title)s” due on %(due)s") % {"title": request.title, "due": due}
+        elif today < due + datetime.timedelta(days=7):
+            kind, key = ReminderKind.REVIEW_DUE, due
+            subject = _("Review of “%(title)s” is due") % {"title": request.title}
+        else:
+            weeks = (today - due).days // 7
+            kind, key = ReminderKind.REVIEW_OVERDUE, due + datetime.timedelta(weeks=weeks)
+            subject = _("Review of “%(title)s” overdue since %(due)s") % {"title": request.title, "due": due}
+        yield Due(
+            kind, request.pk, key, review_recipients(request, drafters), subject,
+            _("The periodic review of this support was due on %(due)s; the approval is valid until "
+              "%(valid)s.") % {"due": due, "valid": request.valid_until},
+            reverse("support:detail", args=[request.pk]),
+        )
+
+
+def overdue_interventions(today):
+    interventions = Intervention.objects.filter(
+        status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today
+    ).select_related("request", "unit")
+    for intervention in interventions:
+        yield Due(
+            ReminderKind.INTERVENTION_OVERDUE, intervention.pk, today,
+            tuple(entity_users(intervention.request.entity_id, Role.MANAGER)),
+            _("Overdue intervention on %(unit)s: a decision is needed") % {"unit": intervention.unit},
+            _("The authorities' response was due on %(due)s and the intervention is unresolved. "
+              "Decide to continue with measures or to suspend.") % {"due": intervention.response_due},
+            reverse("assessments:intervention_detail", args=[intervention.pk]),
+        )
+
+
+def due_reminders(today):
+    yield from due_reviews(today)
+    yield from overdue_interventions(today)
+
+
+def claim_and_send(due, user):
+    """Send one reminder to one user, once: the claim, the notification and the queued email
+    commit together or not at all."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ReminderClaim.objects.create(kind=due.kind, object_id=due.object_id, user=user, due_key=due.due_key)
+        except IntegrityError:
+            return False
+        notify([user], due.subject, due.body, due.path)
+        return True
+
+
+def send_due_reminders(today=None, dry_run=False):
+    """Returns the (due, user) pairs sent (or, with ``dry_run``, that would be sent)."""
+    today = today or timezone.localdate()
+    sent = []
+    for due in due_reminders(today):
+        for user in due.users:
+            if dry_run:
+                already = ReminderClaim.objects.filter(
+                    kind=due.kind, object_id=due.object_id, user=user, due_key=due.due_key
+                ).exists()
+                if not already:
+                    sent.append((due, user))
+            elif claim_and_send(due, user):
+                sent.append((due, user))
+    return sent
+
+
+def lapse_expired(today=None):
+    """Approvals not renewed by their valid-until date lapse by themselves."""
+    today = today or timezone.localdate()
+    lapsed = []
+    for request in SupportRequest.objects.filter(status__in=workflow.MONITORED_STATES, valid_until__lt=today):
+        reason = _("Not renewed by its valid-until date, %(date)s.") % {"date": request.valid_until}
+        lapsed.append(workflow.apply(request.pk, "lapse", None, reason=reason))
+    return lapsed
+
+
+def sweep(today=None, dry_run=False):
+    """Everything the product does by itself, derived from the state in the database."""
+    today = today or timezone.localdate()
+    if dry_run:
+        return {"lapsed": [], "triggers": [], "reminders": send_due_reminders(today, dry_run=True)}
+    return {
+        "lapsed": lapse_expired(today),
+        "triggers": monitoring.check_measures(today),
+        "reminders": send_due_reminders(today),
+    }

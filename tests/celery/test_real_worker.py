@@ -1,0 +1,213 @@
+"""Reminders end to end through a real Celery worker and beat, on the configured broker (Redis in
+CI, the filesystem transport on a laptop), against the test database.
+
+These tests start ``celery`` processes, so the data they need is committed (transactional
+tests) and the processes are pointed at the test database by DATABASE_URL.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from assessments import reminders, workflow
+from assessments.models import Notification, ReminderClaim
+from hrddp.accounts.models import Role
+from hrddp.support.models import Communication, CommunicationKind, SupportRequest
+from tests.factories import UnitFactory, UserFactory, complete_assessment, make_request
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url():
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or ""
+    if host.startswith("/"):  # the embedded server's socket directory
+        return f"postgresql://{db['USER']}@/{db['NAME']}?host={quote(host)}"
+    password = quote(db.get("PASSWORD") or "")
+    return f"postgresql://{db['USER']}:{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def broker_url():
+    """The configured broker, on a database of its own when it is Redis."""
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("redis://"):
+        return url.rsplit("/", 1)[0] + "/14" if url.count("/") > 2 else url + "/14"
+    return url
+
+
+@pytest.fixture
+def celery_env(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker_url(),
+        "CELERY_DATA_DIR": str(tmp_path / "celery"),
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "SWEEP_SECONDS": "2",
+        "MAIL_SECONDS": "2",
+    }
+    env.pop("EMAIL_URL", None)
+    if broker_url().startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(broker_url()).flushdb()
+    return env
+
+
+@pytest.fixture
+def start_celery(celery_env, tmp_path):
+    processes = []
+
+    def start(*args):
+        log = open(tmp_path / f"celery-{len(processes)}.log", "w")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "hrddp",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-mingle",
+                "--without-gossip",
+                *args,
+            ],
+            cwd=ROOT,
+            env=celery_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+    connection.close()
+
+
+def wait_for(condition, timeout=90, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {message}")
+
+
+def active_requests_with_review_due(count, entity, requester, hro, manager):
+    """``count`` active requests whose review is due today: one reminder each to the manager and
+    to the HRO who ran the assessment."""
+    for n in range(count):
+        request = make_request(entity, requester, [UnitFactory()], title=f"Convoy {n}")
+        workflow.apply(request.pk, "submit", requester)
+        workflow.apply(request.pk, "start_assessment", hro)
+        complete_assessment(workflow.current_assessment(request))
+        workflow.apply(request.pk, "submit_for_decision", hro)
+        workflow.apply(request.pk, "approve", manager, reason="Low risk.")
+        Communication.objects.create(
+            request=request,
+            kind=CommunicationKind.POLICY_NOTIFICATION,
+            date=timezone.localdate(),
+            counterpart="Chief of Staff",
+            summary="Letter.",
+            recorded_by=requester,
+        )
+        workflow.apply(request.pk, "activate", requester)
+    SupportRequest.objects.update(review_due=timezone.localdate())
+    return len(reminders.send_due_reminders(dry_run=True))
+
+
+@pytest.fixture
+def people(mission):
+    return {
+        "ssr": UserFactory(
+            username="ssr", email="ssr@example.org", roles=[(mission, Role.REQUESTER)]
+        ),
+        "hro": UserFactory(username="hro", email="hro@example.org", roles=[(mission, Role.HRO)]),
+        "manager": UserFactory(
+            username="manager", email="manager@example.org", roles=[(mission, Role.MANAGER)]
+        ),
+    }
+
+
+def test_beat_and_worker_deliver_a_due_reminder_by_email_and_notification(
+    mission, people, start_celery, tmp_path
+):
+    due = active_requests_with_review_due(
+        1, mission, people["ssr"], people["hro"], people["manager"]
+    )
+    assert due == 2
+    start_celery("--beat", "--schedule", str(tmp_path / "beat-schedule"))
+    wait_for(
+        lambda: Notification.objects.filter(subject__contains="Convoy 0").count() == 2,
+        message="notifications",
+    )
+    mail = tmp_path / "mail"
+    wait_for(lambda: mail.exists() and len(list(mail.iterdir())) >= 1, message="emails")
+    sent = "".join(path.read_text() for path in mail.iterdir())
+    assert "manager@example.org" in sent and "hro@example.org" in sent and "Convoy 0" in sent
+    assert ReminderClaim.objects.count() == 2
+
+
+def test_a_worker_killed_mid_sweep_is_caught_up_exactly_once(
+    mission, people, start_celery, tmp_path
+):
+    import psycopg
+
+    from assessments import tasks
+
+    total = active_requests_with_review_due(
+        20, mission, people["ssr"], people["hro"], people["manager"]
+    )
+    assert total == 40
+    planned = reminders.send_due_reminders(dry_run=True)
+    due, user = planned[total // 2]
+    # Another session holds, uncommitted, the claim of a reminder in the middle of the sweep: the
+    # worker blocks there with the first reminders committed, and is killed while it waits.
+    blocker = psycopg.connect(database_url())
+    blocker.execute(
+        "INSERT INTO assessments_reminderclaim (kind, object_id, user_id, due_key, claimed_at) "
+        "VALUES (%s, %s, %s, %s, now())",
+        (due.kind, due.object_id, user.pk, due.due_key),
+    )
+    worker = start_celery()
+    tasks.sweep.delay()
+    wait_for(lambda: ReminderClaim.objects.count() >= 1, message="the sweep to start")
+    time.sleep(3)
+    done_before_kill = ReminderClaim.objects.count()
+    assert 0 < done_before_kill < total
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    blocker.rollback()
+    blocker.close()
+
+    start_celery("--beat", "--schedule", str(tmp_path / "beat-schedule"))
+    wait_for(lambda: ReminderClaim.objects.count() == total, message="every reminder")
+    time.sleep(6)  # later sweeps, and the killed task redelivered, must add nothing
+    assert ReminderClaim.objects.count() == total
+    assert Notification.objects.count() == total
+    assert Notification.objects.values("user", "subject").distinct().count() == total
