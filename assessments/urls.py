@@ -12,4 +12,14 @@ urlpatterns = [
     path("<int:pk>/risks/new/", views.risk_add, name="risk_add"),
     path("risks/<int:risk_pk>/edit/", views.risk_edit, name="risk_edit"),
     path("risks/<int:risk_pk>/delete/", views.risk_delete, name="risk_delete"),
+    path("interventions/", views.intervention_list, name="intervention_list"),
+    path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),
+    path("interventions/<int:pk>/action/", views.intervention_action, name="intervention_action"),
+    path(
+        "interventions/<int:pk>/communications/",
+        views.intervention_communication_add,
+        name="intervention_communication_add",
+    ),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notification_read, name="notification_read"),
 ]

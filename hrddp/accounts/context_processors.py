@@ -1,3 +1,5 @@
+from assessments.models import Notification
+
 from .access import can_edit_registry, can_read_registry, can_see_identities
 
 
@@ -10,4 +12,6 @@ def roles(request):
         "can_read_registry": can_read_registry(user),
         "can_edit_registry": can_edit_registry(user),
         "can_see_identities": can_see_identities(user),
+        # A callable: the template calls it, so only pages that show the count pay its query.
+        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count,
     }

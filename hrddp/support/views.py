@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +32,7 @@ from .access import (
     can_record_communication,
     can_record_delivery,
     get_request_for_user,
+    holds_role_in,
     is_editable,
     waiver_entity_ids,
 )
@@ -163,6 +165,18 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
         transition.action_label = action.label if action else transition.action
     can_communicate = can_record_communication(user, support_request)
     can_deliver = can_record_delivery(user, support_request)
+    today = timezone.localdate()
+    # Triggers fire only on approved support; before a decision there is nothing to fetch.
+    triggers = (
+        list(support_request.triggers.select_related("unit", "intervention"))
+        if support_request.decided_at
+        else []
+    )
+    for trigger in triggers:
+        trigger.linked_intervention = getattr(trigger, "intervention", None)
+        trigger.overdue = bool(
+            trigger.linked_intervention and trigger.linked_intervention.is_overdue(today)
+        )
     context = {
         "support_request": support_request,
         "assessment": assessment,
@@ -191,6 +205,11 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
             else None
         ),
         "can_deliver": can_deliver,
+        "triggers": triggers,
+        "can_start_new_version": assessment is not None
+        and assessment.is_frozen
+        and support_request.status in workflow.ASSESSING_STATES
+        and holds_role_in(user, support_request, Role.HRO),
     }
     return render(request, "support/request_detail.html", context, status=status)
 

@@ -1,0 +1,45 @@
+"""Forms of the intervention and notification pages. They validate; the workflow decides."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hrddp.registry.forms import DateInput, check_not_too_early
+from hrddp.support.models import Communication, CommunicationKind
+
+INTERVENTION_COMMUNICATION_KINDS = (CommunicationKind.INTERCESSION, CommunicationKind.RESPONSE)
+
+
+class InterventionCommunicationForm(forms.ModelForm):
+    """The intercession letter to the authorities, or their response, on the communications log."""
+
+    class Meta:
+        model = Communication
+        fields = ["kind", "date", "counterpart", "summary"]
+        widgets = {"date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="communication", **kwargs)
+        self.fields["kind"].choices = [
+            (kind.value, kind.label) for kind in INTERVENTION_COMMUNICATION_KINDS
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        check_not_too_early(self, "date")
+        return cleaned_data
+
+
+class InterventionActionForm(forms.Form):
+    """One intervention action (workflow.INTERVENTION_ACTIONS); each asks for a reason."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, action, *args, **kwargs):
+        super().__init__(*args, prefix=action.name, **kwargs)
+        self.action = action
+
+
+class NotificationReadForm(forms.Form):
+    """Marks one notification read, or all of them when no id is given."""
+
+    notification = forms.IntegerField(required=False, widget=forms.HiddenInput)

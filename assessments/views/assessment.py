@@ -1,0 +1,387 @@
+"""Assessment pages: the assessment, its editing (factors, S1–S5, recommendation, risks and
+measures), a new version after a decision, and the printable form.
+
+Who sees what: a member of the request's entity (any role) sees the assessment, anyone else gets
+404; only the entity's HROs edit. Nobody sees a source's identity here, HROs included: the record
+is shown through the registry's record templates, which never show sources.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hrddp.accounts.access import can_read_registry, record_view_for, role_required
+from hrddp.accounts.models import Role
+from hrddp.registry.models import CommandAssignment, Unit
+from hrddp.support.models import EXTENDED_SCOPE_LABEL, SupportRequest
+
+from .. import services, workflow
+from ..forms import (
+    AssessmentForm,
+    FactorForm,
+    MeasureFormSet,
+    RevisionForm,
+    RiskForm,
+    ScopeAnswerForm,
+)
+from ..models import Assessment, Decision, Level, Measure, Risk
+from ..risk import level_for_score, risk_profile
+
+CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else saved this assessment since you opened it; your text is below, review the "
+    "current version and save again."
+)
+
+
+def visible_assessments(user, queryset=None):
+    """Assessments of requests of the user's own entities (domain.md 7)."""
+    queryset = queryset if queryset is not None else Assessment.objects.all()
+    return queryset.filter(request__in=SupportRequest.objects.visible_to(user))
+
+
+def get_assessment_for_user(user, pk, queryset=None):
+    """The assessment if the user holds a role in its request's entity; 404 otherwise."""
+    assessments = visible_assessments(user, queryset).select_related("request__entity", "drafter")
+    return get_object_or_404(assessments, pk=pk)
+
+
+def get_risk_for_user(user, risk_pk):
+    return get_object_or_404(
+        Risk.objects.filter(assessment__in=visible_assessments(user)).select_related(
+            "assessment__request__entity", "assessment__drafter"
+        ),
+        pk=risk_pk,
+    )
+
+
+def is_entity_hro(user, assessment):
+    return workflow.holds_role(assessment.request, user, (Role.HRO,))
+
+
+def edit_refused(request, assessment):
+    """A 403 page saying why ``assessment`` cannot be edited by this user now, or None."""
+    if not is_entity_hro(request.user, assessment):
+        reason = _("Only a human rights officer of the requesting entity edits its assessments.")
+    else:
+        reason = services.edit_refusal(assessment)
+    if reason is None:
+        return None
+    return refused_page(request, assessment, reason)
+
+
+def refused_page(request, assessment, reason):
+    context = {
+        "assessment": assessment,
+        "reason": reason,
+        "can_start_new_version": is_entity_hro(request.user, assessment)
+        and _is_latest_frozen(assessment),
+    }
+    return render(request, "assessments/refused.html", context, status=403)
+
+
+def _is_latest_frozen(assessment):
+    """A new version starts only from the latest version, once a decision froze it."""
+    if not assessment.is_frozen:
+        return False
+    return not assessment.request.assessments.filter(version__gt=assessment.version).exists()
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def assessment_page_queryset():
+    """All the assessment page shows, in a number of queries that does not grow with risks."""
+    measures = Measure.objects.select_related("measure_type").order_by("id")
+    return Assessment.objects.select_related("request__created_by").prefetch_related(
+        "factors",
+        "scope_answers",
+        Prefetch(
+            "risks",
+            queryset=Risk.objects.order_by("id").prefetch_related(
+                Prefetch("measures", queryset=measures)
+            ),
+        ),
+        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
+    )
+
+
+def current_commanders(units, on):
+    """{unit pk: [command assignment]} for assignments current on ``on`` (one query)."""
+    by_unit = {unit.pk: [] for unit in units}
+    assignments = (
+        CommandAssignment.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=on), unit__in=units, start__lte=on
+        )
+        .select_related("person")
+        .order_by("role", "person__name")
+    )
+    for assignment in assignments:
+        by_unit[assignment.unit_id].append(assignment)
+    return by_unit
+
+
+def risk_rows(risks):
+    rows = []
+    for risk in risks:
+        score = risk.likelihood * risk.severity
+        residual = None
+        if risk.residual_likelihood and risk.residual_severity:
+            residual = risk.residual_likelihood * risk.residual_severity
+        rows.append(
+            {
+                "risk": risk,
+                "score": score,
+                "level": Level(level_for_score(score)),
+                "residual_score": residual,
+                "residual_level": Level(level_for_score(residual)) if residual else None,
+                "measures": list(risk.measures.all()),
+            }
+        )
+    return rows
+
+
+def assessment_context(user, assessment):
+    support = assessment.request
+    today = timezone.localdate()
+    units = list(support.recipient_units.select_related("institution").order_by("name"))
+    records = {unit: Unit.objects.record(unit, as_of=today) for unit in units}
+    profile = risk_profile(assessment, as_of=today, records=records)
+    # People are registry readers' business; an SSR advisor sees counts only (domain.md 7).
+    commanders = current_commanders(units, today) if can_read_registry(user) else {}
+    decisions = list(assessment.decisions.all())
+    risks = risk_rows(assessment.risks.all())
+    return {
+        "assessment": assessment,
+        "support": support,
+        "support_types": support.support_type_labels(),
+        "extended_scope_label": EXTENDED_SCOPE_LABEL,
+        "recipients": [
+            {
+                "unit": unit,
+                "record": records[unit],
+                "record_view": record_view_for(user, unit),
+                "commanders": commanders.get(unit.pk, []),
+            }
+            for unit in units
+        ],
+        "show_commanders": can_read_registry(user),
+        "profile": profile,
+        "floor": Level(profile.floor) if profile.floor else None,
+        "inherent": Level(profile.inherent),
+        "residual": Level(profile.residual),
+        "factors": list(assessment.factors.all()),
+        "scope_answers": list(assessment.scope_answers.all()) if support.is_extended_scope else [],
+        "risks": risks,
+        "has_measures": any(row["measures"] for row in risks),
+        "decision": decisions[0] if decisions else None,
+        "versions": list(support.assessments.order_by("version").values("pk", "version", "status")),
+    }
+
+
+@role_required()
+def assessment_detail(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, assessment_page_queryset())
+    context = assessment_context(request.user, assessment)
+    is_hro = is_entity_hro(request.user, assessment)
+    refusal = services.edit_refusal(assessment) if is_hro else None
+    context["can_edit"] = is_hro and refusal is None
+    context["edit_refusal"] = refusal
+    context["can_start_new_version"] = is_hro and _is_latest_frozen(assessment)
+    return render(request, "assessments/assessment_detail.html", context)
+
+
+@role_required()
+def assessment_print(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, assessment_page_queryset())
+    return render(
+        request, "assessments/assessment_print.html", assessment_context(request.user, assessment)
+    )
+
+
+@role_required()
+@require_POST
+def assessment_new_version(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    if not is_entity_hro(request.user, assessment):
+        raise PermissionDenied
+    try:
+        new = workflow.new_version(assessment.request_id, request.user)
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("assessments:detail", pk=assessment.pk)
+    messages.success(
+        request,
+        _("Version %(version)s started as a copy of version %(old)s, which stays as decided.")
+        % {"version": new.version, "old": assessment.version},
+    )
+    return redirect("assessments:detail", pk=new.pk)
+
+
+# --- editing -----------------------------------------------------------------------------
+
+
+def main_forms(data, assessment, revision):
+    factor_forms = [
+        FactorForm(data, instance=row, prefix=row.code)
+        for row in assessment.factors.order_by("code")
+    ]
+    scope_forms = []
+    if assessment.request.is_extended_scope:
+        scope_forms = [
+            ScopeAnswerForm(data, instance=row, prefix=row.code)
+            for row in assessment.scope_answers.order_by("code")
+        ]
+    form = AssessmentForm(data, instance=assessment, initial={"revision": revision}, prefix="main")
+    return form, factor_forms, scope_forms
+
+
+def with_revision(post, prefix, revision):
+    """The user's posted input with the current revision, so a second save after review succeeds."""
+    data = post.copy()
+    data[f"{prefix}-revision" if prefix else "revision"] = revision
+    return data
+
+
+@role_required()
+def assessment_edit(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    refused = edit_refused(request, assessment)
+    if refused:
+        return refused
+    data = request.POST if request.method == "POST" else None
+    form, factor_forms, scope_forms = main_forms(data, assessment, assessment.revision)
+    response_code = 200
+    if data is not None and all(f.is_valid() for f in [form, *factor_forms, *scope_forms]):
+        try:
+            services.save_main(
+                assessment.pk,
+                form.cleaned_data["revision"],
+                fields={name: form.cleaned_data[name] for name in services.MAIN_FIELDS},
+                factors={f.prefix: f.cleaned_data for f in factor_forms},
+                scope_answers={f.prefix: f.cleaned_data for f in scope_forms},
+            )
+        except services.EditRefused as error:
+            return refused_page(request, assessment, str(error))
+        except services.ConflictError as conflict:
+            messages.error(request, CONFLICT_MESSAGE)
+            data = with_revision(request.POST, "main", conflict.current.revision)
+            form, factor_forms, scope_forms = main_forms(
+                data, assessment, conflict.current.revision
+            )
+            response_code = 409
+        else:
+            messages.success(request, _("Assessment saved."))
+            return redirect("assessments:detail", pk=assessment.pk)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "factor_forms": factor_forms,
+        "scope_forms": scope_forms,
+        "conflict": response_code == 409,
+    }
+    return render(request, "assessments/assessment_form.html", context, status=response_code)
+
+
+def measure_changes(formset):
+    """The measures the user added, changed or removed, as ``services.save_risk`` takes them."""
+    changes = []
+    deleted = formset.deleted_forms
+    for form in formset.forms:
+        if form in deleted:
+            if form.instance.pk:
+                changes.append({"id": form.instance.pk, "delete": True})
+        elif form.has_changed():
+            values = {name: form.cleaned_data[name] for name in services.MEASURE_FIELDS}
+            changes.append({"id": form.instance.pk, **values})
+    return changes
+
+
+def risk_page(request, assessment, risk):
+    data = request.POST if request.method == "POST" else None
+    form = RiskForm(data, instance=risk, initial={"revision": assessment.revision})
+    formset = MeasureFormSet(data, instance=risk, prefix="measures")
+    response_code = 200
+    if data is not None and form.is_valid() and formset.is_valid():
+        try:
+            saved = services.save_risk(
+                assessment.pk,
+                form.cleaned_data["revision"],
+                {name: form.cleaned_data[name] for name in services.RISK_FIELDS},
+                measure_changes(formset),
+                risk_pk=risk.pk,
+            )
+        except services.EditRefused as error:
+            return refused_page(request, assessment, str(error))
+        except services.ConflictError as conflict:
+            messages.error(request, CONFLICT_MESSAGE)
+            data = with_revision(request.POST, "", conflict.current.revision)
+            form = RiskForm(data, instance=risk)
+            formset = MeasureFormSet(data, instance=risk, prefix="measures")
+            response_code = 409
+        else:
+            messages.success(request, _("Risk saved."))
+            url = reverse("assessments:detail", args=[assessment.pk])
+            return redirect(f"{url}#risk-{saved.pk}")
+    context = {
+        "assessment": assessment,
+        "risk": risk,
+        "form": form,
+        "formset": formset,
+        "conflict": response_code == 409,
+    }
+    return render(request, "assessments/risk_form.html", context, status=response_code)
+
+
+@role_required()
+def risk_add(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    return edit_refused(request, assessment) or risk_page(
+        request, assessment, Risk(assessment=assessment)
+    )
+
+
+@role_required()
+def risk_edit(request, risk_pk):
+    risk = get_risk_for_user(request.user, risk_pk)
+    return edit_refused(request, risk.assessment) or risk_page(request, risk.assessment, risk)
+
+
+@role_required()
+def risk_delete(request, risk_pk):
+    risk = get_risk_for_user(request.user, risk_pk)
+    assessment = risk.assessment
+    refused = edit_refused(request, assessment)
+    if refused:
+        return refused
+    form = RevisionForm(request.POST or None, initial={"revision": assessment.revision})
+    response_code = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delete_risk(assessment.pk, form.cleaned_data["revision"], risk.pk)
+        except services.EditRefused as error:
+            return refused_page(request, assessment, str(error))
+        except services.ConflictError as conflict:
+            risk = Risk.objects.filter(pk=risk.pk).first()
+            if risk is None:
+                messages.info(request, _("Someone else already deleted this risk."))
+                return redirect("assessments:detail", pk=assessment.pk)
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this assessment since you opened it; review the risk and "
+                    "confirm again."
+                ),
+            )
+            form = RevisionForm(initial={"revision": conflict.current.revision})
+            response_code = 409
+        else:
+            messages.success(request, _("Risk deleted."))
+            return redirect("assessments:detail", pk=assessment.pk)
+    context = {"assessment": assessment, "risk": risk, "form": form}
+    return render(request, "assessments/risk_confirm_delete.html", context, status=response_code)

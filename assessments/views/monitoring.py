@@ -1,0 +1,260 @@
+"""Intervention and notification pages (domain.md 5).
+
+An intervention is seen by the members of its request's entity, anyone else gets 404. The HROs and
+managers of that entity record the intercession letter and the authorities' response; the actions
+are those ``workflow.allowed_intervention_actions`` offers, taken through
+``workflow.apply_intervention``. Notifications are each user's own.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hrddp.accounts.access import can_read_registry, role_required
+from hrddp.accounts.models import Role
+from hrddp.support.access import holds_role_in
+from hrddp.support.models import Communication, CommunicationKind
+
+from .. import workflow
+from ..forms_monitoring import (
+    InterventionActionForm,
+    InterventionCommunicationForm,
+    NotificationReadForm,
+)
+from ..models import OPEN_INTERVENTION_STATUSES, Intervention, InterventionStatus, Notification
+
+PAGE_SIZE = 25
+# Who records the intercession letter and the authorities' response (domain.md 5).
+LETTER_ROLES = (Role.HRO, Role.MANAGER)
+ACTION_ROLES = (Role.HRO, Role.MANAGER)
+SHOW_CHOICES = {
+    "open": gettext_lazy("Open"),
+    "overdue": gettext_lazy("Overdue"),
+    "escalated": gettext_lazy("Escalated to the manager"),
+    "all": gettext_lazy("All"),
+}
+
+
+def visible_interventions(user):
+    """Interventions on requests of the user's own entities (domain.md 7)."""
+    return Intervention.objects.filter(request__entity_id__in=user.entity_ids_for())
+
+
+def overdue(today):
+    """Open or escalated, and the authorities' response was due before today."""
+    return Q(status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today)
+
+
+def with_intercession(queryset):
+    letters = Communication.objects.filter(
+        intervention=OuterRef("pk"), kind=CommunicationKind.INTERCESSION
+    )
+    return queryset.annotate(has_intercession=Exists(letters))
+
+
+def flag(interventions, today):
+    """Set the overdue flags the pages show; ``has_intercession`` must be annotated."""
+    for intervention in interventions:
+        intervention.overdue = intervention.is_overdue(today)
+        intervention.intercession_overdue = (
+            intervention.status == InterventionStatus.OPEN
+            and not intervention.has_intercession
+            and intervention.intercession_due < today
+        )
+    return interventions
+
+
+def get_intervention_for_user(user, pk):
+    queryset = visible_interventions(user).select_related(
+        "request__entity",
+        "unit__institution",
+        "closed_by",
+        "trigger__violation__category",
+        "trigger__measure__measure_type",
+        "trigger__assignment__person",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def can_record_letter(user, intervention):
+    return holds_role_in(user, intervention.request, *LETTER_ROLES)
+
+
+def record_intervention_communication(intervention, user, *, kind, date, counterpart, summary):
+    """The intercession letter or the authorities' response, on the request's communications log."""
+    if not can_record_letter(user, intervention):
+        raise PermissionDenied(
+            _("Your role does not allow recording letters for this intervention.")
+        )
+    return Communication.objects.create(
+        request=intervention.request,
+        intervention=intervention,
+        kind=kind,
+        date=date,
+        counterpart=counterpart,
+        summary=summary,
+        recorded_by=user,
+    )
+
+
+def _detail_url(intervention, anchor=""):
+    return reverse("assessments:intervention_detail", args=[intervention.pk]) + anchor
+
+
+@role_required()
+def intervention_list(request):
+    show = request.GET.get("show", "open")
+    if show not in SHOW_CHOICES:
+        show = "open"
+    today = timezone.localdate()
+    interventions = visible_interventions(request.user)
+    if show == "open":
+        interventions = interventions.filter(status__in=OPEN_INTERVENTION_STATUSES)
+    elif show == "overdue":
+        interventions = interventions.filter(overdue(today))
+    elif show == "escalated":
+        interventions = interventions.filter(status=InterventionStatus.ESCALATED)
+    interventions = (
+        with_intercession(interventions)
+        .select_related("request__entity", "unit")
+        .order_by("response_due", "pk")
+    )
+    page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = flag(list(page.object_list), today)
+    context = {"page_obj": page, "show": show, "show_choices": SHOW_CHOICES, "today": today}
+    return render(request, "assessments/intervention_list.html", context)
+
+
+@role_required()
+def intervention_detail(request, pk):
+    return _detail_page(request, get_intervention_for_user(request.user, pk))
+
+
+def _detail_page(request, intervention, *, status=200, action_form=None, communication_form=None):
+    user = request.user
+    today = timezone.localdate()
+    communications = list(intervention.communications.select_related("recorded_by"))
+    intervention.has_intercession = any(
+        c.kind == CommunicationKind.INTERCESSION for c in communications
+    )
+    flag([intervention], today)
+    action_forms = [
+        action_form
+        if action_form is not None and action_form.action.name == action.name
+        else InterventionActionForm(action)
+        for action in workflow.allowed_intervention_actions(intervention, user)
+    ]
+    can_record = can_record_letter(user, intervention)
+    context = {
+        "intervention": intervention,
+        "support_request": intervention.request,
+        "trigger": intervention.trigger,
+        # SSR advisors learn that a violation triggered it, not which one (domain.md 7).
+        "show_trigger_details": can_read_registry(user),
+        "communications": communications,
+        "communication_form": (communication_form or InterventionCommunicationForm())
+        if can_record
+        else None,
+        "action_forms": action_forms,
+        "today": today,
+    }
+    return render(request, "assessments/intervention_detail.html", context, status=status)
+
+
+@require_POST
+@role_required(*ACTION_ROLES)
+def intervention_action(request, pk):
+    intervention = get_intervention_for_user(request.user, pk)
+    action = workflow.INTERVENTION_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown action."))
+        return redirect(_detail_url(intervention))
+    if not workflow.holds_role(intervention.request, request.user, action.roles):
+        raise PermissionDenied(_("Your role does not allow this action."))
+    form = InterventionActionForm(action, request.POST)
+    if not form.is_valid():
+        return _detail_page(request, intervention, status=400, action_form=form)
+    try:
+        intervention, suspended = workflow.apply_intervention(
+            intervention.pk, action.name, request.user, reason=form.cleaned_data["reason"]
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect(_detail_url(intervention))
+    if action.name == "suspend":
+        messages.warning(request, suspension_message(suspended))
+    else:
+        messages.success(
+            request,
+            _("%(action)s: the intervention is now %(status)s.")
+            % {"action": action.label, "status": intervention.get_status_display()},
+        )
+    return redirect(_detail_url(intervention))
+
+
+def suspension_message(transitions):
+    """Which requests the suspension stopped, and the letter each still needs."""
+    if not transitions:
+        return _("No active support of your entities benefits this unit; no request was suspended.")
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((reverse("support:detail", args=[t.request_id]), t.request.title) for t in transitions),
+    )
+    return format_html(
+        "{} {}. {}",
+        _("Support suspended:"),
+        links,
+        _("Record the suspension letter to the authorities on each request's page."),
+    )
+
+
+@require_POST
+@role_required(*LETTER_ROLES)
+def intervention_communication_add(request, pk):
+    intervention = get_intervention_for_user(request.user, pk)
+    if not can_record_letter(request.user, intervention):
+        raise PermissionDenied
+    form = InterventionCommunicationForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, intervention, status=400, communication_form=form)
+    communication = record_intervention_communication(
+        intervention, request.user, **form.cleaned_data
+    )
+    messages.success(request, _("%(kind)s recorded.") % {"kind": communication.get_kind_display()})
+    return redirect(_detail_url(intervention, "#communications"))
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+@role_required()
+def notification_list(request):
+    notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/notification_list.html", {"page_obj": page})
+
+
+@require_POST
+@role_required()
+def notification_read(request):
+    form = NotificationReadForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    pk = form.cleaned_data["notification"]
+    if pk is not None:
+        # Someone else's notification does not exist for this user.
+        get_object_or_404(Notification, user=request.user, pk=pk)
+        unread = unread.filter(pk=pk)
+    unread.update(read_at=timezone.now())
+    return redirect("assessments:notification_list")
