@@ -8,13 +8,8 @@ import datetime
 
 from django.utils import timezone
 
-from hrddp.registry.models import (
-    Attribution,
-    Unit,
-    VerificationStatus,
-    Violation,
-    ViolationCategory,
-)
+from hrddp.registry.models import Attribution, Unit, VerificationStatus, Violation
+from hrddp.registry.services import set_verification_status
 from hrddp.support.models import Communication, CommunicationKind, Delivery, SupportRequest
 
 from . import monitoring, reminders, workflow
@@ -294,7 +289,7 @@ def seed_pipeline(entities, users):
                     summary="HRDDP notification and conditions of support, acknowledged.",
                 )
             elif action in MONITORING_STEPS:
-                MONITORING_STEPS[action](request, manager, today)
+                MONITORING_STEPS[action](request, manager, today, hro)
             elif action == "delivery":
                 Delivery.objects.create(
                     request=request,
@@ -323,23 +318,26 @@ def seed_pipeline(entities, users):
     return len(SCENARIOS)
 
 
-def review_coming_due(request, manager, today):
+def review_coming_due(request, manager, today, hro):
     SupportRequest.objects.filter(pk=request.pk).update(
         review_due=today + datetime.timedelta(days=10)
     )
 
 
-def overdue_intervention(request, manager, today):
-    """A verified killing in the recipient's record: trigger, review and an intervention whose
-    response was due five days ago, so the managers' daily reminder is due."""
-    violation = Violation.objects.create(
-        date=today - datetime.timedelta(days=40),
-        location="Lakeside market",
-        category=ViolationCategory.objects.get(code="unlawful_killing"),
-        narrative="Two traders shot during a search operation.",
-        verification_status=VerificationStatus.VERIFIED,
+def overdue_intervention(request, manager, today, hro):
+    """An alleged killing, attributed to the recipient and then verified: trigger, review and an
+    intervention whose response was due five days ago, so the managers' daily reminder is due."""
+    violation = (
+        Violation.objects.filter(
+            category__is_grave=True, verification_status=VerificationStatus.ALLEGED
+        )
+        .order_by("id")
+        .first()
     )
     Attribution.objects.create(violation=violation, unit=request.recipient_units.get())
+    set_verification_status(
+        violation, VerificationStatus.VERIFIED, hro, note="Confirmed by two witnesses."
+    )
     for trigger in monitoring.check_violation(violation.pk):
         Intervention.objects.filter(trigger=trigger).update(
             opened_on=today - datetime.timedelta(days=35),
@@ -348,13 +346,13 @@ def overdue_intervention(request, manager, today):
         )
 
 
-def suspend(request, manager, today):
+def suspend(request, manager, today, hro):
     workflow.apply(
         request.pk, "suspend", manager, reason="No answer to two intercessions on detainees."
     )
 
 
-def lapse(request, manager, today):
+def lapse(request, manager, today, hro):
     SupportRequest.objects.filter(pk=request.pk).update(
         valid_until=today - datetime.timedelta(days=1)
     )

@@ -83,12 +83,13 @@ def test_production_starts_with_the_three_variables_and_secure_cookies():
 def test_development_without_broker_or_mail_url_uses_the_filesystem_transport_and_file_mailbox():
     values = settings_values(
         {"DEBUG": "1", "DATABASE_URL": PRODUCTION["DATABASE_URL"]},
-        ["CELERY_BROKER_URL", "EMAIL_BACKEND", "EMAIL_FILE_PATH"],
+        ["CELERY_BROKER_URL", "EMAIL_BACKEND", "MAILER_EMAIL_BACKEND", "EMAIL_FILE_PATH"],
     )
 
     assert values == {
         "CELERY_BROKER_URL": "filesystem://",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_BACKEND": "mailer.backend.DbBackend",
+        "MAILER_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(BASE_DIR / "var" / "mail"),
     }
 
@@ -116,12 +117,13 @@ def test_broker_and_mail_server_come_from_the_environment_when_given():
             "CELERY_BROKER_URL": "redis://cache.example.org:6379/0",
             "EMAIL_URL": "smtp://mailer:secret@smtp.example.org:587",
         },
-        ["CELERY_BROKER_URL", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT"],
+        ["CELERY_BROKER_URL", "EMAIL_BACKEND", "MAILER_EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT"],
     )
 
     assert values == {
         "CELERY_BROKER_URL": "redis://cache.example.org:6379/0",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "mailer.backend.DbBackend",
+        "MAILER_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "smtp.example.org",
         "EMAIL_PORT": 587,
     }

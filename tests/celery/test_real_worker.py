@@ -60,6 +60,8 @@ def celery_env(tmp_path):
         "MAIL_SECONDS": "2",
     }
     env.pop("EMAIL_URL", None)
+    for folder in ("queue", "processed"):
+        (tmp_path / "celery" / folder).mkdir(parents=True)
     if broker_url().startswith("redis://"):
         import redis
 
@@ -167,18 +169,26 @@ def test_beat_and_worker_deliver_a_due_reminder_by_email_and_notification(
         message="notifications",
     )
     mail = tmp_path / "mail"
-    wait_for(lambda: mail.exists() and len(list(mail.iterdir())) >= 1, message="emails")
-    sent = "".join(path.read_text() for path in mail.iterdir())
-    assert "manager@example.org" in sent and "hro@example.org" in sent and "Convoy 0" in sent
+
+    def mailbox():
+        return "".join(path.read_text() for path in mail.iterdir()) if mail.exists() else ""
+
+    wait_for(
+        lambda: "manager@example.org" in mailbox() and "hro@example.org" in mailbox(),
+        message="emails",
+    )
+    request = SupportRequest.objects.get()
+    assert mailbox().count(f"/requests/{request.pk}/") == 2
     assert ReminderClaim.objects.count() == 2
 
 
 def test_a_worker_killed_mid_sweep_is_caught_up_exactly_once(
-    mission, people, start_celery, tmp_path
+    request, mission, people, start_celery, tmp_path
 ):
     import psycopg
 
     from assessments import tasks
+    from hrddp.celery import app
 
     total = active_requests_with_review_due(
         20, mission, people["ssr"], people["hro"], people["manager"]
@@ -189,13 +199,23 @@ def test_a_worker_killed_mid_sweep_is_caught_up_exactly_once(
     # Another session holds, uncommitted, the claim of a reminder in the middle of the sweep: the
     # worker blocks there with the first reminders committed, and is killed while it waits.
     blocker = psycopg.connect(database_url())
+    request.addfinalizer(blocker.close)  # its rollback frees the test database for teardown
     blocker.execute(
         "INSERT INTO assessments_reminderclaim (kind, object_id, user_id, due_key, claimed_at) "
         "VALUES (%s, %s, %s, %s, now())",
         (due.kind, due.object_id, user.pk, due.due_key),
     )
     worker = start_celery()
-    tasks.sweep.delay()
+    queue = str(
+        tmp_path / "celery" / "queue"
+    )  # the filesystem transport's folders, as in celery_env
+    options = (
+        {"data_folder_in": queue, "data_folder_out": queue}
+        if broker_url() == "filesystem://"
+        else {}
+    )
+    with app.connection_for_write(broker_url(), transport_options=options) as broker:
+        tasks.sweep.apply_async(connection=broker)
     wait_for(lambda: ReminderClaim.objects.count() >= 1, message="the sweep to start")
     time.sleep(3)
     done_before_kill = ReminderClaim.objects.count()

@@ -315,7 +315,7 @@ def test_lists_run_a_constant_number_of_queries(
 ):
     make(rows)
     client = client_for(hro)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse(f"registry:{name}"), params)
     assert response.status_code == 200
     assert len(response.context["page_obj"]) >= min(rows, 25)

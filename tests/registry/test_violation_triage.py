@@ -74,6 +74,6 @@ def test_triage_runs_a_constant_number_of_queries(
     for _ in range(rows):
         alleged(units=[UnitFactory()], people=[PersonFactory()])
     client = client_for(hro)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(URL)
     assert len(response.context["page_obj"]) == min(rows, 25)

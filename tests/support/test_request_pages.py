@@ -280,7 +280,7 @@ def test_the_list_runs_a_constant_number_of_queries(
     for n in range(rows):
         make_request(mission, ssr_advisor, units, title=f"Request {n}")
     client = client_for(ssr_advisor)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("support:list"))
     assert response.status_code == 200
 
