@@ -20,10 +20,15 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 if not DEBUG:
-    missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not env(name, default="")]
+    missing = [
+        name
+        for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+        if not env(name, default="")
+    ]
     if missing:
         raise ImproperlyConfigured(
-            "Production settings (DEBUG off) need these environment variables: " + ", ".join(missing)
+            "Production settings (DEBUG off) need these environment variables: "
+            + ", ".join(missing)
         )
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
@@ -165,11 +170,14 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(_processed),
+        "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
     }
 else:
     # A task whose worker died unacknowledged (acks_late) is redelivered after this many seconds.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -179,8 +187,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The sweep derives every due reminder, trigger and lapse from the database; nothing is scheduled
 # ahead in the broker. django-celery-beat copies these entries into its admin-editable tables.
 CELERY_BEAT_SCHEDULE = {
-    "monitoring-sweep": {"task": "assessments.tasks.sweep", "schedule": env.int("SWEEP_SECONDS", default=120)},
-    "send-queued-mail": {"task": "assessments.tasks.send_queued_mail", "schedule": env.int("MAIL_SECONDS", default=30)},
+    "monitoring-sweep": {
+        "task": "assessments.tasks.sweep",
+        "schedule": env.int("SWEEP_SECONDS", default=120),
+    },
+    "send-queued-mail": {
+        "task": "assessments.tasks.send_queued_mail",
+        "schedule": env.int("MAIL_SECONDS", default=30),
+    },
 }
 
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def database_url():
     db = settings.DATABASES["default"]
-    host = db.get("HOST") or ""
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
     if host.startswith("/"):  # the embedded server's socket directory
         return f"postgresql://{db['USER']}@/{db['NAME']}?host={quote(host)}"
     password = quote(db.get("PASSWORD") or "")

@@ -1,0 +1,26 @@
+# One image for web, worker and beat (docker-compose.yml runs the Procfile's command lines).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY . .
+
+# Editable: settings find templates/, static/ and locale/ beside the package, here in /app.
+# collectstatic needs settings that load, not a reachable database.
+RUN pip install -e . \
+    && DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+       DATABASE_URL=postgres://unused@localhost/unused \
+       python manage.py collectstatic --noinput \
+    && useradd --system --no-create-home --home-dir /app hrddp \
+    && mkdir -p var \
+    && chown -R hrddp var
+
+USER hrddp
+# The Procfile's gunicorn command line binds where GUNICORN_CMD_ARGS says: here, every interface.
+ENV GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000"
+EXPOSE 8000
+CMD ["gunicorn", "hrddp.wsgi", "--workers", "2", "--access-logfile", "-"]

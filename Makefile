@@ -1,0 +1,43 @@
+# The two commands a newcomer needs (README.md): `make run` and `make test`.
+# Everything else (the virtualenv, its packages, the database) is set up on the way.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall only when pyproject.toml changes: the stamp is newer than it otherwise.
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install
+
+install: $(INSTALLED)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e ".[dev]"
+	touch $@
+
+# Development: embedded PostgreSQL, Celery's filesystem transport and a file mailbox under var/,
+# unless DATABASE_URL, CELERY_BROKER_URL or EMAIL_URL say otherwise. Ctrl-C stops it all.
+run: export DEBUG = 1
+# The Procfile's gunicorn and celery come from the virtualenv.
+run: export PATH := $(abspath $(BIN)):$(PATH)
+# Procfile and docker-compose.yml share one gunicorn command line; only the bind differs.
+run: export GUNICORN_CMD_ARGS = --bind 127.0.0.1:8000
+# Ctrl-C reaches the recipe's shell too: `trap` keeps it alive until honcho is done, so that it
+# can stop the embedded PostgreSQL if honcho had to kill the last process using it.
+run: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo
+	@echo "HRDDP starts at http://127.0.0.1:8000/ (demo logins above). Ctrl-C stops it."
+	@echo
+	@trap : INT; $(BIN)/honcho start; status=$$?; $(BIN)/python -m hrddp.embedded; exit $$status
+
+test: export DEBUG = 1
+# The browser tests drive the system's Chromium where there is one, else Playwright's own build.
+test: $(INSTALLED)
+	@command -v chromium >/dev/null || [ -n "$$CHROMIUM_PATH" ] \
+		|| $(BIN)/python -m playwright install chromium
+	$(BIN)/pytest
