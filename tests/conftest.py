@@ -1,6 +1,9 @@
 """Named personas (style.md principle 15): each test says who acts."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from hrddp.accounts.models import Role
 
@@ -11,6 +14,20 @@ from .factories import EntityFactory, UserFactory
 def fast_password_hasher(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SEED_MIGRATIONS = ("hrddp.registry.migrations.0002_seed_vocabulary", "assessments.migrations.0002_seed_catalogue")
+
+
+@pytest.fixture(autouse=True)
+def vocabularies(request):
+    """A transactional test empties every table when it ends, the seeded vocabularies too: each
+    transactional test puts them back first, with the data migrations' own functions."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        for module in SEED_MIGRATIONS:
+            importlib.import_module(module).seed(apps, None)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from solo.models import SingletonModel
 
 from .queries import UnitQuerySet, ViolationQuerySet
@@ -247,9 +248,9 @@ COUNTABLE_STATUSES = (VerificationStatus.CREDIBLE, VerificationStatus.VERIFIED)
 
 
 class Reliability(models.TextChoices):
-    HIGH = "high", _("High")
-    MODERATE = "moderate", _("Moderate")
-    LOW = "low", _("Low")
+    HIGH = "high", pgettext_lazy("source reliability", "High")
+    MODERATE = "moderate", pgettext_lazy("source reliability", "Moderate")
+    LOW = "low", pgettext_lazy("source reliability", "Low")
 
 
 class Scale(models.TextChoices):

@@ -7,10 +7,14 @@ changes made outside a web request (a shell, a task) have no user.
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pghistory.models import MiddlewareEvents
 
-LABELS = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
+LABELS = {
+    "insert": pgettext_lazy("assessment edit", "created"),
+    "update": pgettext_lazy("assessment edit", "changed"),
+    "delete": pgettext_lazy("assessment edit", "deleted"),
+}
 # Bookkeeping columns, not edits anyone made.
 HIDDEN_COLUMNS = {
     "id",

@@ -1,0 +1,180 @@
+"""French, the product's second language: once a user picks it in the language selector, the main
+pages, the choice labels and the rule messages come in French instead of English."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import workflow
+from assessments.models import MeasureStatus
+from hrddp.registry.models import VerificationStatus
+from tests.factories import (
+    UnitFactory,
+    ViolationFactory,
+    add_risk,
+    category,
+    complete_assessment,
+    make_request,
+)
+
+pytestmark = pytest.mark.django_db
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def in_french(client_for):
+    """``in_french(user)``: the test client, signed in as ``user``, after choosing French."""
+
+    def sign_in(user):
+        client = client_for(user)
+        response = client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+        assert response.status_code == 302
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def unit(db):
+    parent = UnitFactory(name="1st Brigade")
+    return UnitFactory(name="3rd Battalion", parent=parent)
+
+
+@pytest.fixture
+def awaiting_decision(mission, ssr_advisor, hro, unit):
+    """A request for ``unit``, whose record holds a recent verified torture case, walked to a
+    manager's decision with one risk and no measure agreed (so rule D3 blocks approval)."""
+    ViolationFactory(units=[unit], date=timezone.localdate() - datetime.timedelta(days=120))
+    request = make_request(mission, ssr_advisor, [unit], title="Fuel for patrols")
+    workflow.apply(request.pk, "submit", ssr_advisor)
+    workflow.apply(request.pk, "start_assessment", hro)
+    assessment = complete_assessment(workflow.current_assessment(request))
+    add_risk(assessment, 3, 3, measures=[("monitor_access", MeasureStatus.PROPOSED)])
+    workflow.apply(request.pk, "submit_for_decision", hro)
+    request.refresh_from_db()
+    return request
+
+
+def french_page(response, present=(), absent=()):
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    for text in ("Demandes d’appui", "Se déconnecter", "Mot de passe", "Français"):
+        assert text in html
+    for text in ("Support requests", "Sign out", "Skip to main content"):
+        assert text not in html
+    for text in present:
+        assert text in html, text
+    for text in absent:
+        assert text not in html, text
+    return html
+
+
+def test_choosing_french_sets_the_language_of_every_later_page(client_for, in_french, manager):
+    assert '<html lang="en">' in client_for(manager).get(reverse("home")).content.decode()
+    client = in_french(manager)
+    french_page(client.get(reverse("home")), present=["Accueil", "Aller au contenu principal"])
+
+
+def test_home_page_in_french_for_a_manager(in_french, manager, awaiting_decision):
+    french_page(
+        in_french(manager).get(reverse("home")),
+        present=[
+            "Ce qui vous attend",
+            "En tant que responsable",
+            "1 demande en attente de votre décision",
+        ],
+        absent=["What waits for you", "As manager", "awaiting your decision"],
+    )
+
+
+def test_registry_pages_in_french_for_a_human_rights_officer(in_french, hro, unit):
+    torture = ViolationFactory(units=[unit], category=category("torture"))
+    ViolationFactory(
+        units=[unit],
+        category=category("unlawful_killing"),
+        verification_status=VerificationStatus.ALLEGED,
+    )
+    client = in_french(hro)
+    french_page(
+        client.get(reverse("registry:unit_list")),
+        present=["Filtrer les unités", "Unité mère", "Tri"],
+        absent=["Filter units", "Parent unit", "Triage"],
+    )
+    french_page(
+        client.get(reverse("registry:unit_detail", args=[unit.pk])),
+        present=[">Antécédents<", "Affectations de commandement en cours", "Indicateurs"],
+        absent=[">Record<", "Current command assignments", "Brought by current commanders"],
+    )
+    french_page(
+        client.get(reverse("registry:violation_list")),
+        present=[
+            "Violations, les plus récentes en premier",
+            "Vérifiée",
+            "Alléguée",
+            "Appliquer les filtres",
+        ],
+        absent=["most recent first", ">Verified<", ">Alleged<", "Apply filters"],
+    )
+    french_page(
+        client.get(reverse("registry:triage")),
+        present=[
+            "File de tri",
+            "1 violation alléguée attend une décision de vérification.",
+            "Écartée",
+        ],
+        absent=["Triage queue", "waits for a verification decision", "Discounted"],
+    )
+    french_page(
+        client.get(reverse("registry:violation_detail", args=[torture.pk])),
+        # a source's reliability (feminine in French) is told apart from a risk level by context
+        present=[
+            "Fiabilité de la source",
+            ">Moyenne<",
+            "Historique de la vérification",
+        ],
+        absent=["Source reliability", "Moderate", "Verification history"],
+    )
+
+
+def test_support_request_pages_in_french(in_french, ssr_advisor, manager, awaiting_decision):
+    french_page(
+        in_french(ssr_advisor).get(reverse("support:list")),
+        present=["Nouvelle demande", "1 demande d’appui", "En attente de décision"],
+        absent=["New request", "1 support request", "Awaiting decision"],
+    )
+    html = french_page(
+        in_french(manager).get(reverse("support:detail", args=[awaiting_decision.pk])),
+        present=[
+            "Évaluation des risques",
+            "Historique",
+            "Approuver",
+            # rule D3, a message built in Python, explains why approval is not possible yet
+            "Les antécédents d’un bénéficiaire comportent une violation grave comptabilisable",
+        ],
+        absent=["Risk assessment", ">History<", ">Approve<", "recent countable grave violation"],
+    )
+    assert f"«{NBSP}Approuver{NBSP}» n’est pas encore possible" in html
+
+
+def test_assessment_page_in_french(in_french, hro, awaiting_decision):
+    assessment = workflow.current_assessment(awaiting_decision)
+    french_page(
+        in_french(hro).get(reverse("assessments:detail", args=[assessment.pk])),
+        present=[
+            "F1 Antécédents de violations graves",
+            "Risques et mesures d’atténuation",
+            "Risque inhérent",
+            "Proposée",
+            "Appuyer",
+        ],
+        absent=[
+            "Record of grave violations",
+            "Risks and mitigatory measures",
+            "Inherent risk",
+            "Proposed",
+        ],
+    )
