@@ -172,3 +172,34 @@ def add_risk(assessment, likelihood, severity, residual=None, factor="F4", measu
             status=status,
         )
     return risk
+
+
+def active_request(entity, requester, hro, manager, units=None, title=None, prepare=None):
+    """A request walked through the real workflow to ``active``: submitted, assessed (``prepare``
+    runs on the assessment before submission), approved, policy letter recorded, activated."""
+    from django.utils import timezone
+
+    from assessments import workflow
+    from hrddp.support.models import Communication, CommunicationKind
+
+    request = make_request(
+        entity, requester, units or [UnitFactory()], **({"title": title} if title else {})
+    )
+    workflow.apply(request.pk, "submit", requester)
+    workflow.apply(request.pk, "start_assessment", hro)
+    assessment = complete_assessment(workflow.current_assessment(request))
+    if prepare:
+        prepare(assessment)
+    workflow.apply(request.pk, "submit_for_decision", hro)
+    workflow.apply(request.pk, "approve", manager, reason="Low risk.")
+    Communication.objects.create(
+        request=request,
+        kind=CommunicationKind.POLICY_NOTIFICATION,
+        date=timezone.localdate(),
+        counterpart="Chief of Staff",
+        summary="Letter.",
+        recorded_by=requester,
+    )
+    workflow.apply(request.pk, "activate", requester)
+    request.refresh_from_db()
+    return request

@@ -18,11 +18,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from assessments import reminders, workflow
+from assessments import reminders
 from assessments.models import Notification, ReminderClaim
 from hrddp.accounts.models import Role
-from hrddp.support.models import Communication, CommunicationKind, SupportRequest
-from tests.factories import UnitFactory, UserFactory, complete_assessment, make_request
+from hrddp.support.models import SupportRequest
+from tests.factories import UserFactory, active_request
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -124,21 +124,7 @@ def active_requests_with_review_due(count, entity, requester, hro, manager):
     """``count`` active requests whose review is due today: one reminder each to the manager and
     to the HRO who ran the assessment."""
     for n in range(count):
-        request = make_request(entity, requester, [UnitFactory()], title=f"Convoy {n}")
-        workflow.apply(request.pk, "submit", requester)
-        workflow.apply(request.pk, "start_assessment", hro)
-        complete_assessment(workflow.current_assessment(request))
-        workflow.apply(request.pk, "submit_for_decision", hro)
-        workflow.apply(request.pk, "approve", manager, reason="Low risk.")
-        Communication.objects.create(
-            request=request,
-            kind=CommunicationKind.POLICY_NOTIFICATION,
-            date=timezone.localdate(),
-            counterpart="Chief of Staff",
-            summary="Letter.",
-            recorded_by=requester,
-        )
-        workflow.apply(request.pk, "activate", requester)
+        active_request(entity, requester, hro, manager, title=f"Convoy {n}")
     SupportRequest.objects.update(review_due=timezone.localdate())
     return len(reminders.send_due_reminders(dry_run=True))
 
