@@ -7,6 +7,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.community.queries import consultable_perceptions
 from hrddp.registry.forms import DateInput
 
 from .models import Assessment, FactorRating, Measure, MeasureType, Risk, ScopeAnswer
@@ -17,8 +18,29 @@ class RevisionField(forms.IntegerField):
         super().__init__(widget=forms.HiddenInput, min_value=0, **kwargs)
 
 
+class PerceptionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, perception):
+        return _(
+            "%(perception)s (%(method)s): trust in the force %(force)s/5, "
+            "in the mission %(mission)s/5"
+        ) % {
+            "perception": perception,
+            "method": perception.get_method_display(),
+            "force": perception.trust_in_force,
+            "mission": perception.trust_in_mission,
+        }
+
+
 class AssessmentForm(forms.ModelForm):
     revision = RevisionField()
+    # Evidence for factor F8; the choices are the perceptions the assessment page shows.
+    perceptions_consulted = PerceptionChoiceField(
+        label=_("Community perceptions consulted (factor F8)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Perceptions of the recipients' institutions, units and areas."),
+    )
 
     class Meta:
         model = Assessment
@@ -28,6 +50,14 @@ class AssessmentForm(forms.ModelForm):
             "rationale": _("Why this recommendation, weighing the risks against the benefits."),
             "monitoring_plan": _("Who monitors what, how often, and what would trigger a review."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["perceptions_consulted"].queryset = consultable_perceptions(self.instance)
+        self.initial.setdefault(
+            "perceptions_consulted",
+            list(self.instance.perceptions_consulted.values_list("pk", flat=True)),
+        )
 
 
 class FactorForm(forms.ModelForm):

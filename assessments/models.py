@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.support.models import RequestStatus, SupportRequest
@@ -74,6 +75,12 @@ class Assessment(models.Model):
         _("risk of not supporting"), blank=True, help_text=_("What happens to civilians and to the mission if the support is refused.")
     )
     monitoring_plan = models.TextField(_("monitoring plan"), blank=True)
+    perceptions_consulted = models.ManyToManyField(
+        "community.Perception",
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("community perceptions consulted"),
+    )
     submitted_at = models.DateTimeField(_("submitted for decision"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -187,7 +194,12 @@ class MeasureType(models.Model):
         verbose_name_plural = _("mitigatory measure types")
 
     def __str__(self):
-        return f"{self.name}*" if self.is_accountability_safeguard else self.name
+        return f"{self.label}*" if self.is_accountability_safeguard else self.label
+
+    @property
+    def label(self):
+        # Seeded names are in the translation catalogue (catalogue.py); added ones show as typed.
+        return gettext(self.name)
 
 
 class MeasureStatus(models.TextChoices):

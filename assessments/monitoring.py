@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from hrddp.accounts.models import Role
 from hrddp.registry.models import CommandAssignment, Violation
@@ -37,16 +37,17 @@ def fire(request, kind, unit, *, violation=None, measure=None, assignment=None, 
                 )
         except IntegrityError:
             return None
-        reason = str(TriggerKind(kind).label)
+        label = TriggerKind(kind).label
         if request.status == RequestStatus.ACTIVE:
-            workflow.apply(request.pk, "review", None, reason=reason)
+            workflow.apply(request.pk, "review", None, reason=str(label))
         intervention = workflow.open_intervention(trigger) if intervene else None
-        subject = _("Trigger on “%(request)s”: %(reason)s") % {"request": request.title, "reason": reason}
-        body = _("Unit concerned: %(unit)s. The request is under review.") % {"unit": unit}
+        subject = (N_("Trigger on “%(request)s”: %(reason)s"), {"request": request.title, "reason": label})
+        body = [(N_("Unit concerned: %(unit)s. The request is under review."), {"unit": unit.name})]
         if intervention:
-            body += " " + _("An intervention is open: intercession due %(i)s, response due %(r)s.") % {
-                "i": intervention.intercession_due, "r": intervention.response_due,
-            }
+            body.append((
+                N_("An intervention is open: intercession due %(i)s, response due %(r)s."),
+                {"i": intervention.intercession_due, "r": intervention.response_due},
+            ))
         notify(
             entity_users(request.entity_id, Role.HRO, Role.MANAGER),
             subject, body, reverse("support:detail", args=[request.pk]),

@@ -1,4 +1,5 @@
-"""Alerts and reminders reach people twice: an in-app notification and an email.
+"""Alerts and reminders reach people twice: an in-app notification and an email, each in the
+recipient's own language.
 
 Emails go through the database queue of django-mailer, inside the caller's transaction: a
 notification whose transaction rolls back sends no email, and one that commits cannot lose it.
@@ -6,6 +7,8 @@ notification whose transaction rolls back sends no email, and one that commits c
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.utils import translation
+from django.utils.translation import gettext
 
 from hrddp.accounts.models import User
 
@@ -18,15 +21,27 @@ def entity_users(entity_id, *roles):
     ).distinct()
 
 
+def render(message):
+    """``message``: a (msgid, params) pair marked with gettext_noop, or a list of them; rendered
+    in the active language."""
+    if isinstance(message, list):
+        return " ".join(render(part) for part in message)
+    msgid, params = message
+    return gettext(msgid) % params
+
+
 def notify(users, subject, body, path=""):
+    """Notify each user, in their language, with ``subject`` and ``body`` (see ``render``)."""
     users = list(users)
-    Notification.objects.bulk_create(
-        Notification(user=user, subject=subject[:200], body=body, url=path) for user in users
-    )
     link = f"\n\n{settings.SITE_URL.rstrip('/')}{path}" if path else ""
-    messages = [
-        EmailMessage(subject, body + link, to=[user.email]) for user in users if user.email
-    ]
+    notifications, messages = [], []
+    for user in users:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject_text, body_text = render(subject)[:200], render(body)
+        notifications.append(Notification(user=user, subject=subject_text, body=body_text, url=path))
+        if user.email:
+            messages.append(EmailMessage(subject_text, body_text + link, to=[user.email]))
+    Notification.objects.bulk_create(notifications)
     if messages:
         get_connection().send_messages(messages)
     return len(users)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings
@@ -35,8 +36,8 @@ class Due:
     object_id: int
     due_key: datetime.date
     users: tuple
-    subject: str
-    body: str
+    subject: tuple  # (msgid, params), rendered in each recipient's language (notify.render)
+    body: tuple
     path: str
 
 
@@ -68,18 +69,18 @@ def due_reviews(today):
         due = request.review_due
         if today < due:
             kind, key = ReminderKind.REVIEW_SOON, due
-            subject = _("Review of “%(title)s” due on %(due)s") % {"title": request.title, "due": due}
+            subject = (N_("Review of “%(title)s” due on %(due)s"), {"title": request.title, "due": due})
         elif today < due + datetime.timedelta(days=7):
             kind, key = ReminderKind.REVIEW_DUE, due
-            subject = _("Review of “%(title)s” is due") % {"title": request.title}
+            subject = (N_("Review of “%(title)s” is due"), {"title": request.title})
         else:
             weeks = (today - due).days // 7
             kind, key = ReminderKind.REVIEW_OVERDUE, due + datetime.timedelta(weeks=weeks)
-            subject = _("Review of “%(title)s” overdue since %(due)s") % {"title": request.title, "due": due}
+            subject = (N_("Review of “%(title)s” overdue since %(due)s"), {"title": request.title, "due": due})
         yield Due(
             kind, request.pk, key, review_recipients(request, drafters), subject,
-            _("The periodic review of this support was due on %(due)s; the approval is valid until "
-              "%(valid)s.") % {"due": due, "valid": request.valid_until},
+            (N_("The periodic review of this support is due on %(due)s; the approval is valid until "
+                "%(valid)s."), {"due": due, "valid": request.valid_until}),
             reverse("support:detail", args=[request.pk]),
         )
 
@@ -92,9 +93,9 @@ def overdue_interventions(today):
         yield Due(
             ReminderKind.INTERVENTION_OVERDUE, intervention.pk, today,
             tuple(entity_users(intervention.request.entity_id, Role.MANAGER)),
-            _("Overdue intervention on %(unit)s: a decision is needed") % {"unit": intervention.unit},
-            _("The authorities' response was due on %(due)s and the intervention is unresolved. "
-              "Decide to continue with measures or to suspend.") % {"due": intervention.response_due},
+            (N_("Overdue intervention on %(unit)s: a decision is needed"), {"unit": intervention.unit.name}),
+            (N_("The authorities' response was due on %(due)s and the intervention is unresolved. "
+                "Decide to continue with measures or to suspend."), {"due": intervention.response_due}),
             reverse("assessments:intervention_detail", args=[intervention.pk]),
         )
 

@@ -82,9 +82,10 @@ def editing(assessment_pk, revision):
         assessment.save(update_fields=["revision", "updated_at"])
 
 
-def save_main(assessment_pk, revision, fields, factors, scope_answers=None):
-    """Save the recommendation ``fields``, ``factors`` ({code: {rating, narrative, evidence}}) and,
-    for an extended-scope request, ``scope_answers`` ({code: {rating, answer}}), all or nothing."""
+def save_main(assessment_pk, revision, fields, factors, scope_answers=None, perceptions=None):
+    """Save the recommendation ``fields``, ``factors`` ({code: {rating, narrative, evidence}}),
+    for an extended-scope request ``scope_answers`` ({code: {rating, answer}}) and, unless None,
+    the community ``perceptions`` consulted (factor F8), all or nothing."""
     with editing(assessment_pk, revision) as assessment:
         for name in MAIN_FIELDS:
             if name in fields:
@@ -94,6 +95,8 @@ def save_main(assessment_pk, revision, fields, factors, scope_answers=None):
         _update_rows(FactorRating, assessment, factors, FACTOR_FIELDS)
         if scope_answers and assessment.request.is_extended_scope:
             _update_rows(ScopeAnswer, assessment, scope_answers, SCOPE_FIELDS)
+        if perceptions is not None:
+            assessment.perceptions_consulted.set(perceptions)
         return assessment
 
 

@@ -369,6 +369,7 @@ def create_assessment(request, user, copy_from=None):
     for field_name in ("recommendation", "rationale", "risk_of_not_supporting", "monitoring_plan"):
         setattr(assessment, field_name, getattr(copy_from, field_name))
     assessment.save()
+    assessment.perceptions_consulted.set(copy_from.perceptions_consulted.all())
     FactorRating.objects.bulk_create(
         FactorRating(assessment=assessment, code=f.code, rating=f.rating, narrative=f.narrative, evidence=f.evidence)
         for f in copy_from.factors.all()

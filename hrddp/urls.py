@@ -14,9 +14,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("registry/", include("hrddp.registry.urls")),
     path("requests/", include("hrddp.support.urls")),
     path("assessments/", include("assessments.urls")),
+    path("insights/", include("hrddp.insights.urls")),
+    path("community/", include("hrddp.community.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import can_read_registry, record_view_for, role_required
 from hrddp.accounts.models import Role
+from hrddp.community.queries import consultable_perceptions
 from hrddp.registry.models import CommandAssignment, Unit
 from hrddp.support.models import EXTENDED_SCOPE_LABEL, SupportRequest
 
@@ -156,6 +157,8 @@ def assessment_context(user, assessment):
     commanders = current_commanders(units, today) if can_read_registry(user) else {}
     decisions = list(assessment.decisions.all())
     risks = risk_rows(assessment.risks.all())
+    perceptions = list(consultable_perceptions(assessment))
+    consulted = [perception for perception in perceptions if perception.is_consulted]
     return {
         "assessment": assessment,
         "support": support,
@@ -179,6 +182,8 @@ def assessment_context(user, assessment):
         "scope_answers": list(assessment.scope_answers.all()) if support.is_extended_scope else [],
         "risks": risks,
         "has_measures": any(row["measures"] for row in risks),
+        "perceptions": perceptions,
+        "consulted_perceptions": consulted,
         "decision": decisions[0] if decisions else None,
         "versions": list(support.assessments.order_by("version").values("pk", "version", "status")),
     }
@@ -265,6 +270,7 @@ def assessment_edit(request, pk):
                 fields={name: form.cleaned_data[name] for name in services.MAIN_FIELDS},
                 factors={f.prefix: f.cleaned_data for f in factor_forms},
                 scope_answers={f.prefix: f.cleaned_data for f in scope_forms},
+                perceptions=form.cleaned_data["perceptions_consulted"],
             )
         except services.EditRefused as error:
             return refused_page(request, assessment, str(error))

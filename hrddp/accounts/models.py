@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,13 @@ class Entity(models.Model):
 
 class User(AbstractUser):
     entities = models.ManyToManyField(Entity, through="Membership", related_name="users", blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The interface and the emails use this language; empty: the browser's."),
+    )
 
     def roles(self):
         """The set of roles this user holds in any entity (cached per instance)."""

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from solo.models import SingletonModel
 
 from .queries import UnitQuerySet, ViolationQuerySet
@@ -204,7 +204,8 @@ class ViolationCategory(models.Model):
         verbose_name_plural = _("violation categories")
 
     def __str__(self):
-        return self.name
+        # Seeded names are in the translation catalogue (vocabulary.py); added ones show as typed.
+        return gettext(self.name)
 
 
 class ViolationSubtype(models.Model):
@@ -223,7 +224,11 @@ class ViolationSubtype(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.category.name}: {self.name}"
+        return f"{self.category}: {self.label}"
+
+    @property
+    def label(self):
+        return gettext(self.name)
 
 
 class DatePrecision(models.TextChoices):

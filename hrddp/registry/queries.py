@@ -127,7 +127,7 @@ class UnitRecord:
         """Counts by category and verification status, for readers who may not see narratives."""
         counts = {}
         for violation in self.violations:
-            key = (violation.category.name, violation.get_verification_status_display())
+            key = (str(violation.category), violation.get_verification_status_display())
             counts[key] = counts.get(key, 0) + 1
         return [
             {"category": category, "status": status, "count": count}

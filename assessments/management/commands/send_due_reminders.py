@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments import reminders
+from assessments.notify import render
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         result = reminders.sweep(day, dry_run=dry_run)
         verb = "Would send" if dry_run else "Sent"
         for due, user in result["reminders"]:
-            self.stdout.write(f"{verb} {due.kind} ({due.due_key}) to {user.username}: {due.subject}")
+            self.stdout.write(f"{verb} {due.kind} ({due.due_key}) to {user.username}: {render(due.subject)}")
         self.stdout.write(
             f"{verb} {len(result['reminders'])} reminders; {len(result['lapsed'])} approvals lapsed; "
             f"{len(result['triggers'])} overdue-measure triggers."

@@ -1,0 +1,89 @@
+"""Community pages: perceptions (domain.md 6.1) and the report of an abuse (6.4).
+
+Perceptions are read by whoever reads the registry and recorded by HROs. Any signed-in staff
+member, with or without a role, may report an abuse and sees their own reports, nobody else's.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from hrddp.accounts.access import REGISTRY_EDITORS, REGISTRY_READERS, role_required
+from hrddp.registry.models import Violation
+
+from .filters import PerceptionFilter
+from .forms import AbuseReportForm, PerceptionForm
+from .models import Perception
+from .services import report_abuse
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@role_required(*REGISTRY_READERS)
+def perception_list(request):
+    perceptions = Perception.objects.select_related("institution", "unit")
+    perception_filter = PerceptionFilter(request.GET or None, queryset=perceptions)
+    return render(
+        request,
+        "community/perception_list.html",
+        {"filter": perception_filter, "page_obj": paginate(request, perception_filter.qs)},
+    )
+
+
+@role_required(*REGISTRY_EDITORS)
+def perception_create(request):
+    return edit_perception(request, Perception(recorded_by=request.user))
+
+
+@role_required(*REGISTRY_EDITORS)
+def perception_update(request, pk):
+    return edit_perception(request, get_object_or_404(Perception, pk=pk))
+
+
+def edit_perception(request, perception):
+    form = PerceptionForm(request.POST if request.method == "POST" else None, instance=perception)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The perception was saved."))
+        return redirect("community:perception_list")
+    return render(request, "community/perception_form.html", {"form": form, "object": perception})
+
+
+@login_required
+def report(request):
+    form = AbuseReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_abuse(request.user, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your report went to the human rights officers; you can follow "
+                    "its status here."
+                ),
+            )
+            return redirect("community:my_reports")
+    return render(request, "community/report_form.html", {"form": form})
+
+
+@login_required
+def my_reports(request):
+    # Only the reporter's own reports, and only what they need to follow them: no narrative,
+    # no sources, no attribution (domain.md 6.4 and 7).
+    reports = (
+        Violation.objects.filter(reported_by=request.user)
+        .select_related("category")
+        .only("date", "date_precision", "location", "category__name", "verification_status")
+        .order_by("-created_at", "-id")
+    )
+    return render(request, "community/my_reports.html", {"page_obj": paginate(request, reports)})
