@@ -34,11 +34,31 @@ class Factor(models.TextChoices):
 
 
 class ScopeQuestion(models.TextChoices):
-    S1 = "S1", _("S1 Success: could the change shift lines of control or power and trigger reprisals or violent resistance?")
-    S2 = "S2", _("S2 Success: could people removed, vetted out or sidelined become a threat to civilians?")
-    S3 = "S3", _("S3 Failure: will personnel be encouraged to report abuses, and does a system protect them and guarantee accountability?")
+    S1 = (
+        "S1",
+        _(
+            "S1 Success: could the change shift lines of control or power and trigger reprisals or violent resistance?"
+        ),
+    )
+    S2 = (
+        "S2",
+        _(
+            "S2 Success: could people removed, vetted out or sidelined become a threat to civilians?"
+        ),
+    )
+    S3 = (
+        "S3",
+        _(
+            "S3 Failure: will personnel be encouraged to report abuses, and does a system protect them and guarantee accountability?"
+        ),
+    )
     S4 = "S4", _("S4 Failure: if the activity is cut short or fails, what harm follows?")
-    S5 = "S5", _("S5 Isolation: is the training or norm backed by what makes it work, or does it stand alone?")
+    S5 = (
+        "S5",
+        _(
+            "S5 Isolation: is the training or norm backed by what makes it work, or does it stand alone?"
+        ),
+    )
 
 
 class AssessmentStatus(models.TextChoices):
@@ -58,21 +78,33 @@ class Recommendation(models.TextChoices):
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Assessment(models.Model):
     request = models.ForeignKey(
-        SupportRequest, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("request")
+        SupportRequest,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("request"),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     status = models.CharField(
-        _("status"), max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT, editable=False
+        _("status"),
+        max_length=12,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+        editable=False,
     )
     drafter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("drafted by"),
     )
     recommendation = models.CharField(
         _("recommendation"), max_length=32, choices=Recommendation.choices, blank=True
     )
     rationale = models.TextField(_("rationale"), blank=True)
     risk_of_not_supporting = models.TextField(
-        _("risk of not supporting"), blank=True, help_text=_("What happens to civilians and to the mission if the support is refused.")
+        _("risk of not supporting"),
+        blank=True,
+        help_text=_("What happens to civilians and to the mission if the support is refused."),
     )
     monitoring_plan = models.TextField(_("monitoring plan"), blank=True)
     perceptions_consulted = models.ManyToManyField(
@@ -81,7 +113,9 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("community perceptions consulted"),
     )
-    submitted_at = models.DateTimeField(_("submitted for decision"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(
+        _("submitted for decision"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: a save must name the revision it was edited from.
@@ -92,11 +126,16 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         constraints = [
-            models.UniqueConstraint(fields=["request", "version"], name="unique_assessment_version"),
+            models.UniqueConstraint(
+                fields=["request", "version"], name="unique_assessment_version"
+            ),
         ]
 
     def __str__(self):
-        return _("Assessment v%(version)s of %(request)s") % {"version": self.version, "request": self.request}
+        return _("Assessment v%(version)s of %(request)s") % {
+            "version": self.version,
+            "request": self.request,
+        }
 
     @property
     def is_frozen(self):
@@ -109,11 +148,15 @@ class FactorRating(models.Model):
     code = models.CharField(_("factor"), max_length=2, choices=Factor.choices)
     rating = models.CharField(_("rating"), max_length=6, choices=Level.choices, blank=True)
     narrative = models.TextField(_("narrative"), blank=True)
-    evidence = models.TextField(_("evidence"), blank=True, help_text=_("Links or references to the evidence, one per line."))
+    evidence = models.TextField(
+        _("evidence"), blank=True, help_text=_("Links or references to the evidence, one per line.")
+    )
 
     class Meta:
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="unique_factor_rating")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="unique_factor_rating")
+        ]
 
     def __str__(self):
         return self.get_code_display()
@@ -121,14 +164,18 @@ class FactorRating(models.Model):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ScopeAnswer(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scope_answers")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scope_answers"
+    )
     code = models.CharField(_("question"), max_length=2, choices=ScopeQuestion.choices)
     rating = models.CharField(_("rating"), max_length=6, choices=Level.choices, blank=True)
     answer = models.TextField(_("answer"), blank=True)
 
     class Meta:
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="unique_scope_answer")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="unique_scope_answer")
+        ]
 
     def __str__(self):
         return self.code
@@ -146,7 +193,9 @@ class Risk(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="risks")
     description = models.TextField(_("description"))
     factor = models.CharField(_("factor"), max_length=2, choices=Factor.choices)
-    likelihood = models.PositiveSmallIntegerField(_("likelihood (1–5)"), validators=score_validators)
+    likelihood = models.PositiveSmallIntegerField(
+        _("likelihood (1–5)"), validators=score_validators
+    )
     severity = models.PositiveSmallIntegerField(_("severity (1–5)"), validators=score_validators)
     residual_likelihood = models.PositiveSmallIntegerField(
         _("likelihood after mitigation"), validators=score_validators, null=True, blank=True
@@ -160,14 +209,20 @@ class Risk(models.Model):
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
         constraints = [
-            models.CheckConstraint(condition=models.Q(likelihood__range=(1, 5)), name="risk_likelihood_1_5"),
-            models.CheckConstraint(condition=models.Q(severity__range=(1, 5)), name="risk_severity_1_5"),
             models.CheckConstraint(
-                condition=models.Q(residual_likelihood__isnull=True) | models.Q(residual_likelihood__range=(1, 5)),
+                condition=models.Q(likelihood__range=(1, 5)), name="risk_likelihood_1_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__range=(1, 5)), name="risk_severity_1_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(residual_likelihood__isnull=True)
+                | models.Q(residual_likelihood__range=(1, 5)),
                 name="risk_residual_likelihood_1_5",
             ),
             models.CheckConstraint(
-                condition=models.Q(residual_severity__isnull=True) | models.Q(residual_severity__range=(1, 5)),
+                condition=models.Q(residual_severity__isnull=True)
+                | models.Q(residual_severity__range=(1, 5)),
                 name="risk_residual_severity_1_5",
             ),
         ]
@@ -177,7 +232,9 @@ class Risk(models.Model):
 
     def clean(self):
         if (self.residual_likelihood is None) != (self.residual_severity is None):
-            raise ValidationError(_("Re-rate both likelihood and severity after mitigation, or neither."))
+            raise ValidationError(
+                _("Re-rate both likelihood and severity after mitigation, or neither.")
+            )
 
 
 class MeasureType(models.Model):
@@ -226,9 +283,13 @@ class Measure(models.Model):
         MeasureType, on_delete=models.PROTECT, related_name="measures", verbose_name=_("measure")
     )
     details = models.TextField(_("details"), blank=True)
-    responsible = models.CharField(_("responsible party"), max_length=20, choices=ResponsibleParty.choices)
+    responsible = models.CharField(
+        _("responsible party"), max_length=20, choices=ResponsibleParty.choices
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED
+    )
 
     class Meta:
         ordering = ["id"]
@@ -261,18 +322,26 @@ class Decision(models.Model):
     reason = models.TextField(_("reason"))
     conditions = models.TextField(_("conditions"), blank=True)
     waiver_reason = models.TextField(
-        _("waiver reason"), blank=True, help_text=_("Required to approve when the residual risk is high (rule D2).")
+        _("waiver reason"),
+        blank=True,
+        help_text=_("Required to approve when the residual risk is high (rule D2)."),
     )
     inherent_level = models.CharField(_("inherent risk"), max_length=6, choices=Level.choices)
     residual_level = models.CharField(_("residual risk"), max_length=6, choices=Level.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
 
     class Meta:
         ordering = ["-decided_at"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
-        triggers = [pgtrigger.Protect(name="decisions_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(
+                name="decisions_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
         indexes = [models.Index(fields=["decided_at"])]
 
     def __str__(self):
@@ -286,7 +355,9 @@ class Decision(models.Model):
 class Transition(models.Model):
     """One row per state change of a request: who, when, from, to, why. Never edited."""
 
-    request = models.ForeignKey(SupportRequest, on_delete=models.PROTECT, related_name="transitions")
+    request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="transitions"
+    )
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="transitions", null=True, blank=True
     )
@@ -303,7 +374,11 @@ class Transition(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
-        triggers = [pgtrigger.Protect(name="transitions_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(
+                name="transitions_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status} ({self.action})"
@@ -333,12 +408,21 @@ class Trigger(models.Model):
     violation = models.ForeignKey(
         "registry.Violation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     assignment = models.ForeignKey(
-        "registry.CommandAssignment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "registry.CommandAssignment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     unit = models.ForeignKey(
-        "registry.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient unit")
+        "registry.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recipient unit"),
     )
     detected_at = models.DateTimeField(_("detected"), auto_now_add=True)
 
@@ -348,10 +432,14 @@ class Trigger(models.Model):
         verbose_name_plural = _("triggers")
         constraints = [
             models.UniqueConstraint(
-                fields=["request", "violation"], condition=models.Q(violation__isnull=False), name="one_trigger_per_violation"
+                fields=["request", "violation"],
+                condition=models.Q(violation__isnull=False),
+                name="one_trigger_per_violation",
             ),
             models.UniqueConstraint(
-                fields=["request", "measure"], condition=models.Q(measure__isnull=False), name="one_trigger_per_measure"
+                fields=["request", "measure"],
+                condition=models.Q(measure__isnull=False),
+                name="one_trigger_per_measure",
             ),
             models.UniqueConstraint(
                 fields=["request", "assignment"],
@@ -381,13 +469,22 @@ OPEN_INTERVENTION_STATUSES = (InterventionStatus.OPEN, InterventionStatus.ESCALA
 class Intervention(models.Model):
     """Intercession with the authorities after a trigger (domain.md 5)."""
 
-    request = models.ForeignKey(SupportRequest, on_delete=models.PROTECT, related_name="interventions")
+    request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="interventions"
+    )
     trigger = models.OneToOneField(Trigger, on_delete=models.PROTECT, related_name="intervention")
     unit = models.ForeignKey(
-        "registry.Unit", on_delete=models.PROTECT, related_name="interventions", verbose_name=_("unit concerned")
+        "registry.Unit",
+        on_delete=models.PROTECT,
+        related_name="interventions",
+        verbose_name=_("unit concerned"),
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=InterventionStatus.choices, default=InterventionStatus.OPEN, editable=False
+        _("status"),
+        max_length=12,
+        choices=InterventionStatus.choices,
+        default=InterventionStatus.OPEN,
+        editable=False,
     )
     opened_on = models.DateField(_("opened"))
     intercession_due = models.DateField(_("intercession due"))
@@ -405,7 +502,10 @@ class Intervention(models.Model):
         indexes = [models.Index(fields=["status", "response_due"])]
 
     def __str__(self):
-        return _("Intervention on %(unit)s (%(request)s)") % {"unit": self.unit, "request": self.request}
+        return _("Intervention on %(unit)s (%(request)s)") % {
+            "unit": self.unit,
+            "request": self.request,
+        }
 
     @property
     def is_open(self):
@@ -420,7 +520,9 @@ class Intervention(models.Model):
 class Notification(models.Model):
     """An in-app notification, beside the email of the same reminder or alert."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -451,14 +553,18 @@ class ReminderClaim(models.Model):
     kind = models.CharField(_("reminder"), max_length=24, choices=ReminderKind.choices)
     object_id = models.PositiveBigIntegerField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    due_key = models.DateField(_("due"), help_text=_("The due date, or the day or week the reminder is for."))
+    due_key = models.DateField(
+        _("due"), help_text=_("The due date, or the day or week the reminder is for.")
+    )
     claimed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "user", "due_key"], name="one_reminder_per_due_item"),
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "user", "due_key"], name="one_reminder_per_due_item"
+            ),
         ]
 
     def __str__(self):

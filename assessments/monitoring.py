@@ -32,7 +32,11 @@ def fire(request, kind, unit, *, violation=None, measure=None, assignment=None, 
         try:
             with transaction.atomic():
                 trigger = Trigger.objects.create(
-                    request=request, kind=kind, unit=unit, violation=violation, measure=measure,
+                    request=request,
+                    kind=kind,
+                    unit=unit,
+                    violation=violation,
+                    measure=measure,
                     assignment=assignment,
                 )
         except IntegrityError:
@@ -41,16 +45,23 @@ def fire(request, kind, unit, *, violation=None, measure=None, assignment=None, 
         if request.status == RequestStatus.ACTIVE:
             workflow.apply(request.pk, "review", None, reason=str(label))
         intervention = workflow.open_intervention(trigger) if intervene else None
-        subject = (N_("Trigger on “%(request)s”: %(reason)s"), {"request": request.title, "reason": label})
+        subject = (
+            N_("Trigger on “%(request)s”: %(reason)s"),
+            {"request": request.title, "reason": label},
+        )
         body = [(N_("Unit concerned: %(unit)s. The request is under review."), {"unit": unit.name})]
         if intervention:
-            body.append((
-                N_("An intervention is open: intercession due %(i)s, response due %(r)s."),
-                {"i": intervention.intercession_due, "r": intervention.response_due},
-            ))
+            body.append(
+                (
+                    N_("An intervention is open: intercession due %(i)s, response due %(r)s."),
+                    {"i": intervention.intercession_due, "r": intervention.response_due},
+                )
+            )
         notify(
             entity_users(request.entity_id, Role.HRO, Role.MANAGER),
-            subject, body, reverse("support:detail", args=[request.pk]),
+            subject,
+            body,
+            reverse("support:detail", args=[request.pk]),
         )
         return trigger
 
@@ -79,7 +90,11 @@ def check_assignment(assignment_id):
     assignment = CommandAssignment.objects.select_related("unit").get(pk=assignment_id)
     if not assignment.is_current():
         return []
-    if not Violation.objects.countable_grave().filter(attributions__person_id=assignment.person_id).exists():
+    if (
+        not Violation.objects.countable_grave()
+        .filter(attributions__person_id=assignment.person_id)
+        .exists()
+    ):
         return []
     fired = []
     for request in monitored_requests().filter(recipient_units=assignment.unit_id):
@@ -93,9 +108,12 @@ def overdue_measures(today=None):
     """Agreed measures past their due date, on the assessment an approval of monitored support
     rests on (the latest decision's version)."""
     today = today or timezone.localdate()
-    decided = Decision.objects.filter(request__status__in=workflow.MONITORED_STATES).order_by(
-        "request_id", "-decided_at"
-    ).distinct("request_id").values("assessment_id")
+    decided = (
+        Decision.objects.filter(request__status__in=workflow.MONITORED_STATES)
+        .order_by("request_id", "-decided_at")
+        .distinct("request_id")
+        .values("assessment_id")
+    )
     return Measure.objects.filter(
         Q(status=MeasureStatus.AGREED) & Q(due_date__lt=today), risk__assessment_id__in=decided
     ).select_related("risk__assessment__request")

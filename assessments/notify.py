@@ -38,7 +38,9 @@ def notify(users, subject, body, path=""):
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             subject_text, body_text = render(subject)[:200], render(body)
-        notifications.append(Notification(user=user, subject=subject_text, body=body_text, url=path))
+        notifications.append(
+            Notification(user=user, subject=subject_text, body=body_text, url=path)
+        )
         if user.email:
             messages.append(EmailMessage(subject_text, body_text + link, to=[user.email]))
     Notification.objects.bulk_create(notifications)

@@ -69,18 +69,33 @@ def due_reviews(today):
         due = request.review_due
         if today < due:
             kind, key = ReminderKind.REVIEW_SOON, due
-            subject = (N_("Review of “%(title)s” due on %(due)s"), {"title": request.title, "due": due})
+            subject = (
+                N_("Review of “%(title)s” due on %(due)s"),
+                {"title": request.title, "due": due},
+            )
         elif today < due + datetime.timedelta(days=7):
             kind, key = ReminderKind.REVIEW_DUE, due
             subject = (N_("Review of “%(title)s” is due"), {"title": request.title})
         else:
             weeks = (today - due).days // 7
             kind, key = ReminderKind.REVIEW_OVERDUE, due + datetime.timedelta(weeks=weeks)
-            subject = (N_("Review of “%(title)s” overdue since %(due)s"), {"title": request.title, "due": due})
+            subject = (
+                N_("Review of “%(title)s” overdue since %(due)s"),
+                {"title": request.title, "due": due},
+            )
         yield Due(
-            kind, request.pk, key, review_recipients(request, drafters), subject,
-            (N_("The periodic review of this support is due on %(due)s; the approval is valid until "
-                "%(valid)s."), {"due": due, "valid": request.valid_until}),
+            kind,
+            request.pk,
+            key,
+            review_recipients(request, drafters),
+            subject,
+            (
+                N_(
+                    "The periodic review of this support is due on %(due)s; the approval is valid until "
+                    "%(valid)s."
+                ),
+                {"due": due, "valid": request.valid_until},
+            ),
             reverse("support:detail", args=[request.pk]),
         )
 
@@ -91,11 +106,21 @@ def overdue_interventions(today):
     ).select_related("request", "unit")
     for intervention in interventions:
         yield Due(
-            ReminderKind.INTERVENTION_OVERDUE, intervention.pk, today,
+            ReminderKind.INTERVENTION_OVERDUE,
+            intervention.pk,
+            today,
             tuple(entity_users(intervention.request.entity_id, Role.MANAGER)),
-            (N_("Overdue intervention on %(unit)s: a decision is needed"), {"unit": intervention.unit.name}),
-            (N_("The authorities' response was due on %(due)s and the intervention is unresolved. "
-                "Decide to continue with measures or to suspend."), {"due": intervention.response_due}),
+            (
+                N_("Overdue intervention on %(unit)s: a decision is needed"),
+                {"unit": intervention.unit.name},
+            ),
+            (
+                N_(
+                    "The authorities' response was due on %(due)s and the intervention is unresolved. "
+                    "Decide to continue with measures or to suspend."
+                ),
+                {"due": intervention.response_due},
+            ),
             reverse("assessments:intervention_detail", args=[intervention.pk]),
         )
 
@@ -111,7 +136,9 @@ def claim_and_send(due, user):
     with transaction.atomic():
         try:
             with transaction.atomic():
-                ReminderClaim.objects.create(kind=due.kind, object_id=due.object_id, user=user, due_key=due.due_key)
+                ReminderClaim.objects.create(
+                    kind=due.kind, object_id=due.object_id, user=user, due_key=due.due_key
+                )
         except IntegrityError:
             return False
         notify([user], due.subject, due.body, due.path)
@@ -139,7 +166,9 @@ def lapse_expired(today=None):
     """Approvals not renewed by their valid-until date lapse by themselves."""
     today = today or timezone.localdate()
     lapsed = []
-    for request in SupportRequest.objects.filter(status__in=workflow.MONITORED_STATES, valid_until__lt=today):
+    for request in SupportRequest.objects.filter(
+        status__in=workflow.MONITORED_STATES, valid_until__lt=today
+    ):
         reason = _("Not renewed by its valid-until date, %(date)s.") % {"date": request.valid_until}
         lapsed.append(workflow.apply(request.pk, "lapse", None, reason=reason))
     return lapsed

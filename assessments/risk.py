@@ -61,11 +61,14 @@ def record_floor(records):
             )
         elif record.has_recent_countable_grave:
             floor = highest([floor, Level.MEDIUM] if floor else [Level.MEDIUM])
-            reasons.append(_("%(unit)s: a recent countable grave violation (floor medium)") % {"unit": unit})
+            reasons.append(
+                _("%(unit)s: a recent countable grave violation (floor medium)") % {"unit": unit}
+            )
         if record.current_commander_has_countable_grave:
             floor = Level.HIGH
             reasons.append(
-                _("%(unit)s: a current commander has a countable grave violation (floor high)") % {"unit": unit}
+                _("%(unit)s: a current commander has a countable grave violation (floor high)")
+                % {"unit": unit}
             )
     return floor, reasons
 
@@ -85,7 +88,12 @@ def risk_profile(assessment, as_of=None, records=None):
         if level == profile.inherent:
             profile.inherent_reasons.append(
                 _("Risk “%(risk)s”: %(l)s × %(s)s = %(score)s")
-                % {"risk": risk, "l": risk.likelihood, "s": risk.severity, "score": risk.likelihood * risk.severity}
+                % {
+                    "risk": risk,
+                    "l": risk.likelihood,
+                    "s": risk.severity,
+                    "score": risk.likelihood * risk.severity,
+                }
             )
     if profile.floor == profile.inherent:
         profile.inherent_reasons.extend(profile.floor_reasons)
@@ -105,7 +113,8 @@ def risk_profile(assessment, as_of=None, records=None):
     for level, risk, score, note in residual:
         if level == profile.residual:
             profile.residual_reasons.append(
-                _("Risk “%(risk)s”: %(score)s, %(note)s") % {"risk": risk, "score": score, "note": note}
+                _("Risk “%(risk)s”: %(score)s, %(note)s")
+                % {"risk": risk, "score": score, "note": note}
             )
     if not risks:
         profile.residual_reasons.append(_("No risk listed"))

@@ -30,35 +30,65 @@ class Blocker:
 def d1_assessment_current(assessment, today=None):
     """No approval without an assessment submitted for decision and not older than the validity period."""
     today = today or timezone.localdate()
-    if assessment is None or assessment.status != AssessmentStatus.SUBMITTED or not assessment.submitted_at:
-        return [Blocker("D1", _("No assessment has been submitted for decision."),
-                        _("The HRO submits the assessment for decision."))]
+    if (
+        assessment is None
+        or assessment.status != AssessmentStatus.SUBMITTED
+        or not assessment.submitted_at
+    ):
+        return [
+            Blocker(
+                "D1",
+                _("No assessment has been submitted for decision."),
+                _("The HRO submits the assessment for decision."),
+            )
+        ]
     validity = PolicySettings.get_solo().validity_days
     submitted_on = timezone.localdate(assessment.submitted_at)
     if submitted_on < today - datetime.timedelta(days=validity):
-        return [Blocker("D1", _("The assessment is older than the validity period (%(days)s days).") % {"days": validity},
-                        _("Send it back for a new assessment."))]
+        return [
+            Blocker(
+                "D1",
+                _("The assessment is older than the validity period (%(days)s days).")
+                % {"days": validity},
+                _("Send it back for a new assessment."),
+            )
+        ]
     return []
 
 
 def d2_waiver_for_high_residual(profile, waiver_reason):
     """Residual risk high: approval only with a waiver, a written reason by a manager."""
     if profile.residual == Level.HIGH and not (waiver_reason or "").strip():
-        return [Blocker("D2", _("The residual risk is high."),
-                        _("Write a waiver reason, or bring the residual risk down with measures."))]
+        return [
+            Blocker(
+                "D2",
+                _("The residual risk is high."),
+                _("Write a waiver reason, or bring the residual risk down with measures."),
+            )
+        ]
     return []
 
 
 def effective_measures(assessment):
-    return Measure.objects.filter(risk__assessment=assessment, status__in=EFFECTIVE_MEASURE_STATUSES)
+    return Measure.objects.filter(
+        risk__assessment=assessment, status__in=EFFECTIVE_MEASURE_STATUSES
+    )
 
 
 def d3_measure_for_recent_grave(assessment, profile):
     """A recipient with a recent countable grave violation: at least one measure agreed or in place."""
     if profile.has_recent_countable_grave and not effective_measures(assessment).exists():
-        units = ", ".join(str(u) for u, r in profile.records.items() if r.has_recent_countable_grave)
-        return [Blocker("D3", _("A recipient's record holds a recent countable grave violation (%(units)s).") % {"units": units},
-                        _("Agree a mitigatory measure with the authorities, or record one as in place."))]
+        units = ", ".join(
+            str(u) for u, r in profile.records.items() if r.has_recent_countable_grave
+        )
+        return [
+            Blocker(
+                "D3",
+                _("A recipient's record holds a recent countable grave violation (%(units)s).")
+                % {"units": units},
+                _("Agree a mitigatory measure with the authorities, or record one as in place."),
+            )
+        ]
     return []
 
 
@@ -66,8 +96,13 @@ def d4_four_eyes(request, assessment, user):
     """The drafter of the request or of the assessment cannot decide on it."""
     drafters = {request.created_by_id, getattr(assessment, "drafter_id", None)}
     if user.pk in drafters:
-        return [Blocker("D4", _("You drafted this request or its assessment, so you cannot decide on it."),
-                        _("Another manager of the entity decides."))]
+        return [
+            Blocker(
+                "D4",
+                _("You drafted this request or its assessment, so you cannot decide on it."),
+                _("Another manager of the entity decides."),
+            )
+        ]
     return []
 
 
@@ -75,11 +110,19 @@ def d5_extended_scope_answered(request, assessment):
     """An extended-scope request: the assessment answers S1–S5."""
     if not request.is_extended_scope:
         return []
-    answered = {a.code for a in assessment.scope_answers.all() if a.is_answered} if assessment else set()
+    answered = (
+        {a.code for a in assessment.scope_answers.all() if a.is_answered} if assessment else set()
+    )
     missing = [code for code in ScopeQuestion.values if code not in answered]
     if missing:
-        return [Blocker("D5", _("Extended-scope questions not answered: %(codes)s.") % {"codes": ", ".join(missing)},
-                        _("Rate and explain each of S1–S5 in the assessment."))]
+        return [
+            Blocker(
+                "D5",
+                _("Extended-scope questions not answered: %(codes)s.")
+                % {"codes": ", ".join(missing)},
+                _("Rate and explain each of S1–S5 in the assessment."),
+            )
+        ]
     return []
 
 
@@ -89,17 +132,35 @@ def d6_accountability_safeguard(request, assessment, profile):
         return []
     if not (at_least(profile.inherent, Level.MEDIUM) or at_least(profile.residual, Level.MEDIUM)):
         return []
-    if effective_measures(assessment).filter(measure_type__is_accountability_safeguard=True).exists():
+    if (
+        effective_measures(assessment)
+        .filter(measure_type__is_accountability_safeguard=True)
+        .exists()
+    ):
         return []
-    return [Blocker("D6", _("Capacity support at medium risk or above needs an accountability safeguard."),
-                    _("Agree a measure marked * (screening, oversight, access for monitors...) or record one in place."))]
+    return [
+        Blocker(
+            "D6",
+            _("Capacity support at medium risk or above needs an accountability safeguard."),
+            _(
+                "Agree a measure marked * (screening, oversight, access for monitors...) or record one in place."
+            ),
+        )
+    ]
 
 
 def d7_communication_recorded(request):
     """Support becomes active only after the policy notification and conditions are communicated."""
     if not request.communications.filter(kind=CommunicationKind.POLICY_NOTIFICATION).exists():
-        return [Blocker("D7", _("No policy notification to the recipient authority has been recorded."),
-                        _("Record the letter (policy notification and conditions) in the communications log."))]
+        return [
+            Blocker(
+                "D7",
+                _("No policy notification to the recipient authority has been recorded."),
+                _(
+                    "Record the letter (policy notification and conditions) in the communications log."
+                ),
+            )
+        ]
     return []
 
 

@@ -7,7 +7,12 @@ from django.db import OperationalError
 
 from . import monitoring, reminders
 
-RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5, "acks_late": True}
+RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
 
 
 @shared_task(**RETRY)

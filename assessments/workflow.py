@@ -38,7 +38,6 @@ from .models import (
 from .risk import risk_profile
 from .rules import Blocker
 
-
 # Actions the product takes by itself (the sweep, the triggers): ``apply(..., user=None)``.
 SYSTEM = "system"
 
@@ -81,34 +80,61 @@ def request_complete(request, assessment, user, data):
     if not request.description.strip():
         missing.append(_("description"))
     if missing:
-        return [Blocker("request", _("The request lacks: %(fields)s.") % {"fields": ", ".join(missing)},
-                        _("Edit the request and fill these in."))]
+        return [
+            Blocker(
+                "request",
+                _("The request lacks: %(fields)s.") % {"fields": ", ".join(missing)},
+                _("Edit the request and fill these in."),
+            )
+        ]
     return []
 
 
 def assessment_complete(request, assessment, user, data):
     if assessment is None:
-        return [Blocker("assessment", _("There is no assessment."), _("Take the request into assessment."))]
+        return [
+            Blocker(
+                "assessment", _("There is no assessment."), _("Take the request into assessment.")
+            )
+        ]
     blockers = []
     unrated = [f.code for f in assessment.factors.all() if not (f.rating and f.narrative.strip())]
     if unrated:
-        blockers.append(Blocker("assessment", _("Factors not rated and explained: %(codes)s.") % {"codes": ", ".join(unrated)},
-                                _("Rate each factor and write its narrative.")))
-    if not (assessment.recommendation and assessment.rationale.strip() and assessment.risk_of_not_supporting.strip()):
-        blockers.append(Blocker("assessment", _("The recommendation, its rationale or the risk of not supporting is missing."),
-                                _("Complete the recommendation section.")))
+        blockers.append(
+            Blocker(
+                "assessment",
+                _("Factors not rated and explained: %(codes)s.") % {"codes": ", ".join(unrated)},
+                _("Rate each factor and write its narrative."),
+            )
+        )
+    if not (
+        assessment.recommendation
+        and assessment.rationale.strip()
+        and assessment.risk_of_not_supporting.strip()
+    ):
+        blockers.append(
+            Blocker(
+                "assessment",
+                _("The recommendation, its rationale or the risk of not supporting is missing."),
+                _("Complete the recommendation section."),
+            )
+        )
     return blockers + rules.d5_extended_scope_answered(request, assessment)
 
 
 def can_approve(request, assessment, user, data):
     profile = data.get("profile") or risk_profile(assessment)
-    return rules.approval_blockers(request, assessment, user, profile, waiver_reason=data.get("waiver_reason"))
+    return rules.approval_blockers(
+        request, assessment, user, profile, waiver_reason=data.get("waiver_reason")
+    )
 
 
 def needs_conditions(request, assessment, user, data):
     if data.get("preview") or (data.get("conditions") or "").strip():
         return []
-    return [Blocker("conditions", _("Approval with conditions needs the conditions written out."), "")]
+    return [
+        Blocker("conditions", _("Approval with conditions needs the conditions written out."), "")
+    ]
 
 
 def four_eyes(request, assessment, user, data):
@@ -151,7 +177,9 @@ def decide(kind):
             kind=kind,
             reason=data.get("reason", ""),
             conditions=data.get("conditions", ""),
-            waiver_reason=(data.get("waiver_reason") or "").strip() if kind != DecisionKind.REJECT else "",
+            waiver_reason=(data.get("waiver_reason") or "").strip()
+            if kind != DecisionKind.REJECT
+            else "",
             inherent_level=profile.inherent,
             residual_level=profile.residual,
             decided_by=user,
@@ -170,23 +198,40 @@ def decide(kind):
 
 
 def no_open_intervention(request, assessment, user, data):
-    if request.interventions.filter(status__in=(InterventionStatus.OPEN, InterventionStatus.ESCALATED)).exists():
-        return [Blocker("intervention", _("An intervention on this request is still open."),
-                        _("Resolve the intervention, or decide on it, first."))]
+    if request.interventions.filter(
+        status__in=(InterventionStatus.OPEN, InterventionStatus.ESCALATED)
+    ).exists():
+        return [
+            Blocker(
+                "intervention",
+                _("An intervention on this request is still open."),
+                _("Resolve the intervention, or decide on it, first."),
+            )
+        ]
     return []
 
 
 def draft_version(request, assessment, user, data):
     if assessment is None or assessment.status != AssessmentStatus.DRAFT or assessment.version == 1:
-        return [Blocker("assessment", _("There is no new assessment version being drafted."),
-                        _("Start a new version of the assessment."))]
+        return [
+            Blocker(
+                "assessment",
+                _("There is no new assessment version being drafted."),
+                _("Start a new version of the assessment."),
+            )
+        ]
     return assessment_complete(request, assessment, user, data)
 
 
 def new_version_submitted(request, assessment, user, data):
     if assessment is None or assessment.status != AssessmentStatus.SUBMITTED:
-        return [Blocker("D1", _("No new assessment version has been submitted for decision."),
-                        _("The HRO drafts a new version and submits it."))]
+        return [
+            Blocker(
+                "D1",
+                _("No new assessment version has been submitted for decision."),
+                _("The HRO drafts a new version and submits it."),
+            )
+        ]
     return []
 
 
@@ -195,12 +240,25 @@ def resumption_ready(request, assessment, user, data):
     blockers = []
     suspended_at = request.suspended_at
     if assessment is None or suspended_at is None or assessment.created_at <= suspended_at:
-        blockers.append(Blocker("resumption", _("No assessment has been made since the suspension."),
-                                _("The HRO drafts a new version and submits it for decision.")))
+        blockers.append(
+            Blocker(
+                "resumption",
+                _("No assessment has been made since the suspension."),
+                _("The HRO drafts a new version and submits it for decision."),
+            )
+        )
     letters = request.communications.filter(kind=CommunicationKind.RESUMPTION)
-    if suspended_at is None or not letters.filter(date__gte=timezone.localdate(suspended_at)).exists():
-        blockers.append(Blocker("resumption", _("No resumption letter to the authorities has been recorded."),
-                                _("Record the resumption communication in the log.")))
+    if (
+        suspended_at is None
+        or not letters.filter(date__gte=timezone.localdate(suspended_at)).exists()
+    ):
+        blockers.append(
+            Blocker(
+                "resumption",
+                _("No resumption letter to the authorities has been recorded."),
+                _("Record the resumption communication in the log."),
+            )
+        )
     return blockers
 
 
@@ -213,8 +271,19 @@ def reopen_from_lapse(request, assessment, user, data):
     return create_assessment(request, user, copy_from=assessment)
 
 
-OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.UNDER_ASSESSMENT, S.AWAITING_DECISION,
-               S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED, S.LAPSED)
+OPEN_STATES = (
+    S.DRAFT,
+    S.SUBMITTED,
+    S.RETURNED,
+    S.UNDER_ASSESSMENT,
+    S.AWAITING_DECISION,
+    S.APPROVED,
+    S.APPROVED_WITH_CONDITIONS,
+    S.ACTIVE,
+    S.UNDER_REVIEW,
+    S.SUSPENDED,
+    S.LAPSED,
+)
 # Support under monitoring: triggers, reminders and lapse apply.
 MONITORED_STATES = (S.ACTIVE, S.UNDER_REVIEW)
 # States in which a draft assessment version may be edited.
@@ -223,50 +292,183 @@ ASSESSING_STATES = (S.UNDER_ASSESSMENT, S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED)
 TRANSITIONS = {
     action.name: action
     for action in [
-        Action("submit", gettext_lazy("Submit"), (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.REQUESTER,),
-               guards=(request_complete,)),
-        Action("return", gettext_lazy("Return to requester"), (S.SUBMITTED,), S.RETURNED, (Role.HRO,),
-               needs_reason=True, style="secondary"),
-        Action("start_assessment", gettext_lazy("Take into assessment"), (S.SUBMITTED,), S.UNDER_ASSESSMENT,
-               (Role.HRO,), effect=open_assessment),
-        Action("submit_for_decision", gettext_lazy("Submit assessment for decision"), (S.UNDER_ASSESSMENT,),
-               S.AWAITING_DECISION, (Role.HRO,), guards=(assessment_complete,), effect=submit_assessment),
-        Action("send_back", gettext_lazy("Send back for more assessment"), (S.AWAITING_DECISION,),
-               S.UNDER_ASSESSMENT, (Role.MANAGER,), needs_reason=True, effect=reopen_assessment,
-               style="secondary"),
-        Action("approve", gettext_lazy("Approve"), (S.AWAITING_DECISION,), S.APPROVED, (Role.MANAGER,),
-               guards=(can_approve,), effect=decide(DecisionKind.APPROVE), needs_reason=True,
-               fields=("waiver_reason",), style="success"),
-        Action("approve_with_conditions", gettext_lazy("Approve with conditions"), (S.AWAITING_DECISION,),
-               S.APPROVED_WITH_CONDITIONS, (Role.MANAGER,), guards=(can_approve, needs_conditions),
-               effect=decide(DecisionKind.APPROVE_WITH_CONDITIONS), needs_reason=True,
-               fields=("conditions", "waiver_reason"), style="success"),
-        Action("reject", gettext_lazy("Reject"), (S.AWAITING_DECISION,), S.REJECTED, (Role.MANAGER,),
-               guards=(four_eyes,), effect=decide(DecisionKind.REJECT), needs_reason=True, style="danger"),
-        Action("activate", gettext_lazy("Activate support"), (S.APPROVED, S.APPROVED_WITH_CONDITIONS), S.ACTIVE,
-               (Role.MANAGER, Role.REQUESTER), guards=(policy_communicated,)),
-        Action("review", gettext_lazy("Put under review"), (S.ACTIVE,), S.UNDER_REVIEW,
-               (Role.HRO, Role.MANAGER, SYSTEM), needs_reason=True, style="secondary"),
-        Action("submit_version", gettext_lazy("Submit the new assessment version"),
-               (S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED), None, (Role.HRO,), guards=(draft_version,),
-               effect=submit_assessment),
-        Action("renew", gettext_lazy("Renew the approval"), (S.ACTIVE, S.UNDER_REVIEW), S.ACTIVE, (Role.MANAGER,),
-               guards=(new_version_submitted, can_approve, no_open_intervention), effect=decide(DecisionKind.RENEW),
-               needs_reason=True, fields=("waiver_reason",), style="success"),
-        Action("conclude_review", gettext_lazy("Conclude the review"), (S.UNDER_REVIEW,), S.ACTIVE, (Role.MANAGER,),
-               guards=(no_open_intervention,), needs_reason=True),
-        Action("suspend", gettext_lazy("Suspend support"), (S.ACTIVE, S.UNDER_REVIEW), S.SUSPENDED, (Role.MANAGER,),
-               effect=mark_suspended, needs_reason=True, style="danger"),
-        Action("resume", gettext_lazy("Resume support"), (S.SUSPENDED,), S.ACTIVE, (Role.MANAGER,),
-               guards=(resumption_ready, new_version_submitted, can_approve), effect=decide(DecisionKind.RESUME),
-               needs_reason=True, fields=("waiver_reason",), style="success"),
-        Action("lapse", gettext_lazy("Lapse"), MONITORED_STATES, S.LAPSED, (SYSTEM,), needs_reason=True),
-        Action("reassess", gettext_lazy("Assess again"), (S.LAPSED,), S.UNDER_ASSESSMENT, (Role.HRO,),
-               effect=reopen_from_lapse),
-        Action("close", gettext_lazy("Close"), MONITORED_STATES, S.CLOSED, (Role.MANAGER,), needs_reason=True,
-               style="secondary"),
-        Action("withdraw", gettext_lazy("Withdraw"), OPEN_STATES, S.WITHDRAWN, (Role.MANAGER,), needs_reason=True,
-               style="danger"),
+        Action(
+            "submit",
+            gettext_lazy("Submit"),
+            (S.DRAFT, S.RETURNED),
+            S.SUBMITTED,
+            (Role.REQUESTER,),
+            guards=(request_complete,),
+        ),
+        Action(
+            "return",
+            gettext_lazy("Return to requester"),
+            (S.SUBMITTED,),
+            S.RETURNED,
+            (Role.HRO,),
+            needs_reason=True,
+            style="secondary",
+        ),
+        Action(
+            "start_assessment",
+            gettext_lazy("Take into assessment"),
+            (S.SUBMITTED,),
+            S.UNDER_ASSESSMENT,
+            (Role.HRO,),
+            effect=open_assessment,
+        ),
+        Action(
+            "submit_for_decision",
+            gettext_lazy("Submit assessment for decision"),
+            (S.UNDER_ASSESSMENT,),
+            S.AWAITING_DECISION,
+            (Role.HRO,),
+            guards=(assessment_complete,),
+            effect=submit_assessment,
+        ),
+        Action(
+            "send_back",
+            gettext_lazy("Send back for more assessment"),
+            (S.AWAITING_DECISION,),
+            S.UNDER_ASSESSMENT,
+            (Role.MANAGER,),
+            needs_reason=True,
+            effect=reopen_assessment,
+            style="secondary",
+        ),
+        Action(
+            "approve",
+            gettext_lazy("Approve"),
+            (S.AWAITING_DECISION,),
+            S.APPROVED,
+            (Role.MANAGER,),
+            guards=(can_approve,),
+            effect=decide(DecisionKind.APPROVE),
+            needs_reason=True,
+            fields=("waiver_reason",),
+            style="success",
+        ),
+        Action(
+            "approve_with_conditions",
+            gettext_lazy("Approve with conditions"),
+            (S.AWAITING_DECISION,),
+            S.APPROVED_WITH_CONDITIONS,
+            (Role.MANAGER,),
+            guards=(can_approve, needs_conditions),
+            effect=decide(DecisionKind.APPROVE_WITH_CONDITIONS),
+            needs_reason=True,
+            fields=("conditions", "waiver_reason"),
+            style="success",
+        ),
+        Action(
+            "reject",
+            gettext_lazy("Reject"),
+            (S.AWAITING_DECISION,),
+            S.REJECTED,
+            (Role.MANAGER,),
+            guards=(four_eyes,),
+            effect=decide(DecisionKind.REJECT),
+            needs_reason=True,
+            style="danger",
+        ),
+        Action(
+            "activate",
+            gettext_lazy("Activate support"),
+            (S.APPROVED, S.APPROVED_WITH_CONDITIONS),
+            S.ACTIVE,
+            (Role.MANAGER, Role.REQUESTER),
+            guards=(policy_communicated,),
+        ),
+        Action(
+            "review",
+            gettext_lazy("Put under review"),
+            (S.ACTIVE,),
+            S.UNDER_REVIEW,
+            (Role.HRO, Role.MANAGER, SYSTEM),
+            needs_reason=True,
+            style="secondary",
+        ),
+        Action(
+            "submit_version",
+            gettext_lazy("Submit the new assessment version"),
+            (S.ACTIVE, S.UNDER_REVIEW, S.SUSPENDED),
+            None,
+            (Role.HRO,),
+            guards=(draft_version,),
+            effect=submit_assessment,
+        ),
+        Action(
+            "renew",
+            gettext_lazy("Renew the approval"),
+            (S.ACTIVE, S.UNDER_REVIEW),
+            S.ACTIVE,
+            (Role.MANAGER,),
+            guards=(new_version_submitted, can_approve, no_open_intervention),
+            effect=decide(DecisionKind.RENEW),
+            needs_reason=True,
+            fields=("waiver_reason",),
+            style="success",
+        ),
+        Action(
+            "conclude_review",
+            gettext_lazy("Conclude the review"),
+            (S.UNDER_REVIEW,),
+            S.ACTIVE,
+            (Role.MANAGER,),
+            guards=(no_open_intervention,),
+            needs_reason=True,
+        ),
+        Action(
+            "suspend",
+            gettext_lazy("Suspend support"),
+            (S.ACTIVE, S.UNDER_REVIEW),
+            S.SUSPENDED,
+            (Role.MANAGER,),
+            effect=mark_suspended,
+            needs_reason=True,
+            style="danger",
+        ),
+        Action(
+            "resume",
+            gettext_lazy("Resume support"),
+            (S.SUSPENDED,),
+            S.ACTIVE,
+            (Role.MANAGER,),
+            guards=(resumption_ready, new_version_submitted, can_approve),
+            effect=decide(DecisionKind.RESUME),
+            needs_reason=True,
+            fields=("waiver_reason",),
+            style="success",
+        ),
+        Action(
+            "lapse", gettext_lazy("Lapse"), MONITORED_STATES, S.LAPSED, (SYSTEM,), needs_reason=True
+        ),
+        Action(
+            "reassess",
+            gettext_lazy("Assess again"),
+            (S.LAPSED,),
+            S.UNDER_ASSESSMENT,
+            (Role.HRO,),
+            effect=reopen_from_lapse,
+        ),
+        Action(
+            "close",
+            gettext_lazy("Close"),
+            MONITORED_STATES,
+            S.CLOSED,
+            (Role.MANAGER,),
+            needs_reason=True,
+            style="secondary",
+        ),
+        Action(
+            "withdraw",
+            gettext_lazy("Withdraw"),
+            OPEN_STATES,
+            S.WITHDRAWN,
+            (Role.MANAGER,),
+            needs_reason=True,
+            style="danger",
+        ),
     ]
 }
 
@@ -363,15 +565,25 @@ def create_assessment(request, user, copy_from=None):
     last = request.assessments.order_by("-version").values_list("version", flat=True).first() or 0
     assessment = Assessment.objects.create(request=request, version=last + 1, drafter=user)
     if copy_from is None:
-        FactorRating.objects.bulk_create(FactorRating(assessment=assessment, code=code) for code in Factor.values)
-        ScopeAnswer.objects.bulk_create(ScopeAnswer(assessment=assessment, code=code) for code in ScopeQuestion.values)
+        FactorRating.objects.bulk_create(
+            FactorRating(assessment=assessment, code=code) for code in Factor.values
+        )
+        ScopeAnswer.objects.bulk_create(
+            ScopeAnswer(assessment=assessment, code=code) for code in ScopeQuestion.values
+        )
         return assessment
     for field_name in ("recommendation", "rationale", "risk_of_not_supporting", "monitoring_plan"):
         setattr(assessment, field_name, getattr(copy_from, field_name))
     assessment.save()
     assessment.perceptions_consulted.set(copy_from.perceptions_consulted.all())
     FactorRating.objects.bulk_create(
-        FactorRating(assessment=assessment, code=f.code, rating=f.rating, narrative=f.narrative, evidence=f.evidence)
+        FactorRating(
+            assessment=assessment,
+            code=f.code,
+            rating=f.rating,
+            narrative=f.narrative,
+            evidence=f.evidence,
+        )
         for f in copy_from.factors.all()
     )
     ScopeAnswer.objects.bulk_create(
@@ -401,14 +613,19 @@ def new_version(request_pk, user):
             raise TransitionError(_("The current assessment is not frozen; edit it directly."))
         if request.status not in ASSESSING_STATES:
             raise TransitionError(
-                _("A new version is drafted while the support is active, under review or suspended.")
+                _(
+                    "A new version is drafted while the support is active, under review or suspended."
+                )
             )
         return create_assessment(request, user, copy_from=latest)
 
 
 def assessment_editable(assessment):
     """An assessment may change while it is a draft and its request is being assessed."""
-    return assessment.status == AssessmentStatus.DRAFT and assessment.request.status in ASSESSING_STATES
+    return (
+        assessment.status == AssessmentStatus.DRAFT
+        and assessment.request.status in ASSESSING_STATES
+    )
 
 
 # --- interventions ---------------------------------------------------------------------------
@@ -417,14 +634,40 @@ IS = InterventionStatus
 INTERVENTION_ACTIONS = {
     action.name: action
     for action in [
-        Action("escalate", gettext_lazy("Escalate to the manager"), (IS.OPEN,), IS.ESCALATED, (Role.HRO,),
-               needs_reason=True),
-        Action("resolve", gettext_lazy("Resolved"), (IS.OPEN, IS.ESCALATED), IS.RESOLVED, (Role.HRO, Role.MANAGER),
-               needs_reason=True, style="success"),
-        Action("continue", gettext_lazy("Continue support with measures"), (IS.OPEN, IS.ESCALATED), IS.CONTINUED,
-               (Role.MANAGER,), needs_reason=True),
-        Action("suspend", gettext_lazy("Suspend support to the units concerned"), (IS.OPEN, IS.ESCALATED),
-               IS.SUSPENDED, (Role.MANAGER,), needs_reason=True, style="danger"),
+        Action(
+            "escalate",
+            gettext_lazy("Escalate to the manager"),
+            (IS.OPEN,),
+            IS.ESCALATED,
+            (Role.HRO,),
+            needs_reason=True,
+        ),
+        Action(
+            "resolve",
+            gettext_lazy("Resolved"),
+            (IS.OPEN, IS.ESCALATED),
+            IS.RESOLVED,
+            (Role.HRO, Role.MANAGER),
+            needs_reason=True,
+            style="success",
+        ),
+        Action(
+            "continue",
+            gettext_lazy("Continue support with measures"),
+            (IS.OPEN, IS.ESCALATED),
+            IS.CONTINUED,
+            (Role.MANAGER,),
+            needs_reason=True,
+        ),
+        Action(
+            "suspend",
+            gettext_lazy("Suspend support to the units concerned"),
+            (IS.OPEN, IS.ESCALATED),
+            IS.SUSPENDED,
+            (Role.MANAGER,),
+            needs_reason=True,
+            style="danger",
+        ),
     ]
 }
 
@@ -446,7 +689,8 @@ def allowed_intervention_actions(intervention, user):
     return [
         action
         for action in INTERVENTION_ACTIONS.values()
-        if intervention.status in action.sources and holds_role(intervention.request, user, action.roles)
+        if intervention.status in action.sources
+        and holds_role(intervention.request, user, action.roles)
     ]
 
 
@@ -457,7 +701,11 @@ def apply_intervention(intervention_pk, action_name, user, reason=""):
     if action is None:
         raise TransitionError(_("Unknown action."))
     with transaction.atomic():
-        intervention = Intervention.objects.select_for_update().select_related("request").get(pk=intervention_pk)
+        intervention = (
+            Intervention.objects.select_for_update()
+            .select_related("request")
+            .get(pk=intervention_pk)
+        )
         if not holds_role(intervention.request, user, action.roles):
             raise PermissionDenied(_("Your role does not allow this action."))
         if intervention.status not in action.sources:
@@ -469,7 +717,9 @@ def apply_intervention(intervention_pk, action_name, user, reason=""):
         if action.needs_reason and not reason:
             raise TransitionBlocked([Blocker("reason", _("Give a reason."), "")])
         intervention.status = action.target
-        intervention.outcome = "\n".join(filter(None, [intervention.outcome, f"{action.label}: {reason}"]))
+        intervention.outcome = "\n".join(
+            filter(None, [intervention.outcome, f"{action.label}: {reason}"])
+        )
         if action.target not in (IS.OPEN, IS.ESCALATED):
             intervention.closed_at, intervention.closed_by = timezone.now(), user
         intervention.save()

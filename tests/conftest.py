@@ -11,12 +11,25 @@ from .factories import EntityFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def english_by_default():
+    """A request in French leaves French active in the test's thread; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-SEED_MIGRATIONS = ("hrddp.registry.migrations.0002_seed_vocabulary", "assessments.migrations.0002_seed_catalogue")
+SEED_MIGRATIONS = (
+    "hrddp.registry.migrations.0002_seed_vocabulary",
+    "assessments.migrations.0002_seed_catalogue",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -63,7 +63,9 @@ def summary_unit_ids(user):
 
     entity_ids = user.entity_ids_for(Role.REQUESTER)
     return set(
-        SupportRequest.objects.filter(entity_id__in=entity_ids).values_list("recipient_units", flat=True)
+        SupportRequest.objects.filter(entity_id__in=entity_ids).values_list(
+            "recipient_units", flat=True
+        )
     ) - {None}
 
 

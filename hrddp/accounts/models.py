@@ -30,7 +30,9 @@ class Entity(models.Model):
 
 
 class User(AbstractUser):
-    entities = models.ManyToManyField(Entity, through="Membership", related_name="users", blank=True)
+    entities = models.ManyToManyField(
+        Entity, through="Membership", related_name="users", blank=True
+    )
     language = models.CharField(
         _("language"),
         max_length=8,
@@ -65,7 +67,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "entity", "role"], name="unique_membership_role"),
+            models.UniqueConstraint(
+                fields=["user", "entity", "role"], name="unique_membership_role"
+            ),
         ]
 
     def __str__(self):

@@ -31,7 +31,11 @@ def set_language(request):
     other devices and the emails they receive use it."""
     response = i18n_views.set_language(request)
     language = request.POST.get("language", "")
-    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response

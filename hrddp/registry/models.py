@@ -20,7 +20,9 @@ class PolicySettings(SingletonModel):
     """Per-deployment policy values (domain.md section 5), editable by an administrator."""
 
     lookback_days = models.PositiveIntegerField(
-        _("lookback window (days)"), default=365, help_text=_("How far back a violation is 'recent'.")
+        _("lookback window (days)"),
+        default=365,
+        help_text=_("How far back a violation is 'recent'."),
     )
     pattern_threshold = models.PositiveIntegerField(
         _("pattern threshold"),
@@ -29,7 +31,9 @@ class PolicySettings(SingletonModel):
     )
     review_period_days = models.PositiveIntegerField(_("review period (days)"), default=180)
     validity_days = models.PositiveIntegerField(_("validity (days)"), default=365)
-    review_reminder_days = models.PositiveIntegerField(_("review reminder (days before)"), default=14)
+    review_reminder_days = models.PositiveIntegerField(
+        _("review reminder (days before)"), default=14
+    )
     intercession_due_days = models.PositiveIntegerField(_("intercession due (days)"), default=7)
     response_due_days = models.PositiveIntegerField(_("response due (days)"), default=30)
 
@@ -54,10 +58,10 @@ class InstitutionKind(models.TextChoices):
 
 class Institution(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices, db_index=True)
-    country = models.CharField(
-        _("country or regional organisation"), max_length=120, blank=True
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=InstitutionKind.choices, db_index=True
     )
+    country = models.CharField(_("country or regional organisation"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -112,11 +116,17 @@ class Unit(models.Model):
 
     def clean(self):
         if self.active_from and self.active_to and self.active_to < self.active_from:
-            raise ValidationError({"active_to": _("A unit cannot stop being active before it starts.")})
+            raise ValidationError(
+                {"active_to": _("A unit cannot stop being active before it starts.")}
+            )
         if self.parent_id and self.pk:
             if self.parent_id in Unit.objects.subtree_ids(self.pk):
                 raise ValidationError(
-                    {"parent": _("A unit cannot be placed under itself or one of its own sub-units.")}
+                    {
+                        "parent": _(
+                            "A unit cannot be placed under itself or one of its own sub-units."
+                        )
+                    }
                 )
 
 
@@ -161,7 +171,9 @@ class CommandAssignment(models.Model):
         _("role"), max_length=20, choices=CommandRole.choices, default=CommandRole.COMMANDER
     )
     start = models.DateField(_("from"))
-    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Leave empty while current."))
+    end = models.DateField(
+        _("to"), null=True, blank=True, help_text=_("Leave empty while current.")
+    )
 
     class Meta:
         ordering = ["-start"]
@@ -210,7 +222,10 @@ class ViolationCategory(models.Model):
 
 class ViolationSubtype(models.Model):
     category = models.ForeignKey(
-        ViolationCategory, on_delete=models.CASCADE, related_name="subtypes", verbose_name=_("category")
+        ViolationCategory,
+        on_delete=models.CASCADE,
+        related_name="subtypes",
+        verbose_name=_("category"),
     )
     code = models.SlugField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
@@ -275,7 +290,10 @@ class Violation(models.Model):
     location = models.CharField(_("location"), max_length=200)
     narrative = models.TextField(_("narrative"))
     category = models.ForeignKey(
-        ViolationCategory, on_delete=models.PROTECT, related_name="violations", verbose_name=_("category")
+        ViolationCategory,
+        on_delete=models.PROTECT,
+        related_name="violations",
+        verbose_name=_("category"),
     )
     subtype = models.ForeignKey(
         ViolationSubtype,
@@ -294,9 +312,14 @@ class Violation(models.Model):
         default=VerificationStatus.ALLEGED,
     )
     source_reliability = models.CharField(
-        _("source reliability"), max_length=10, choices=Reliability.choices, default=Reliability.MODERATE
+        _("source reliability"),
+        max_length=10,
+        choices=Reliability.choices,
+        default=Reliability.MODERATE,
     )
-    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.ISOLATED)
+    scale = models.CharField(
+        _("scale"), max_length=10, choices=Scale.choices, default=Scale.ISOLATED
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -385,7 +408,10 @@ class Attribution(models.Model):
     """A violation attributed to a unit or to a person (exactly one)."""
 
     violation = models.ForeignKey(
-        Violation, on_delete=models.CASCADE, related_name="attributions", verbose_name=_("violation")
+        Violation,
+        on_delete=models.CASCADE,
+        related_name="attributions",
+        verbose_name=_("violation"),
     )
     unit = models.ForeignKey(
         Unit,
@@ -404,7 +430,10 @@ class Attribution(models.Model):
         verbose_name=_("person"),
     )
     responsibility = models.CharField(
-        _("responsibility"), max_length=12, choices=Responsibility.choices, default=Responsibility.DIRECT
+        _("responsibility"),
+        max_length=12,
+        choices=Responsibility.choices,
+        default=Responsibility.DIRECT,
     )
     created_at = models.DateTimeField(_("attributed on"), default=timezone.now)
 
@@ -413,7 +442,10 @@ class Attribution(models.Model):
         verbose_name_plural = _("attributions")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(unit__isnull=False, person__isnull=True) | Q(unit__isnull=True, person__isnull=False)),
+                condition=(
+                    Q(unit__isnull=False, person__isnull=True)
+                    | Q(unit__isnull=True, person__isnull=False)
+                ),
                 name="attribution_to_unit_xor_person",
             ),
         ]
@@ -423,7 +455,9 @@ class Attribution(models.Model):
 
     def clean(self):
         if bool(self.unit_id) == bool(self.person_id):
-            raise ValidationError(_("Attribute the violation to a unit or to a person, not both or neither."))
+            raise ValidationError(
+                _("Attribute the violation to a unit or to a person, not both or neither.")
+            )
 
 
 class AccountabilityKind(models.TextChoices):

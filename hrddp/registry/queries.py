@@ -214,13 +214,17 @@ def units_whose_record_holds(violation, as_of=None):
     person_ids = {person for _unit, person in attributions if person}
     holders = set(unit_ids)
     for unit_id in unit_ids:
-        holders |= set(Unit.objects.filter(id__in=ancestors_sql(unit_id)).values_list("id", flat=True))
+        holders |= set(
+            Unit.objects.filter(id__in=ancestors_sql(unit_id)).values_list("id", flat=True)
+        )
     if person_ids:
-        at_the_time = Q(start__lte=violation.date) & (Q(end__isnull=True) | Q(end__gte=violation.date))
+        at_the_time = Q(start__lte=violation.date) & (
+            Q(end__isnull=True) | Q(end__gte=violation.date)
+        )
         now = Q(start__lte=as_of) & (Q(end__isnull=True) | Q(end__gte=as_of))
         holders |= set(
-            CommandAssignment.objects.filter(at_the_time | now, person_id__in=person_ids).values_list(
-                "unit_id", flat=True
-            )
+            CommandAssignment.objects.filter(
+                at_the_time | now, person_id__in=person_ids
+            ).values_list("unit_id", flat=True)
         )
     return holders

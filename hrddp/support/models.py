@@ -12,13 +12,28 @@ class SupportType(models.TextChoices):
     AUTHORITY_SUPPORT = "authority_support", _("Support to commanding or managing authorities")
     FINANCIAL = "financial", _("Financial support (salaries, allowances, expenses)")
     LOGISTICS = "logistics", _("Logistics (rations, fuel, transport, equipment, infrastructure)")
-    OPERATIONAL_SUPPORT = "operational_support", _("Operational support (fire support, planning, intelligence)")
+    OPERATIONAL_SUPPORT = (
+        "operational_support",
+        _("Operational support (fire support, planning, intelligence)"),
+    )
     JOINT_OPERATIONS = "joint_operations", _("Joint operations with UN forces")
-    HR_IHL_TRAINING = "hr_ihl_training", _("Training or sensitisation on IHL, human rights, refugee law")
-    STANDARD_SETTING = "standard_setting", _("Standard-setting: codes of conduct, doctrine, command and control")
-    OVERSIGHT_ACCOUNTABILITY = "oversight_accountability", _("Oversight and accountability mechanisms")
+    HR_IHL_TRAINING = (
+        "hr_ihl_training",
+        _("Training or sensitisation on IHL, human rights, refugee law"),
+    )
+    STANDARD_SETTING = (
+        "standard_setting",
+        _("Standard-setting: codes of conduct, doctrine, command and control"),
+    )
+    OVERSIGHT_ACCOUNTABILITY = (
+        "oversight_accountability",
+        _("Oversight and accountability mechanisms"),
+    )
     VETTING_SUPPORT = "vetting_support", _("Support to national vetting processes")
-    GOVERNANCE_REFORM = "governance_reform", _("Governance reform: legal frameworks, ministry management, civilian oversight")
+    GOVERNANCE_REFORM = (
+        "governance_reform",
+        _("Governance reform: legal frameworks, ministry management, civilian oversight"),
+    )
 
 
 EXTENDED_SCOPE_TYPES = frozenset(
@@ -87,7 +102,10 @@ class SupportRequest(models.Model):
         "registry.Unit", related_name="support_requests", verbose_name=_("recipient units")
     )
     named_individuals = models.ManyToManyField(
-        "registry.Person", related_name="support_requests", verbose_name=_("named individuals"), blank=True
+        "registry.Person",
+        related_name="support_requests",
+        verbose_name=_("named individuals"),
+        blank=True,
     )
     location = models.CharField(_("location"), max_length=200, blank=True)
     start = models.DateField(_("start"), null=True, blank=True)
@@ -96,12 +114,21 @@ class SupportRequest(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
     respond_by = models.DateField(_("respond by"), null=True, blank=True)
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
     status = models.CharField(
-        _("status"), max_length=32, choices=RequestStatus.choices, default=RequestStatus.DRAFT, editable=False
+        _("status"),
+        max_length=32,
+        choices=RequestStatus.choices,
+        default=RequestStatus.DRAFT,
+        editable=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitter")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitter"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -117,10 +144,15 @@ class SupportRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
-        indexes = [models.Index(fields=["entity", "status"]), models.Index(fields=["status", "review_due"])]
+        indexes = [
+            models.Index(fields=["entity", "status"]),
+            models.Index(fields=["status", "review_due"]),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__isnull=True) | models.Q(start__isnull=True) | models.Q(end__gte=models.F("start")),
+                condition=models.Q(end__isnull=True)
+                | models.Q(start__isnull=True)
+                | models.Q(end__gte=models.F("start")),
                 name="request_ends_after_start",
             ),
         ]
@@ -164,7 +196,10 @@ class Communication(models.Model):
     """A letter or meeting with the recipient authorities, on the request's communications log."""
 
     request = models.ForeignKey(
-        SupportRequest, on_delete=models.CASCADE, related_name="communications", verbose_name=_("request")
+        SupportRequest,
+        on_delete=models.CASCADE,
+        related_name="communications",
+        verbose_name=_("request"),
     )
     kind = models.CharField(_("kind"), max_length=24, choices=CommunicationKind.choices)
     intervention = models.ForeignKey(
@@ -176,10 +211,15 @@ class Communication(models.Model):
         verbose_name=_("intervention"),
     )
     date = models.DateField(_("date"))
-    counterpart = models.CharField(_("authority"), max_length=200, help_text=_("Who was written to or met."))
+    counterpart = models.CharField(
+        _("authority"), max_length=200, help_text=_("Who was written to or met.")
+    )
     summary = models.TextField(_("summary"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -196,13 +236,19 @@ class Delivery(models.Model):
     """Support actually delivered; recorded only against an active request."""
 
     request = models.ForeignKey(
-        SupportRequest, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("request")
+        SupportRequest,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("request"),
     )
     date = models.DateField(_("date"))
     description = models.TextField(_("what was delivered"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

@@ -53,14 +53,22 @@ def test_password_change_requires_the_old_password(client_for, hro):
     client = client_for(hro)
     refused = client.post(
         reverse("password_change"),
-        {"old_password": "wrong", "new_password1": "A-longer-pass-2026", "new_password2": "A-longer-pass-2026"},
+        {
+            "old_password": "wrong",
+            "new_password1": "A-longer-pass-2026",
+            "new_password2": "A-longer-pass-2026",
+        },
     )
     assert refused.status_code == 200
     hro.refresh_from_db()
     assert hro.check_password("pw")
     accepted = client.post(
         reverse("password_change"),
-        {"old_password": "pw", "new_password1": "A-longer-pass-2026", "new_password2": "A-longer-pass-2026"},
+        {
+            "old_password": "pw",
+            "new_password1": "A-longer-pass-2026",
+            "new_password2": "A-longer-pass-2026",
+        },
     )
     assert accepted.status_code == 302
     hro.refresh_from_db()

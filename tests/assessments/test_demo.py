@@ -15,5 +15,9 @@ def test_demo_pipeline_holds_requests_in_every_state_with_their_history():
     assert statuses == set(RequestStatus.values) - NOT_YET_IN_DEMO
     active = SupportRequest.objects.filter(status=RequestStatus.ACTIVE).first()
     assert list(Transition.objects.filter(request=active).values_list("to_status", flat=True)) == [
-        "submitted", "under_assessment", "awaiting_decision", "approved", "active",
+        "submitted",
+        "under_assessment",
+        "awaiting_decision",
+        "approved",
+        "active",
     ]

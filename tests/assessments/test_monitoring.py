@@ -50,8 +50,12 @@ def activate(to_decision, manager, ssr_advisor):
             to_decision(request, prepare)
             workflow.apply(request.pk, "approve", manager, reason="Low risk.")
             Communication.objects.create(
-                request=request, kind=CommunicationKind.POLICY_NOTIFICATION, date=START.date(),
-                counterpart="Chief of Staff", summary="Letter.", recorded_by=ssr_advisor,
+                request=request,
+                kind=CommunicationKind.POLICY_NOTIFICATION,
+                date=START.date(),
+                counterpart="Chief of Staff",
+                summary="Letter.",
+                recorded_by=ssr_advisor,
             )
             workflow.apply(request.pk, "activate", ssr_advisor)
         request.refresh_from_db()
@@ -99,7 +103,12 @@ def test_trigger_a_ignores_requests_that_are_not_active(draft_request, unit):
 
 
 def test_trigger_b_overdue_agreed_measure_on_high_risk_opens_intervention(draft_request, activate):
-    activate(draft_request, lambda a: add_risk(a, 5, 4, residual=(2, 2), measures=[("screening", MeasureStatus.AGREED)]))
+    activate(
+        draft_request,
+        lambda a: add_risk(
+            a, 5, 4, residual=(2, 2), measures=[("screening", MeasureStatus.AGREED)]
+        ),
+    )
     draft_request.decisions.get().assessment.risks.get().measures.update(due_date=day(10))
     assert monitoring.check_measures(day(10)) == []
     [trigger] = monitoring.check_measures(day(11))
@@ -108,7 +117,9 @@ def test_trigger_b_overdue_agreed_measure_on_high_risk_opens_intervention(draft_
 
 
 def test_trigger_b_on_a_lower_risk_reviews_without_intervention(draft_request, activate):
-    activate(draft_request, lambda a: add_risk(a, 2, 3, measures=[("screening", MeasureStatus.AGREED)]))
+    activate(
+        draft_request, lambda a: add_risk(a, 2, 3, measures=[("screening", MeasureStatus.AGREED)])
+    )
     draft_request.decisions.get().assessment.risks.get().measures.update(due_date=day(10))
     [trigger] = monitoring.check_measures(day(11))
     assert not Intervention.objects.exists()
@@ -117,12 +128,19 @@ def test_trigger_b_on_a_lower_risk_reviews_without_intervention(draft_request, a
 
 
 def test_trigger_b_ignores_measures_in_place(draft_request, activate):
-    activate(draft_request, lambda a: add_risk(a, 5, 4, residual=(2, 2), measures=[("screening", MeasureStatus.IN_PLACE)]))
+    activate(
+        draft_request,
+        lambda a: add_risk(
+            a, 5, 4, residual=(2, 2), measures=[("screening", MeasureStatus.IN_PLACE)]
+        ),
+    )
     draft_request.decisions.get().assessment.risks.get().measures.update(due_date=day(10))
     assert monitoring.check_measures(day(30)) == []
 
 
-def test_trigger_c_command_change_brings_in_a_person_with_a_grave_violation(draft_request, activate, unit):
+def test_trigger_c_command_change_brings_in_a_person_with_a_grave_violation(
+    draft_request, activate, unit
+):
     activate(draft_request)
     colonel = PersonFactory()
     ViolationFactory(people=[colonel], date=timezone.localdate() - datetime.timedelta(days=2000))
@@ -139,7 +157,9 @@ def test_trigger_c_ignores_a_commander_with_a_clean_record(draft_request, activa
     assert monitoring.check_assignment(assignment.pk) == []
 
 
-def test_attribution_saved_runs_the_trigger_after_commit(draft_request, activate, unit, django_capture_on_commit_callbacks):
+def test_attribution_saved_runs_the_trigger_after_commit(
+    draft_request, activate, unit, django_capture_on_commit_callbacks
+):
     from hrddp.celery import app
 
     activate(draft_request)
@@ -161,7 +181,9 @@ def test_suspension_applies_only_to_requests_benefiting_the_units_concerned(
     elsewhere = activate(make_request(mission, ssr_advisor, [other_unit]))
     triggers = monitoring.check_violation(ViolationFactory(units=[unit]).pk)
     assert {t.request_id for t in triggers} == {concerned.pk, also_concerned.pk}
-    workflow.apply_intervention(triggers[0].intervention.pk, "suspend", manager, reason="No response.")
+    workflow.apply_intervention(
+        triggers[0].intervention.pk, "suspend", manager, reason="No response."
+    )
     statuses = dict(SupportRequest.objects.values_list("pk", "status"))
     assert statuses[concerned.pk] == statuses[also_concerned.pk] == RequestStatus.SUSPENDED
     assert statuses[elsewhere.pk] == RequestStatus.ACTIVE
@@ -184,8 +206,12 @@ def test_resumption_needs_a_new_assessment_after_suspension_and_a_resumption_let
         "No resumption letter to the authorities has been recorded."
     ]
     Communication.objects.create(
-        request=draft_request, kind=CommunicationKind.RESUMPTION, date=timezone.localdate(),
-        counterpart="Chief of Staff", summary="Support resumes.", recorded_by=ssr_advisor,
+        request=draft_request,
+        kind=CommunicationKind.RESUMPTION,
+        date=timezone.localdate(),
+        counterpart="Chief of Staff",
+        summary="Support resumes.",
+        recorded_by=ssr_advisor,
     )
     workflow.apply(draft_request.pk, "resume", second_manager, reason="Measures in place.")
     draft_request.refresh_from_db()
@@ -221,14 +247,21 @@ def test_no_delivery_against_a_lapsed_request_until_a_new_assessment_and_decisio
     record_delivery(draft_request, ssr_advisor, date=timezone.localdate(), description="Fuel")
 
 
-def test_review_reminders_14_days_before_on_the_due_date_then_weekly(draft_request, activate, manager, hro):
+def test_review_reminders_14_days_before_on_the_due_date_then_weekly(
+    draft_request, activate, manager, hro
+):
     activate(draft_request)
     due = day(180)
     sent = {}
     for n in range(150, 200):
         for item, user in reminders.send_due_reminders(day(n)):
             sent.setdefault(user.username, []).append((n, item.kind))
-    expected = [(166, "review_soon"), (180, "review_due"), (187, "review_overdue"), (194, "review_overdue")]
+    expected = [
+        (166, "review_soon"),
+        (180, "review_due"),
+        (187, "review_overdue"),
+        (194, "review_overdue"),
+    ]
     assert sent["manager"] == expected and sent["hro"] == expected
     assert draft_request.review_due == due
 
@@ -245,9 +278,9 @@ def test_sweep_run_twice_sends_each_due_reminder_once(draft_request, activate):
 def test_sweep_after_downtime_sends_one_reminder_per_due_item(draft_request, activate):
     activate(draft_request)
     caught_up = reminders.send_due_reminders(day(200))  # the sweep was down since before day 166
-    assert [(item.kind, item.due_key) for item, user in caught_up if user.username == "manager"] == [
-        ("review_overdue", day(194))
-    ]
+    assert [
+        (item.kind, item.due_key) for item, user in caught_up if user.username == "manager"
+    ] == [("review_overdue", day(194))]
 
 
 def test_overdue_intervention_reminds_each_manager_once_a_day(
@@ -259,13 +292,18 @@ def test_overdue_intervention_reminds_each_manager_once_a_day(
     with time_machine.travel(START, tick=False):
         monitoring.check_violation(ViolationFactory(units=[unit], date=day(-3)).pk)
     for n in (29, 30):
-        assert [i for i, u in reminders.send_due_reminders(day(n)) if i.kind == "intervention_overdue"] == []
+        assert [
+            i for i, u in reminders.send_due_reminders(day(n)) if i.kind == "intervention_overdue"
+        ] == []
     for n in (31, 32):
         for _ in range(2):  # each day's sweep runs twice
             reminders.send_due_reminders(day(n))
     claims = ReminderClaim.objects.filter(kind="intervention_overdue")
     assert sorted(claims.values_list("user__username", "due_key")) == [
-        ("manager", day(31)), ("manager", day(32)), ("manager2", day(31)), ("manager2", day(32)),
+        ("manager", day(31)),
+        ("manager", day(32)),
+        ("manager2", day(31)),
+        ("manager2", day(32)),
     ]
     assert not claims.filter(user=hro).exists()
 
@@ -274,7 +312,9 @@ def test_decided_intervention_stops_the_daily_reminders(draft_request, activate,
     activate(draft_request)
     with time_machine.travel(START, tick=False):
         [trigger] = monitoring.check_violation(ViolationFactory(units=[unit], date=day(-3)).pk)
-    workflow.apply_intervention(trigger.intervention.pk, "continue", manager, reason="Measures agreed.")
+    workflow.apply_intervention(
+        trigger.intervention.pk, "continue", manager, reason="Measures agreed."
+    )
     assert reminders.send_due_reminders(day(40)) == [] or all(
         i.kind != "intervention_overdue" for i, u in reminders.send_due_reminders(day(40))
     )

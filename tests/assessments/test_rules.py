@@ -19,8 +19,8 @@ from tests.factories import (
     UserFactory,
     ViolationFactory,
     add_risk,
-    complete_assessment,
     category,
+    complete_assessment,
     make_request,
 )
 
@@ -34,13 +34,16 @@ def blocked_rules(request, action, user, **data):
 
 
 @pytest.mark.parametrize(
-    ("score", "level"), [(1, "low"), (6, "low"), (7, "medium"), (14, "medium"), (15, "high"), (25, "high")]
+    ("score", "level"),
+    [(1, "low"), (6, "low"), (7, "medium"), (14, "medium"), (15, "high"), (25, "high")],
 )
 def test_score_bands(score, level):
     assert level_for_score(score) == level
 
 
-def test_record_floor_medium_for_a_recent_countable_grave_violation(draft_request, to_decision, unit):
+def test_record_floor_medium_for_a_recent_countable_grave_violation(
+    draft_request, to_decision, unit
+):
     ViolationFactory(units=[unit], date=timezone.localdate() - datetime.timedelta(days=100))
     assessment = to_decision(draft_request)
     profile = risk_profile(assessment)
@@ -55,18 +58,26 @@ def test_record_floor_high_for_a_recent_pattern(draft_request, to_decision, unit
     assert profile.floor == Level.HIGH and profile.inherent == Level.HIGH
 
 
-def test_record_floor_high_for_a_current_commander_with_a_grave_violation(draft_request, to_decision, unit):
+def test_record_floor_high_for_a_current_commander_with_a_grave_violation(
+    draft_request, to_decision, unit
+):
     colonel = PersonFactory()
-    AssignmentFactory(person=colonel, unit=unit, start=timezone.localdate() - datetime.timedelta(days=30))
+    AssignmentFactory(
+        person=colonel, unit=unit, start=timezone.localdate() - datetime.timedelta(days=30)
+    )
     ViolationFactory(people=[colonel], date=timezone.localdate() - datetime.timedelta(days=3000))
     profile = risk_profile(to_decision(draft_request))
     assert profile.floor == Level.HIGH
 
 
-def test_alleged_violation_raises_no_floor_and_blocks_nothing(draft_request, to_decision, unit, manager):
+def test_alleged_violation_raises_no_floor_and_blocks_nothing(
+    draft_request, to_decision, unit, manager
+):
     """Acceptance scenario 3."""
     ViolationFactory(
-        units=[unit], category=category("unlawful_killing"), verification_status=VerificationStatus.ALLEGED,
+        units=[unit],
+        category=category("unlawful_killing"),
+        verification_status=VerificationStatus.ALLEGED,
         date=timezone.localdate() - datetime.timedelta(days=5),
     )
     assessment = to_decision(draft_request)
@@ -76,7 +87,9 @@ def test_alleged_violation_raises_no_floor_and_blocks_nothing(draft_request, to_
     assert draft_request.status == RequestStatus.APPROVED
 
 
-def test_residual_is_the_highest_re_rated_level_and_ignores_the_floor(draft_request, to_decision, unit):
+def test_residual_is_the_highest_re_rated_level_and_ignores_the_floor(
+    draft_request, to_decision, unit
+):
     for days in (10, 20, 30):
         ViolationFactory(units=[unit], date=timezone.localdate() - datetime.timedelta(days=days))
 
@@ -98,39 +111,62 @@ def test_residual_never_below_low(draft_request, to_decision):
     assert risk_profile(to_decision(draft_request)).residual == Level.LOW
 
 
-def test_d1_no_approval_without_an_assessment_submitted_for_decision(draft_request, to_decision, manager, hro):
+def test_d1_no_approval_without_an_assessment_submitted_for_decision(
+    draft_request, to_decision, manager, hro
+):
     to_decision(draft_request)
     workflow.apply(draft_request.pk, "send_back", manager, reason="More on F5.")
-    draft_request.__class__.objects.filter(pk=draft_request.pk).update(status=RequestStatus.AWAITING_DECISION)
+    draft_request.__class__.objects.filter(pk=draft_request.pk).update(
+        status=RequestStatus.AWAITING_DECISION
+    )
     assert "D1" in blocked_rules(draft_request, "approve", manager)
 
 
-def test_d1_no_approval_with_an_assessment_older_than_the_validity_period(draft_request, to_decision, manager):
+def test_d1_no_approval_with_an_assessment_older_than_the_validity_period(
+    draft_request, to_decision, manager
+):
     to_decision(draft_request)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=366)):
         assert "D1" in blocked_rules(draft_request, "approve", manager)
 
 
 def test_d2_high_residual_needs_a_waiver_by_a_manager(draft_request, to_decision, manager):
-    to_decision(draft_request, lambda a: add_risk(a, 5, 5, measures=[("screening", MeasureStatus.AGREED)]))
+    to_decision(
+        draft_request, lambda a: add_risk(a, 5, 5, measures=[("screening", MeasureStatus.AGREED)])
+    )
     assert blocked_rules(draft_request, "approve", manager) == {"D2"}
-    workflow.apply(draft_request.pk, "approve", manager, reason="Vital.", waiver_reason="Famine relief convoy.")
+    workflow.apply(
+        draft_request.pk, "approve", manager, reason="Vital.", waiver_reason="Famine relief convoy."
+    )
     decision = Decision.objects.get(request=draft_request)
     assert decision.is_waiver and decision.residual_level == Level.HIGH
 
 
 def test_d2_waivers_are_listed(draft_request, to_decision, manager):
-    to_decision(draft_request, lambda a: add_risk(a, 5, 5, measures=[("screening", MeasureStatus.AGREED)]))
-    workflow.apply(draft_request.pk, "approve", manager, reason="Vital.", waiver_reason="Famine relief convoy.")
-    assert list(Decision.objects.exclude(waiver_reason="").values_list("request", flat=True)) == [draft_request.pk]
+    to_decision(
+        draft_request, lambda a: add_risk(a, 5, 5, measures=[("screening", MeasureStatus.AGREED)])
+    )
+    workflow.apply(
+        draft_request.pk, "approve", manager, reason="Vital.", waiver_reason="Famine relief convoy."
+    )
+    assert list(Decision.objects.exclude(waiver_reason="").values_list("request", flat=True)) == [
+        draft_request.pk
+    ]
 
 
-def test_d3_recent_grave_violation_needs_an_agreed_measure(draft_request, to_decision, manager, unit):
+def test_d3_recent_grave_violation_needs_an_agreed_measure(
+    draft_request, to_decision, manager, unit
+):
     """Acceptance scenario 1: fuel for a unit whose sub-unit has a verified torture case four months old."""
     company = UnitFactory(parent=unit)
-    ViolationFactory(units=[company], category=category("torture"),
-                     date=timezone.localdate() - datetime.timedelta(days=120))
-    assessment = to_decision(draft_request, lambda a: add_risk(a, 2, 2, measures=[("screening", MeasureStatus.PROPOSED)]))
+    ViolationFactory(
+        units=[company],
+        category=category("torture"),
+        date=timezone.localdate() - datetime.timedelta(days=120),
+    )
+    assessment = to_decision(
+        draft_request, lambda a: add_risk(a, 2, 2, measures=[("screening", MeasureStatus.PROPOSED)])
+    )
     assert risk_profile(assessment).inherent in (Level.MEDIUM, Level.HIGH)
     assert "D3" in blocked_rules(draft_request, "approve", manager)
     assessment.risks.get().measures.update(status=MeasureStatus.AGREED)
@@ -139,7 +175,9 @@ def test_d3_recent_grave_violation_needs_an_agreed_measure(draft_request, to_dec
     assert draft_request.status == RequestStatus.APPROVED
 
 
-def test_d4_drafter_of_the_assessment_cannot_decide(mission, ssr_advisor, unit, to_decision, draft_request):
+def test_d4_drafter_of_the_assessment_cannot_decide(
+    mission, ssr_advisor, unit, to_decision, draft_request
+):
     """Acceptance scenario 4: the HRO who drafted the assessment cannot approve it."""
     hro_manager = UserFactory(roles=[(mission, Role.HRO), (mission, Role.MANAGER)])
     workflow.apply(draft_request.pk, "submit", ssr_advisor)
@@ -188,8 +226,13 @@ def test_d5_also_guards_the_approval(mission, ssr_advisor, hro, manager, unit, t
     assert "D5" in blocked_rules(request, "approve", manager)
 
 
-def test_d6_capacity_support_at_medium_risk_needs_an_accountability_safeguard(draft_request, to_decision, manager):
-    assessment = to_decision(draft_request, lambda a: add_risk(a, 3, 3, measures=[("non_lethal_only", MeasureStatus.AGREED)]))
+def test_d6_capacity_support_at_medium_risk_needs_an_accountability_safeguard(
+    draft_request, to_decision, manager
+):
+    assessment = to_decision(
+        draft_request,
+        lambda a: add_risk(a, 3, 3, measures=[("non_lethal_only", MeasureStatus.AGREED)]),
+    )
     assert blocked_rules(draft_request, "approve", manager) == {"D6"}
     risk = assessment.risks.get()
     add_risk(assessment, 1, 1, measures=[("monitor_access", MeasureStatus.IN_PLACE)])
@@ -198,23 +241,34 @@ def test_d6_capacity_support_at_medium_risk_needs_an_accountability_safeguard(dr
 
 
 def test_d6_does_not_apply_to_governance_support(mission, ssr_advisor, manager, unit, to_decision):
-    request = make_request(mission, ssr_advisor, [unit], support_types=("oversight_accountability",))
+    request = make_request(
+        mission, ssr_advisor, [unit], support_types=("oversight_accountability",)
+    )
     to_decision(request, lambda a: add_risk(a, 3, 3))
     workflow.apply(request.pk, "approve", manager, reason="Governance support.")
 
 
 def test_d6_applies_on_inherent_risk_even_when_residual_is_low(draft_request, to_decision, manager):
-    to_decision(draft_request, lambda a: add_risk(a, 3, 3, residual=(1, 2), measures=[("limits", MeasureStatus.AGREED)]))
+    to_decision(
+        draft_request,
+        lambda a: add_risk(a, 3, 3, residual=(1, 2), measures=[("limits", MeasureStatus.AGREED)]),
+    )
     assert blocked_rules(draft_request, "approve", manager) == {"D6"}
 
 
-def test_d7_support_becomes_active_only_after_the_policy_notification(draft_request, to_decision, manager, ssr_advisor):
+def test_d7_support_becomes_active_only_after_the_policy_notification(
+    draft_request, to_decision, manager, ssr_advisor
+):
     to_decision(draft_request)
     workflow.apply(draft_request.pk, "approve", manager, reason="Low risk.")
     assert blocked_rules(draft_request, "activate", ssr_advisor) == {"D7"}
     Communication.objects.create(
-        request=draft_request, kind=CommunicationKind.POLICY_NOTIFICATION, date=timezone.localdate(),
-        counterpart="Chief of Defence Staff", summary="HRDDP letter and conditions.", recorded_by=ssr_advisor,
+        request=draft_request,
+        kind=CommunicationKind.POLICY_NOTIFICATION,
+        date=timezone.localdate(),
+        counterpart="Chief of Defence Staff",
+        summary="HRDDP letter and conditions.",
+        recorded_by=ssr_advisor,
     )
     workflow.apply(draft_request.pk, "activate", ssr_advisor)
     draft_request.refresh_from_db()

@@ -28,8 +28,12 @@ def ready(draft_request, to_decision, ssr_advisor):
     )
     for kind in (CommunicationKind.POLICY_NOTIFICATION, CommunicationKind.RESUMPTION):
         Communication.objects.create(
-            request=draft_request, kind=kind, date=timezone.localdate(),
-            counterpart="Ministry of Defence", summary="Letter.", recorded_by=ssr_advisor,
+            request=draft_request,
+            kind=kind,
+            date=timezone.localdate(),
+            counterpart="Ministry of Defence",
+            summary="Letter.",
+            recorded_by=ssr_advisor,
         )
     return draft_request
 
@@ -58,7 +62,11 @@ def test_every_state_and_action_pair(request, ready, hro, state, action_name):
         transition = workflow.apply(ready.pk, action_name, user, **DATA)
         ready.refresh_from_db()
         assert ready.status == target
-        assert (transition.from_status, transition.to_status, transition.actor) == (state, target, user)
+        assert (transition.from_status, transition.to_status, transition.actor) == (
+            state,
+            target,
+            user,
+        )
     else:
         with pytest.raises(workflow.TransitionError) as error:
             workflow.apply(ready.pk, action_name, user, **DATA)
@@ -75,7 +83,9 @@ def test_every_action_refuses_the_roles_it_does_not_name(request, ready, action_
         if role in action.roles:
             continue
         with pytest.raises(PermissionDenied):
-            workflow.apply(ready.pk, action_name, request.getfixturevalue(fixture) if fixture else None, **DATA)
+            workflow.apply(
+                ready.pk, action_name, request.getfixturevalue(fixture) if fixture else None, **DATA
+            )
     with pytest.raises(PermissionDenied):
         workflow.apply(ready.pk, action_name, outsider, **DATA)
 
@@ -83,7 +93,11 @@ def test_every_action_refuses_the_roles_it_does_not_name(request, ready, action_
 def test_allowed_actions_follow_the_table(ready, manager, hro, ssr_advisor):
     ready.refresh_from_db()
     assert [s.action.name for s in workflow.allowed_actions(ready, manager)] == [
-        "send_back", "approve", "approve_with_conditions", "reject", "withdraw",
+        "send_back",
+        "approve",
+        "approve_with_conditions",
+        "reject",
+        "withdraw",
     ]
     assert workflow.allowed_actions(ready, hro) == []
     assert workflow.allowed_actions(ready, ssr_advisor) == []
@@ -92,7 +106,11 @@ def test_allowed_actions_follow_the_table(ready, manager, hro, ssr_advisor):
 def test_every_state_change_records_who_when_from_to_and_why(draft_request, to_decision, manager):
     to_decision(draft_request)
     workflow.apply(draft_request.pk, "reject", manager, reason="Too risky.")
-    rows = list(Transition.objects.filter(request=draft_request).values_list("action", "from_status", "to_status"))
+    rows = list(
+        Transition.objects.filter(request=draft_request).values_list(
+            "action", "from_status", "to_status"
+        )
+    )
     assert rows == [
         ("submit", "draft", "submitted"),
         ("start_assessment", "submitted", "under_assessment"),
@@ -135,8 +153,12 @@ def test_approved_assessment_is_frozen_and_the_decision_keeps_its_version(
     with pytest.raises(workflow.TransitionError):
         workflow.new_version(draft_request.pk, hro)
     Communication.objects.create(
-        request=draft_request, kind=CommunicationKind.POLICY_NOTIFICATION, date=timezone.localdate(),
-        counterpart="Ministry of Defence", summary="Letter.", recorded_by=ssr_advisor,
+        request=draft_request,
+        kind=CommunicationKind.POLICY_NOTIFICATION,
+        date=timezone.localdate(),
+        counterpart="Ministry of Defence",
+        summary="Letter.",
+        recorded_by=ssr_advisor,
     )
     workflow.apply(draft_request.pk, "activate", ssr_advisor)
     new = workflow.new_version(draft_request.pk, hro)

@@ -5,7 +5,13 @@ import datetime
 import pytest
 
 from hrddp.registry.models import PolicySettings, Unit, VerificationStatus
-from tests.factories import AssignmentFactory, PersonFactory, UnitFactory, ViolationFactory, category
+from tests.factories import (
+    AssignmentFactory,
+    PersonFactory,
+    UnitFactory,
+    ViolationFactory,
+    category,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,15 +109,20 @@ def test_countable_grave_needs_grave_category_and_credible_or_verified(tree):
     ViolationFactory(units=[battalion], category=category("looting"), date=days_ago(10))
     record = Unit.objects.record(battalion, as_of=TODAY)
     assert len(record.violations) == 5
-    assert sorted(v.verification_status for v in record.recent_countable_grave) == ["credible", "verified"]
+    assert sorted(v.verification_status for v in record.recent_countable_grave) == [
+        "credible",
+        "verified",
+    ]
 
 
 def test_alleged_killing_shows_on_record_but_raises_no_flag(tree):
     """Acceptance scenario 3."""
     brigade, battalion, company, sibling = tree
     killing = ViolationFactory(
-        units=[battalion], category=category("unlawful_killing"),
-        verification_status=VerificationStatus.ALLEGED, date=days_ago(10),
+        units=[battalion],
+        category=category("unlawful_killing"),
+        verification_status=VerificationStatus.ALLEGED,
+        date=days_ago(10),
     )
     record = Unit.objects.record(battalion, as_of=TODAY)
     assert record.violations == [killing]
@@ -120,7 +131,9 @@ def test_alleged_killing_shows_on_record_but_raises_no_flag(tree):
 
 def test_discounted_violation_does_not_count(tree):
     brigade, battalion, company, sibling = tree
-    ViolationFactory(units=[battalion], verification_status=VerificationStatus.DISCOUNTED, date=days_ago(1))
+    ViolationFactory(
+        units=[battalion], verification_status=VerificationStatus.DISCOUNTED, date=days_ago(1)
+    )
     assert not Unit.objects.record(battalion, as_of=TODAY).has_recent_countable_grave
 
 
@@ -166,7 +179,9 @@ def test_violation_reached_by_two_routes_counts_once(tree):
     for n in range(2):
         ViolationFactory(units=[company], people=[colonel], date=days_ago(10 + n))
     record = Unit.objects.record(battalion, as_of=TODAY)
-    assert len(record.subtree) == len(record.commanded_at_time) == len(record.current_commanders) == 2
+    assert (
+        len(record.subtree) == len(record.commanded_at_time) == len(record.current_commanders) == 2
+    )
     assert len(record.recent_countable_grave) == 2 and not record.has_pattern
 
 
@@ -194,4 +209,6 @@ def test_units_whose_record_holds_a_violation_match_the_records(tree):
     holders = units_whose_record_holds(violation, as_of=TODAY)
     assert holders == {company.pk, battalion.pk, brigade.pk, sibling.pk}
     for unit in Unit.objects.all():
-        assert (violation in Unit.objects.record(unit, as_of=TODAY).violations) == (unit.pk in holders)
+        assert (violation in Unit.objects.record(unit, as_of=TODAY).violations) == (
+            unit.pk in holders
+        )

@@ -13,8 +13,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="List what is due; change nothing.")
-        parser.add_argument("--today", help="Run as of this date (YYYY-MM-DD), for catch-up or tests.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List what is due; change nothing."
+        )
+        parser.add_argument(
+            "--today", help="Run as of this date (YYYY-MM-DD), for catch-up or tests."
+        )
 
     def handle(self, *args, dry_run, today, **options):
         try:
@@ -24,7 +28,9 @@ class Command(BaseCommand):
         result = reminders.sweep(day, dry_run=dry_run)
         verb = "Would send" if dry_run else "Sent"
         for due, user in result["reminders"]:
-            self.stdout.write(f"{verb} {due.kind} ({due.due_key}) to {user.username}: {render(due.subject)}")
+            self.stdout.write(
+                f"{verb} {due.kind} ({due.due_key}) to {user.username}: {render(due.subject)}"
+            )
         self.stdout.write(
             f"{verb} {len(result['reminders'])} reminders; {len(result['lapsed'])} approvals lapsed; "
             f"{len(result['triggers'])} overdue-measure triggers."
