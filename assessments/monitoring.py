@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from hrddp.accounts.models import Role
 from hrddp.registry.models import CommandAssignment, Violation
@@ -46,14 +46,21 @@ def fire(request, kind, unit, *, violation=None, measure=None, assignment=None, 
             workflow.apply(request.pk, "review", None, reason=str(label))
         intervention = workflow.open_intervention(trigger) if intervene else None
         subject = (
-            N_("Trigger on “%(request)s”: %(reason)s"),
+            gettext_noop("Trigger on “%(request)s”: %(reason)s"),
             {"request": request.title, "reason": label},
         )
-        body = [(N_("Unit concerned: %(unit)s. The request is under review."), {"unit": unit.name})]
+        body = [
+            (
+                gettext_noop("Unit concerned: %(unit)s. The request is under review."),
+                {"unit": unit.name},
+            )
+        ]
         if intervention:
             body.append(
                 (
-                    N_("An intervention is open: intercession due %(i)s, response due %(r)s."),
+                    gettext_noop(
+                        "An intervention is open: intercession due %(i)s, response due %(r)s."
+                    ),
                     {"i": intervention.intercession_due, "r": intervention.response_due},
                 )
             )

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings
@@ -70,17 +70,17 @@ def due_reviews(today):
         if today < due:
             kind, key = ReminderKind.REVIEW_SOON, due
             subject = (
-                N_("Review of “%(title)s” due on %(due)s"),
+                gettext_noop("Review of “%(title)s” due on %(due)s"),
                 {"title": request.title, "due": due},
             )
         elif today < due + datetime.timedelta(days=7):
             kind, key = ReminderKind.REVIEW_DUE, due
-            subject = (N_("Review of “%(title)s” is due"), {"title": request.title})
+            subject = (gettext_noop("Review of “%(title)s” is due"), {"title": request.title})
         else:
             weeks = (today - due).days // 7
             kind, key = ReminderKind.REVIEW_OVERDUE, due + datetime.timedelta(weeks=weeks)
             subject = (
-                N_("Review of “%(title)s” overdue since %(due)s"),
+                gettext_noop("Review of “%(title)s” overdue since %(due)s"),
                 {"title": request.title, "due": due},
             )
         yield Due(
@@ -90,7 +90,7 @@ def due_reviews(today):
             review_recipients(request, drafters),
             subject,
             (
-                N_(
+                gettext_noop(
                     "The periodic review of this support is due on %(due)s; the approval is valid until "
                     "%(valid)s."
                 ),
@@ -111,11 +111,11 @@ def overdue_interventions(today):
             today,
             tuple(entity_users(intervention.request.entity_id, Role.MANAGER)),
             (
-                N_("Overdue intervention on %(unit)s: a decision is needed"),
+                gettext_noop("Overdue intervention on %(unit)s: a decision is needed"),
                 {"unit": intervention.unit.name},
             ),
             (
-                N_(
+                gettext_noop(
                     "The authorities' response was due on %(due)s and the intervention is unresolved. "
                     "Decide to continue with measures or to suspend."
                 ),

@@ -178,3 +178,71 @@ def test_assessment_page_in_french(in_french, hro, awaiting_decision):
             "Proposed",
         ],
     )
+
+
+def english_interface_strings():
+    """The English strings of the interface that have a French translation: none of them may show
+    in the body of a page served in French."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("fr")._catalog
+    return sorted(
+        msgid
+        for msgid, msgstr in catalog.items()
+        if isinstance(msgid, str)
+        and "\x04" not in msgid
+        and msgid != msgstr
+        # Short words ("Unit", "Low") also occur inside French text and demo names.
+        and len(msgid) >= 12
+        and not any(mark in msgid for mark in ("%", "{", "\n"))
+    )
+
+
+def page_text(html):
+    import html as html_module
+    import re
+
+    body = html.split("<body", 1)[1]
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_every_main_page_in_french_has_no_untranslated_interface_string(
+    in_french, hro, manager, unit, awaiting_decision
+):
+    assessment = workflow.current_assessment(awaiting_decision)
+    torture = ViolationFactory(units=[unit], verification_status=VerificationStatus.ALLEGED)
+    pages = {
+        hro: [
+            reverse("home"),
+            reverse("registry:unit_list"),
+            reverse("registry:unit_detail", args=[unit.pk]),
+            reverse("registry:person_list"),
+            reverse("registry:violation_list"),
+            reverse("registry:violation_detail", args=[torture.pk]),
+            reverse("registry:triage"),
+            reverse("assessments:detail", args=[assessment.pk]),
+            reverse("community:perception_list"),
+            reverse("community:report"),
+            reverse("community:my_reports"),
+        ],
+        manager: [
+            reverse("home"),
+            reverse("support:list"),
+            reverse("support:detail", args=[awaiting_decision.pk]),
+            reverse("support:waivers"),
+            reverse("assessments:intervention_list"),
+            reverse("assessments:notification_list"),
+            reverse("insights:dashboard"),
+        ],
+    }
+    english = english_interface_strings()
+    assert len(english) > 300
+    for user, urls in pages.items():
+        client = in_french(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            text = page_text(response.content.decode())
+            untranslated = [msgid for msgid in english if msgid in text]
+            assert untranslated == [], (url, untranslated)

@@ -16,7 +16,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from hrddp.accounts.access import REGISTRY_READERS, can_read_registry, role_required
 from hrddp.accounts.models import Entity
@@ -100,7 +100,7 @@ def portfolio_chart(rows):
 
 def impartiality_chart(rows):
     series = [
-        charts.Series(_("Support"), charts.BLUE),
+        charts.Series(pgettext_lazy("chart series", "Support"), charts.BLUE),
         charts.Series(_("Grave violations"), charts.DARK_RED, hatch=True),
     ]
     groups = [

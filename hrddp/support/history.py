@@ -59,9 +59,10 @@ def assessment_edits(assessments):
             .select_related("user")
         )
     events.sort(key=lambda event: (event.pgh_created_at, event.pgh_slug))
-    measure_types = dict(
-        apps.get_model("assessments", "MeasureType").objects.values_list("pk", "name")
-    )
+    measure_types = {
+        measure_type.pk: measure_type.label
+        for measure_type in apps.get_model("assessments", "MeasureType").objects.all()
+    }
     return [_edit(event, versions, risk_assessment, measure_types) for event in events]
 
 
