@@ -208,7 +208,7 @@ def page_text(html):
 
 
 def test_every_main_page_in_french_has_no_untranslated_interface_string(
-    in_french, hro, manager, unit, awaiting_decision
+    in_french, hro, manager, ssr_advisor, unit, awaiting_decision
 ):
     assessment = workflow.current_assessment(awaiting_decision)
     torture = ViolationFactory(units=[unit], verification_status=VerificationStatus.ALLEGED)
@@ -223,8 +223,18 @@ def test_every_main_page_in_french_has_no_untranslated_interface_string(
             reverse("registry:triage"),
             reverse("assessments:detail", args=[assessment.pk]),
             reverse("community:perception_list"),
+            reverse("community:perception_create"),
             reverse("community:report"),
             reverse("community:my_reports"),
+            reverse("registry:institution_list"),
+            reverse("registry:institution_detail", args=[unit.institution_id]),
+            reverse("registry:unit_create"),
+            reverse("registry:unit_update", args=[unit.pk]),
+            reverse("registry:assignment_list"),
+            reverse("registry:violation_create"),
+            reverse("registry:violation_update", args=[torture.pk]),
+            reverse("assessments:print", args=[assessment.pk]),
+            reverse("password_change"),
         ],
         manager: [
             reverse("home"),
@@ -234,6 +244,12 @@ def test_every_main_page_in_french_has_no_untranslated_interface_string(
             reverse("assessments:intervention_list"),
             reverse("assessments:notification_list"),
             reverse("insights:dashboard"),
+        ],
+        ssr_advisor: [
+            reverse("home"),
+            reverse("support:create"),
+            reverse("support:list"),
+            reverse("registry:unit_detail", args=[unit.pk]),
         ],
     }
     english = english_interface_strings()
