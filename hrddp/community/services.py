@@ -41,6 +41,7 @@ def report_abuse(user, data):
             verification_status=VerificationStatus.ALLEGED,
             source_reliability=Reliability.MODERATE,
             reported_by=user,
+            staff_report=True,
         )
         violation.full_clean()
         violation.save()

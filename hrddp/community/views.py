@@ -81,7 +81,7 @@ def my_reports(request):
     # Only the reporter's own reports, and only what they need to follow them: no narrative,
     # no sources, no attribution (domain.md 6.4 and 7).
     reports = (
-        Violation.objects.filter(reported_by=request.user)
+        Violation.objects.filter(reported_by=request.user, staff_report=True)
         .select_related("category")
         .only("date", "date_precision", "location", "category__name", "verification_status")
         .order_by("-created_at", "-id")

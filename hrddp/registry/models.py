@@ -320,6 +320,11 @@ class Violation(models.Model):
     scale = models.CharField(
         _("scale"), max_length=10, choices=Scale.choices, default=Scale.ISOLATED
     )
+    staff_report = models.BooleanField(
+        _("reported by a staff member"),
+        default=False,
+        help_text=_("Came through “Report an abuse” (a witness among UN staff), not the registry."),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

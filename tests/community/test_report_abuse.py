@@ -201,8 +201,16 @@ def test_my_reports_runs_a_constant_number_of_queries(
     client_for, no_role_user, rows, django_assert_max_num_queries
 ):
     for _ in range(rows):
-        ViolationFactory(reported_by=no_role_user, verification_status="alleged")
+        ViolationFactory(reported_by=no_role_user, staff_report=True, verification_status="alleged")
     client = client_for(no_role_user)
     with django_assert_max_num_queries(5):
         response = client.get(MY_REPORTS)
     assert len(response.context["page_obj"]) == min(rows, 25)
+
+
+def test_a_violation_recorded_by_an_hro_is_not_a_staff_report(client_for, hro):
+    recorded = ViolationFactory(reported_by=hro, verification_status="alleged")
+    queue = client_for(hro).get(TRIAGE).content.decode()
+    assert f"/registry/violations/{recorded.pk}/" in queue
+    assert "Reported by staff" not in queue
+    assert list(client_for(hro).get(MY_REPORTS).context["page_obj"]) == []

@@ -122,6 +122,8 @@ def seed(scale, log=None):
                     source_reliability=row["source_reliability"],
                     scale=row["scale"],
                     reported_by_id=user_ids.get(row["reported_by"]),
+                    # The demo's reporters are staff who used "Report an abuse".
+                    staff_report=row["reported_by"] is not None,
                 )
                 for row in chunk
             ]
