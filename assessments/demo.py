@@ -33,6 +33,9 @@ SCOPE_NOTES = {
     "S5": "Backed by a command order and reporting procedures.",
 }
 
+# The path of a request from draft to active support.
+ACTIVE = ["submit", "start_assessment", "submit_for_decision", "approve", "letter", "activate"]
+
 # title, support types, path of actions, kind of assessment content
 SCENARIOS = [
     ("Vehicles for the border post", ["logistics"], [], None),
@@ -83,92 +86,44 @@ SCENARIOS = [
     (
         "Fuel and rations for the northern brigade",
         ["logistics"],
-        [
-            "submit",
-            "start_assessment",
-            "submit_for_decision",
-            "approve",
-            "letter",
-            "activate",
-            "delivery",
-        ],
+        [*ACTIVE, "delivery"],
         "safeguarded",
     ),
     (
         "Complaints mechanism for the police directorate",
         ["oversight_accountability"],
-        ["submit", "start_assessment", "submit_for_decision", "approve", "letter", "activate"],
+        ACTIVE,
         "safe",
     ),
     ("Boats for the lake patrol", ["logistics"], ["submit", "withdraw"], None),
     (
         "Escort vehicles for the eastern battalion",
         ["logistics"],
-        [
-            "submit",
-            "start_assessment",
-            "submit_for_decision",
-            "approve",
-            "letter",
-            "activate",
-            "review_soon",
-        ],
+        [*ACTIVE, "review_soon"],
         "safe",
     ),
     (
         "Fuel for the lake brigade",
         ["logistics"],
-        [
-            "submit",
-            "start_assessment",
-            "submit_for_decision",
-            "approve",
-            "letter",
-            "activate",
-            "violation",
-        ],
+        [*ACTIVE, "violation"],
         "safe",
     ),
     (
         "Rations for the border company",
         ["logistics"],
-        [
-            "submit",
-            "start_assessment",
-            "submit_for_decision",
-            "approve",
-            "letter",
-            "activate",
-            "suspend",
-        ],
+        [*ACTIVE, "suspend"],
         "safe",
     ),
     (
         "Generators for the central prison",
         ["logistics"],
-        [
-            "submit",
-            "start_assessment",
-            "submit_for_decision",
-            "approve",
-            "letter",
-            "activate",
-            "lapse",
-        ],
+        [*ACTIVE, "lapse"],
         "safe",
     ),
     (
         "Uniforms for the border guards",
         ["logistics"],
-        [
-            "submit",
-            "start_assessment",
-            "submit_for_decision",
-            "approve",
-            "letter",
-            "activate",
-            "close",
-        ],
+        [*ACTIVE, "close"],
         "safe",
     ),
 ]

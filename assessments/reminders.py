@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hrddp.accounts.models import Role
+from hrddp.accounts.models import Membership, Role
 from hrddp.registry.models import PolicySettings
 from hrddp.support.models import SupportRequest
 
 from . import monitoring, workflow
 from .models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, ReminderClaim, ReminderKind
-from .notify import entity_users, notify
+from .notify import notify
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,20 @@ class Due:
     path: str
 
 
-def review_recipients(request, drafters):
+def managers_by_entity(entity_ids):
+    """The active managers of each entity, in one query for the whole sweep."""
+    managers = {entity_id: [] for entity_id in entity_ids}
+    memberships = Membership.objects.filter(
+        entity_id__in=managers, role=Role.MANAGER, user__is_active=True
+    ).select_related("user")
+    for membership in memberships:
+        managers[membership.entity_id].append(membership.user)
+    return managers
+
+
+def review_recipients(request, drafters, managers):
     """The HRO who ran the assessment the approval rests on, and the entity's managers."""
-    users = {user.pk: user for user in entity_users(request.entity_id, Role.MANAGER)}
+    users = {user.pk: user for user in managers[request.entity_id]}
     drafter = drafters.get(request.pk)
     if drafter is not None and drafter.is_active:
         users.setdefault(drafter.pk, drafter)
@@ -58,6 +69,7 @@ def due_reviews(today):
             review_due__lte=today + datetime.timedelta(days=policy.review_reminder_days),
         )
     )
+    managers = managers_by_entity({request.entity_id for request in requests})
     drafters = {
         decision.request_id: decision.assessment.drafter
         for decision in Decision.objects.filter(request__in=requests)
@@ -87,7 +99,7 @@ def due_reviews(today):
             kind,
             request.pk,
             key,
-            review_recipients(request, drafters),
+            review_recipients(request, drafters, managers),
             subject,
             (
                 gettext_noop(
@@ -101,15 +113,18 @@ def due_reviews(today):
 
 
 def overdue_interventions(today):
-    interventions = Intervention.objects.filter(
-        status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today
-    ).select_related("request", "unit")
+    interventions = list(
+        Intervention.objects.filter(
+            status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today
+        ).select_related("request", "unit")
+    )
+    managers = managers_by_entity({i.request.entity_id for i in interventions})
     for intervention in interventions:
         yield Due(
             ReminderKind.INTERVENTION_OVERDUE,
             intervention.pk,
             today,
-            tuple(entity_users(intervention.request.entity_id, Role.MANAGER)),
+            tuple(managers[intervention.request.entity_id]),
             (
                 gettext_noop("Overdue intervention on %(unit)s: a decision is needed"),
                 {"unit": intervention.unit.name},

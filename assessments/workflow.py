@@ -223,18 +223,6 @@ def draft_version(request, assessment, user, data):
     return assessment_complete(request, assessment, user, data)
 
 
-def new_version_submitted(request, assessment, user, data):
-    if assessment is None or assessment.status != AssessmentStatus.SUBMITTED:
-        return [
-            Blocker(
-                "D1",
-                _("No new assessment version has been submitted for decision."),
-                _("The HRO drafts a new version and submits it."),
-            )
-        ]
-    return []
-
-
 def resumption_ready(request, assessment, user, data):
     """Resumption: a new assessment dated after the suspension, and a resumption letter."""
     blockers = []
@@ -403,7 +391,7 @@ TRANSITIONS = {
             (S.ACTIVE, S.UNDER_REVIEW),
             S.ACTIVE,
             (Role.MANAGER,),
-            guards=(new_version_submitted, can_approve, no_open_intervention),
+            guards=(can_approve, no_open_intervention),
             effect=decide(DecisionKind.RENEW),
             needs_reason=True,
             fields=("waiver_reason",),
@@ -434,7 +422,7 @@ TRANSITIONS = {
             (S.SUSPENDED,),
             S.ACTIVE,
             (Role.MANAGER,),
-            guards=(resumption_ready, new_version_submitted, can_approve),
+            guards=(resumption_ready, can_approve),
             effect=decide(DecisionKind.RESUME),
             needs_reason=True,
             fields=("waiver_reason",),

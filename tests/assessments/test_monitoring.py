@@ -328,3 +328,20 @@ def test_send_due_reminders_command_dry_run_changes_nothing(draft_request, activ
     assert not ReminderClaim.objects.exists()
     call_command("send_due_reminders", "--today", str(day(170)))
     assert ReminderClaim.objects.count() == 2
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_the_sweep_finds_due_reminders_in_a_constant_number_of_queries(
+    mission, ssr_advisor, activate, count, django_assert_max_num_queries
+):
+    """Reviews and overdue interventions for many requests: no query per request."""
+    units = [UnitFactory() for _ in range(count)]
+    for unit in units:
+        activate(make_request(mission, ssr_advisor, [unit]))
+        with time_machine.travel(START, tick=False):
+            monitoring.check_violation(ViolationFactory(units=[unit], date=day(-3)).pk)
+    with django_assert_max_num_queries(6):
+        due = list(reminders.due_reminders(day(200)))
+    assert sorted({item.kind for item in due}) == ["intervention_overdue", "review_overdue"]
+    assert len(due) == 2 * count
+    assert all(item.users for item in due)
