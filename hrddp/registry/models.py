@@ -16,6 +16,29 @@ from solo.models import SingletonModel
 from .queries import UnitQuerySet, ViolationQuerySet
 
 
+class ExternalReference(models.Model):
+    """A row imported from another system carries that system's reference (issue 5): importing the
+    same file again finds the record instead of creating a second one."""
+
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("The record's reference in the spreadsheet or system it was imported from."),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                condition=~Q(external_ref=""),
+                name="%(app_label)s_%(class)s_external_ref_unique",
+            )
+        ]
+
+
 class PolicySettings(SingletonModel):
     """Per-deployment policy values (domain.md section 5), editable by an administrator."""
 
@@ -56,7 +79,7 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Institution(models.Model):
+class Institution(ExternalReference):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(
         _("kind"), max_length=20, choices=InstitutionKind.choices, db_index=True
@@ -64,7 +87,7 @@ class Institution(models.Model):
     country = models.CharField(_("country or regional organisation"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    class Meta:
+    class Meta(ExternalReference.Meta):
         ordering = ["name"]
         verbose_name = _("security institution")
         verbose_name_plural = _("security institutions")
@@ -73,7 +96,7 @@ class Institution(models.Model):
         return self.name
 
 
-class Unit(models.Model):
+class Unit(ExternalReference):
     """A unit in a tree of any depth. Subtree and ancestors come from recursive CTEs (queries.py)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -97,12 +120,13 @@ class Unit(models.Model):
 
     objects = UnitQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ExternalReference.Meta):
         ordering = ["name"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         indexes = [models.Index(fields=["name"]), GinIndex(fields=["aliases"])]
         constraints = [
+            *ExternalReference.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(active_to__isnull=True)
                 | Q(active_from__isnull=True)
@@ -130,7 +154,7 @@ class Unit(models.Model):
                 )
 
 
-class Person(models.Model):
+class Person(ExternalReference):
     name = models.CharField(_("name"), max_length=200)
     aliases = ArrayField(
         models.CharField(max_length=200), verbose_name=_("aliases"), default=list, blank=True
@@ -143,7 +167,7 @@ class Person(models.Model):
         help_text=_("Optional service number or other identifier."),
     )
 
-    class Meta:
+    class Meta(ExternalReference.Meta):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -160,7 +184,7 @@ class CommandRole(models.TextChoices):
     OFFICER = "officer", _("Officer")
 
 
-class CommandAssignment(models.Model):
+class CommandAssignment(ExternalReference):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("person")
     )
@@ -175,7 +199,7 @@ class CommandAssignment(models.Model):
         _("to"), null=True, blank=True, help_text=_("Leave empty while current.")
     )
 
-    class Meta:
+    class Meta(ExternalReference.Meta):
         ordering = ["-start"]
         verbose_name = _("command assignment")
         verbose_name_plural = _("command assignments")
@@ -184,6 +208,7 @@ class CommandAssignment(models.Model):
             models.Index(fields=["person", "start", "end"]),
         ]
         constraints = [
+            *ExternalReference.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="assignment_ends_after_start",
@@ -280,7 +305,7 @@ class Scale(models.TextChoices):
     SYSTEMATIC = "systematic", _("Systematic")
 
 
-class Violation(models.Model):
+class Violation(ExternalReference):
     """An incident. Victims', witnesses' and sources' identities live in ``Source`` (HROs only)."""
 
     date = models.DateField(_("date"))
@@ -338,7 +363,7 @@ class Violation(models.Model):
 
     objects = ViolationQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ExternalReference.Meta):
         ordering = ["-date", "-id"]
         verbose_name = _("violation")
         verbose_name_plural = _("violations")
