@@ -1,0 +1,150 @@
+"""The access matrix (issue 6): what each persona gets at every URL the project routes, in one place.
+
+The views decide through ``hrddp.accounts.access`` and ``hrddp.support.access``; this table is the
+contract they are held to. ``tests/access/test_access_matrix.py`` walks every URL the resolver
+knows, for every persona, and compares the answer with the row here: a URL without a row fails,
+and so does any answer that differs.
+
+A row is ``"url name": (object, "codes")`` or, for a method other than GET, ``"url name POST"``.
+``object`` names the record whose id fills the URL (``None`` when it takes none); a name ending in
+``@mission`` or ``@agency`` is the mission's or the other entity's record, so entity-scoped URLs
+have two rows: one for the personas' own entity, one for the other entity. The codes follow
+``PERSONAS``:
+
+- ``302``: to the login page (anonymous) or onwards (a form that redirects);
+- ``403``: signed in, but the role never allows it (users with no role see the "no role" page);
+- ``404``: the record is not one the persona may see, so it does not exist for them;
+- ``405``: the URL takes another method (its POST row says who may use it).
+
+Personas ``requester``, ``hro``, ``manager``, ``auditor`` and ``administrator`` belong to the
+mission; ``other_requester``, ``other_hro`` and ``other_manager`` to another UN entity (UNDP);
+``superuser`` is a platform administrator with access to the Django admin.
+"""
+
+PERSONAS = (
+    "anonymous",
+    "no_role",
+    "requester",
+    "hro",
+    "manager",
+    "auditor",
+    "administrator",
+    "other_requester",
+    "other_hro",
+    "other_manager",
+    "superuser",
+)
+
+#        persona:   anon none req hro mgr aud adm o-req o-hro o-mgr su
+MATRIX = {
+    "assessments:detail@agency": ("assessment@agency", "302 403 404 404 404 404 404 200 200 200 404"),
+    "assessments:detail@mission": ("assessment@mission", "302 403 200 200 200 200 200 404 404 404 200"),
+    "assessments:edit@agency": ("assessment@agency", "302 403 404 404 404 404 404 403 403 403 404"),
+    "assessments:edit@mission": ("assessment@mission", "302 403 403 403 403 403 403 404 404 404 403"),
+    "assessments:intervention_action@agency": ("intervention@agency", "405 405 405 405 405 405 405 405 405 405 405"),
+    "assessments:intervention_action@agency POST": ("intervention@agency", "302 403 403 404 404 403 403 403 302 302 403"),
+    "assessments:intervention_action@mission": ("intervention@mission", "405 405 405 405 405 405 405 405 405 405 405"),
+    "assessments:intervention_action@mission POST": ("intervention@mission", "302 403 403 302 302 403 403 403 404 404 403"),
+    "assessments:intervention_communication_add@agency": ("intervention@agency", "405 405 405 405 405 405 405 405 405 405 405"),
+    "assessments:intervention_communication_add@agency POST": ("intervention@agency", "302 403 403 404 404 403 403 403 400 400 403"),
+    "assessments:intervention_communication_add@mission": ("intervention@mission", "405 405 405 405 405 405 405 405 405 405 405"),
+    "assessments:intervention_communication_add@mission POST": ("intervention@mission", "302 403 403 400 400 403 403 403 404 404 403"),
+    "assessments:intervention_detail@agency": ("intervention@agency", "302 403 404 404 404 404 404 200 200 200 404"),
+    "assessments:intervention_detail@mission": ("intervention@mission", "302 403 200 200 200 200 200 404 404 404 200"),
+    "assessments:intervention_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "assessments:new_version@agency": ("assessment@agency", "302 403 405 405 405 405 405 405 405 405 405"),
+    "assessments:new_version@agency POST": ("assessment@agency", "302 403 404 404 404 404 404 403 302 403 404"),
+    "assessments:new_version@mission": ("assessment@mission", "302 403 405 405 405 405 405 405 405 405 405"),
+    "assessments:new_version@mission POST": ("assessment@mission", "302 403 403 302 403 403 403 404 404 404 403"),
+    "assessments:notification_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "assessments:notification_read": (None, "405 405 405 405 405 405 405 405 405 405 405"),
+    "assessments:notification_read POST": (None, "302 403 302 302 302 302 302 302 302 302 302"),
+    "assessments:print@agency": ("assessment@agency", "302 403 404 404 404 404 404 200 200 200 404"),
+    "assessments:print@mission": ("assessment@mission", "302 403 200 200 200 200 200 404 404 404 200"),
+    "assessments:risk_add@agency": ("risk@agency", "302 403 404 404 404 404 404 403 403 403 404"),
+    "assessments:risk_add@mission": ("risk@mission", "302 403 403 403 403 403 403 404 404 404 403"),
+    "assessments:risk_delete@agency": ("risk@agency", "302 403 404 404 404 404 404 403 403 403 404"),
+    "assessments:risk_delete@mission": ("risk@mission", "302 403 403 403 403 403 403 404 404 404 403"),
+    "assessments:risk_edit@agency": ("risk@agency", "302 403 404 404 404 404 404 403 403 403 404"),
+    "assessments:risk_edit@mission": ("risk@mission", "302 403 403 403 403 403 403 404 404 404 403"),
+    "community:my_reports": (None, "302 200 200 200 200 200 200 200 200 200 200"),
+    "community:perception_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "community:perception_list": (None, "302 403 403 200 200 200 200 403 200 200 200"),
+    "community:perception_update": ("perception", "302 403 403 200 403 403 403 403 200 403 403"),
+    "community:report": (None, "302 200 200 200 200 200 200 200 200 200 200"),
+    "home": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "insights:dashboard": (None, "302 403 403 200 200 200 200 403 200 200 200"),
+    "insights:export": (None, "302 403 403 200 200 200 200 403 200 200 200"),
+    "login": (None, "200 200 200 200 200 200 200 200 200 200 200"),
+    "logout": (None, "405 405 405 405 405 405 405 405 405 405 405"),
+    "logout POST": (None, "302 302 302 302 302 302 302 302 302 302 302"),
+    "password_change": (None, "302 200 200 200 200 200 200 200 200 200 200"),
+    "password_change_done": (None, "302 200 200 200 200 200 200 200 200 200 200"),
+    "registry:assignment_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:assignment_list": (None, "302 403 403 200 200 200 200 403 200 200 200"),
+    "registry:assignment_update": ("assignment", "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:institution_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:institution_detail": ("institution", "302 403 200 200 200 200 200 200 200 200 200"),
+    "registry:institution_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "registry:institution_update": ("institution", "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:person_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:person_detail": ("person", "302 403 404 200 200 200 200 404 200 200 200"),
+    "registry:person_list": (None, "302 403 403 200 200 200 200 403 200 200 200"),
+    "registry:person_update": ("person", "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:triage": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:unit_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:unit_detail": ("unit", "302 403 200 200 200 200 200 200 200 200 200"),
+    "registry:unit_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "registry:unit_update": ("unit", "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:violation_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:violation_detail": ("violation", "302 403 404 200 200 200 200 404 200 200 200"),
+    "registry:violation_list": (None, "302 403 403 200 200 200 200 403 200 200 200"),
+    "registry:violation_update": ("violation", "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:violation_verify": ("violation", "405 405 405 405 405 405 405 405 405 405 405"),
+    "registry:violation_verify POST": ("violation", "302 403 403 302 403 403 403 403 302 403 403"),
+    "support:communication_add@agency": ("request@agency", "405 405 405 405 405 405 405 405 405 405 405"),
+    "support:communication_add@agency POST": ("request@agency", "302 403 404 404 404 403 403 400 400 400 403"),
+    "support:communication_add@mission": ("request@mission", "405 405 405 405 405 405 405 405 405 405 405"),
+    "support:communication_add@mission POST": ("request@mission", "302 403 400 400 400 403 403 404 404 404 403"),
+    "support:create": (None, "302 403 200 403 403 403 403 200 403 403 403"),
+    "support:delivery_add@agency": ("request@agency", "405 405 405 405 405 405 405 405 405 405 405"),
+    "support:delivery_add@agency POST": ("request@agency", "302 403 404 403 404 403 403 400 403 400 403"),
+    "support:delivery_add@mission": ("request@mission", "405 405 405 405 405 405 405 405 405 405 405"),
+    "support:delivery_add@mission POST": ("request@mission", "302 403 400 403 400 403 403 404 403 404 403"),
+    "support:detail@agency": ("request@agency", "302 403 404 404 404 404 404 200 200 200 404"),
+    "support:detail@mission": ("request@mission", "302 403 200 200 200 200 200 404 404 404 200"),
+    "support:list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "support:transition@agency": ("request@agency", "405 405 405 405 405 405 405 405 405 405 405"),
+    "support:transition@agency POST": ("request@agency", "302 403 404 404 404 404 404 302 302 302 404"),
+    "support:transition@mission": ("request@mission", "405 405 405 405 405 405 405 405 405 405 405"),
+    "support:transition@mission POST": ("request@mission", "302 403 302 302 302 302 302 404 404 404 302"),
+    "support:update@agency": ("request@agency", "302 403 404 403 403 403 403 302 403 403 403"),
+    "support:update@mission": ("request@mission", "302 403 302 403 403 403 403 404 403 403 403"),
+    "support:waivers": (None, "302 403 403 403 200 200 403 403 403 200 403"),
+    "set_language": (None, "302 302 302 302 302 302 302 302 302 302 302"),
+    "set_language POST": (None, "302 302 302 302 302 302 302 302 302 302 302"),
+}
+
+# Open to anyone, signed in or not: the rest send anonymous visitors to the login page.
+PUBLIC = {"login", "logout", "set_language"}
+
+# The Django admin answers for itself: staff only, everyone else goes to its login page.
+ADMIN_PREFIX = "admin:"
+
+
+def expected(codes):
+    """``"302 403 ..."`` → ``{"anonymous": 302, "no_role": 403, ...}``"""
+    values = [int(code) for code in codes.split()]
+    if len(values) != len(PERSONAS):
+        raise ValueError(f"{len(values)} codes for {len(PERSONAS)} personas: {codes!r}")
+    return dict(zip(PERSONAS, values, strict=True))
+
+
+def rows_for(url_name):
+    """The matrix rows that cover ``url_name``: ``[(key, method, object, codes)]``."""
+    rows = []
+    for key, (obj, codes) in MATRIX.items():
+        target, _, method = key.partition(" ")
+        if target.split("@")[0] == url_name:
+            rows.append((key, method or "GET", obj, codes))
+    return rows

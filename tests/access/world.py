@@ -1,0 +1,135 @@
+"""One small world for the access matrix: each persona, and for each entity an active request with
+its assessment, risk and an open intervention, so every routed URL can be filled with a real id."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from assessments import workflow
+from assessments.models import Intervention, Trigger, TriggerKind
+from hrddp.accounts.models import Role
+from hrddp.community.models import Method, Perception
+from tests.factories import (
+    AssignmentFactory,
+    EntityFactory,
+    PersonFactory,
+    SourceFactory,
+    UnitFactory,
+    UserFactory,
+    ViolationFactory,
+    active_request,
+    add_risk,
+)
+
+# A witness's identity and contact: HROs only, on every page, export and API answer, and never in a log.
+IDENTITY = "Amina Witness-Identity"
+CONTACT = "+000 555 0199"
+IDENTITY_READERS = ("hro", "other_hro")
+
+
+def routed_urls():
+    """Every URL the project's URLconf routes: ``(route, name, kwarg names)``, namespaces included."""
+
+    def kwargs_of(pattern):
+        return list(getattr(pattern, "converters", {})) or list(pattern.regex.groupindex)
+
+    def walk(patterns, prefix="", namespace="", kwargs=()):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            names = [*kwargs, *kwargs_of(pattern.pattern)]
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+                yield from walk(pattern.url_patterns, route, inner, names)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+                yield route, name, names
+
+    return list(walk(get_resolver().url_patterns))
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+
+def build_world():
+    mission = EntityFactory(code="mission", name="UN Mission")
+    agency = EntityFactory(code="undp", name="UNDP")
+    users = {
+        "no_role": UserFactory(username="nobody"),
+        "requester": UserFactory(username="ssr", roles=[(mission, Role.REQUESTER)]),
+        "hro": UserFactory(username="hro", roles=[(mission, Role.HRO)]),
+        "manager": UserFactory(username="manager", roles=[(mission, Role.MANAGER)]),
+        "auditor": UserFactory(username="auditor", roles=[(mission, Role.AUDITOR)]),
+        "administrator": UserFactory(
+            username="administrator", roles=[(mission, Role.ADMINISTRATOR)]
+        ),
+        "other_requester": UserFactory(username="undp-ssr", roles=[(agency, Role.REQUESTER)]),
+        "other_hro": UserFactory(username="undp-hro", roles=[(agency, Role.HRO)]),
+        "other_manager": UserFactory(username="undp-manager", roles=[(agency, Role.MANAGER)]),
+        "superuser": UserFactory(
+            username="root",
+            is_staff=True,
+            is_superuser=True,
+            roles=[(mission, Role.ADMINISTRATOR)],
+        ),
+    }
+    unit = UnitFactory(name="3rd Battalion", location="Kanda")
+    objects = {
+        "unit": unit,
+        "institution": unit.institution,
+        "person": PersonFactory(),
+    }
+    objects["assignment"] = AssignmentFactory(person=objects["person"], unit=unit)
+    violation = ViolationFactory(units=[unit], date=timezone.localdate() - datetime.timedelta(400))
+    SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
+    objects["violation"] = violation
+    objects["perception"] = Perception.objects.create(
+        date=timezone.localdate() - datetime.timedelta(days=10),
+        area="Kanda",
+        method=Method.FOCUS_GROUP,
+        population_group="Market traders",
+        trust_in_force=2,
+        trust_in_mission=3,
+        institution=unit.institution,
+        concerns="Traders fear night patrols.",
+    )
+    for key, entity, prefix in (("mission", mission, ""), ("agency", agency, "other_")):
+        request = active_request(
+            entity,
+            users[f"{prefix}requester"],
+            users["hro"] if key == "mission" else users["other_hro"],
+            users[f"{prefix}manager"],
+            units=[unit],
+            title=f"Fuel ({key})",
+        )
+        assessment = workflow.current_assessment(request)
+        trigger = Trigger.objects.create(
+            request=request, kind=TriggerKind.VIOLATION, violation=violation, unit=unit
+        )
+        today = timezone.localdate()
+        intervention = Intervention.objects.create(
+            request=request,
+            trigger=trigger,
+            unit=unit,
+            opened_on=today,
+            intercession_due=today,
+            response_due=today,
+        )
+        objects[f"request@{key}"] = request
+        objects[f"assessment@{key}"] = assessment
+        objects[f"intervention@{key}"] = intervention
+        objects[f"risk@{key}"] = assessment.risks.first() or add_risk(assessment, 2, 2)
+    return World(users=users, objects=objects)
+
+
+def signed_in(user):
+    """A fresh client signed in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
