@@ -1,7 +1,6 @@
 """The HRDDP risk assessment (domain.md 4.2–4.5): factors, extended-scope questions, risks,
 mitigatory measures, the decision, and the append-only history of every transition."""
 
-import pghistory
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.audit import track
 from hrddp.support.models import RequestStatus, SupportRequest
 
 
@@ -75,7 +75,7 @@ class Recommendation(models.TextChoices):
     DO_NOT_SUPPORT = "do_not_support", _("Do not support")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@track()
 class Assessment(models.Model):
     request = models.ForeignKey(
         SupportRequest,
@@ -142,7 +142,14 @@ class Assessment(models.Model):
         return self.status == AssessmentStatus.DECIDED
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# Which community perceptions an assessment consulted is history too (proxy: see support).
+@track(model_name="PerceptionConsultedEvent")
+class PerceptionConsulted(Assessment.perceptions_consulted.through):
+    class Meta:
+        proxy = True
+
+
+@track()
 class FactorRating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="factors")
     code = models.CharField(_("factor"), max_length=2, choices=Factor.choices)
@@ -162,7 +169,7 @@ class FactorRating(models.Model):
         return self.get_code_display()
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@track()
 class ScopeAnswer(models.Model):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="scope_answers"
@@ -188,7 +195,7 @@ class ScopeAnswer(models.Model):
 score_validators = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@track()
 class Risk(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="risks")
     description = models.TextField(_("description"))
@@ -237,6 +244,7 @@ class Risk(models.Model):
             )
 
 
+@track()
 class MeasureType(models.Model):
     """The mitigation catalogue (domain.md 4.4), a seeded vocabulary."""
 
@@ -276,7 +284,7 @@ class ResponsibleParty(models.TextChoices):
     RECIPIENT_AUTHORITY = "recipient_authority", _("Recipient authority")
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@track()
 class Measure(models.Model):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="measures")
     measure_type = models.ForeignKey(
@@ -313,6 +321,7 @@ class DecisionKind(models.TextChoices):
     RESUME = "resume", _("Resume after suspension")
 
 
+@track()
 class Decision(models.Model):
     """The head of entity's decision, pointing at the assessment version it was taken on."""
 
@@ -352,6 +361,7 @@ class Decision(models.Model):
         return bool(self.waiver_reason)
 
 
+@track()
 class Transition(models.Model):
     """One row per state change of a request: who, when, from, to, why. Never edited."""
 
@@ -400,6 +410,7 @@ class TriggerKind(models.TextChoices):
     COMMAND_CHANGE = "command_change", _("New commander with a countable grave violation")
 
 
+@track()
 class Trigger(models.Model):
     """A trigger detected against a request; one per cause, so detecting twice does nothing."""
 
@@ -465,7 +476,7 @@ class InterventionStatus(models.TextChoices):
 OPEN_INTERVENTION_STATUSES = (InterventionStatus.OPEN, InterventionStatus.ESCALATED)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+@track()
 class Intervention(models.Model):
     """Intercession with the authorities after a trigger (domain.md 5)."""
 
@@ -517,6 +528,7 @@ class Intervention(models.Model):
         return self.is_open and self.response_due < (today or timezone.localdate())
 
 
+@track()
 class Notification(models.Model):
     """An in-app notification, beside the email of the same reminder or alert."""
 
@@ -546,6 +558,7 @@ class ReminderKind(models.TextChoices):
     INTERVENTION_OVERDUE = "intervention_overdue", _("Intervention overdue (daily)")
 
 
+@track()
 class ReminderClaim(models.Model):
     """A reminder claimed before it is sent: (kind, object, recipient, due key) is unique, so a sweep
     that runs twice, two beat processes or a retried task never send the same reminder twice."""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import can_read_registry, record_view_for, role_required
 from hrddp.accounts.models import Role
+from hrddp.audit.history import assessment_history
 from hrddp.community.queries import consultable_perceptions
 from hrddp.registry.models import CommandAssignment, Unit
 from hrddp.support.models import EXTENDED_SCOPE_LABEL, SupportRequest
@@ -198,6 +199,7 @@ def assessment_detail(request, pk):
     context["can_edit"] = is_hro and refusal is None
     context["edit_refusal"] = refusal
     context["can_start_new_version"] = is_hro and _is_latest_frozen(assessment)
+    context["history"] = assessment_history(assessment, request)
     return render(request, "assessments/assessment_detail.html", context)
 
 

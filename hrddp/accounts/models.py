@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.audit import track
+
 
 class Role(models.TextChoices):
     """The roles of domain.md section 2. Every signed-in staff member may also report abuse."""
@@ -14,6 +16,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
+@track()
 class Entity(models.Model):
     """A UN entity: the mission, or an agency working beside it (UNDP, UNICEF, ...)."""
 
@@ -29,6 +32,8 @@ class Entity(models.Model):
         return self.name
 
 
+# Secrets and sign-in bookkeeping are not history: the password hash and the last sign-in time.
+@track(exclude=["password", "last_login"])
 class User(AbstractUser):
     entities = models.ManyToManyField(
         Entity, through="Membership", related_name="users", blank=True
@@ -58,6 +63,7 @@ class User(AbstractUser):
         return set(memberships.values_list("entity_id", flat=True))
 
 
+@track()
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="memberships")
@@ -74,3 +80,17 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.entity} · {self.get_role_display()}"
+
+
+# Group and permission grants give access to the administration: who got them is history too.
+# (Triggers on Django's own many-to-many tables live on proxies, as django-pgtrigger documents.)
+@track(model_name="UserGroupEvent")
+class UserGroup(User.groups.through):
+    class Meta:
+        proxy = True
+
+
+@track(model_name="UserPermissionEvent")
+class UserPermission(User.user_permissions.through):
+    class Meta:
+        proxy = True

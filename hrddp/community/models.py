@@ -9,6 +9,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.audit import track
+
 TRUST_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
@@ -19,6 +21,7 @@ class Method(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@track()
 class Perception(models.Model):
     date = models.DateField(_("date"))
     area = models.CharField(

@@ -13,6 +13,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
+from hrddp.audit import track
+
 from .queries import UnitQuerySet, ViolationQuerySet
 
 
@@ -39,6 +41,7 @@ class ExternalReference(models.Model):
         ]
 
 
+@track()
 class PolicySettings(SingletonModel):
     """Per-deployment policy values (domain.md section 5), editable by an administrator."""
 
@@ -79,6 +82,7 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@track()
 class Institution(ExternalReference):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(
@@ -96,6 +100,7 @@ class Institution(ExternalReference):
         return self.name
 
 
+@track()
 class Unit(ExternalReference):
     """A unit in a tree of any depth. Subtree and ancestors come from recursive CTEs (queries.py)."""
 
@@ -154,6 +159,7 @@ class Unit(ExternalReference):
                 )
 
 
+@track()
 class Person(ExternalReference):
     name = models.CharField(_("name"), max_length=200)
     aliases = ArrayField(
@@ -184,6 +190,7 @@ class CommandRole(models.TextChoices):
     OFFICER = "officer", _("Officer")
 
 
+@track()
 class CommandAssignment(ExternalReference):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("person")
@@ -227,6 +234,7 @@ class CommandAssignment(ExternalReference):
         return self.start <= on and (self.end is None or self.end >= on)
 
 
+@track()
 class ViolationCategory(models.Model):
     """Seeded vocabulary (domain.md 3.1); an administrator may add rows. ``is_grave`` drives the rules."""
 
@@ -245,6 +253,7 @@ class ViolationCategory(models.Model):
         return gettext(self.name)
 
 
+@track()
 class ViolationSubtype(models.Model):
     category = models.ForeignKey(
         ViolationCategory,
@@ -305,6 +314,7 @@ class Scale(models.TextChoices):
     SYSTEMATIC = "systematic", _("Systematic")
 
 
+@track()
 class Violation(ExternalReference):
     """An incident. Victims', witnesses' and sources' identities live in ``Source`` (HROs only)."""
 
@@ -394,6 +404,7 @@ class Violation(ExternalReference):
         return f"{self.date:%Y-%m-%d}"
 
 
+@track()
 class VerificationChange(models.Model):
     """One change of a violation's verification status: who, when, from, to and why.
 
@@ -434,6 +445,7 @@ class Responsibility(models.TextChoices):
     SUPPORTING = "supporting", _("Supporting")
 
 
+@track()
 class Attribution(models.Model):
     """A violation attributed to a unit or to a person (exactly one)."""
 
@@ -516,6 +528,7 @@ REMEDIAL_ACTIONS = frozenset(
 )
 
 
+@track()
 class AccountabilityAction(models.Model):
     violation = models.ForeignKey(
         Violation,
@@ -552,6 +565,7 @@ class SourceKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+@track()
 class Source(models.Model):
     """A source of information on a violation. ``identity`` and ``contact`` are for HROs only."""
 

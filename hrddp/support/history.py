@@ -1,7 +1,8 @@
 """The edit history of a request's assessments, read from django-pghistory's event tables.
 
 The events carry the user that ``pghistory.middleware.HistoryMiddleware`` put in their context;
-changes made outside a web request (a shell, a task) have no user.
+changes made outside a web request name the command or task instead (hrddp/audit/context.py).
+Values are shown as every record's history shows them (hrddp/audit/history.py).
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.utils.translation import pgettext_lazy
 from pghistory.models import MiddlewareEvents
+
+from hrddp.audit.history import display_value, field_label
 
 LABELS = {
     "insert": pgettext_lazy("assessment edit", "created"),
@@ -75,9 +78,13 @@ def _edit(event, versions, risk_assessment, measure_types):
         assessment_id = risk_assessment.get(data["risk_id"])
     else:
         assessment_id = data.get("id")
-    columns = {f.column: f.verbose_name for f in model._meta.fields}
+    fields = {f.column: f for f in model._meta.fields}
     changes = [
-        (columns.get(column, column), old, new)
+        (
+            field_label(fields.get(column), column),
+            display_value(fields.get(column), old),
+            display_value(fields.get(column), new),
+        )
         for column, (old, new) in sorted((event.pgh_diff or {}).items())
         if column not in HIDDEN_COLUMNS
     ]

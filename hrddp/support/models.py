@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.audit import track
+
 
 class SupportType(models.TextChoices):
     """The kinds of support of domain.md 4.1: six in the policy's scope, five in the extended scope."""
@@ -82,6 +84,7 @@ class SupportRequestQuerySet(models.QuerySet):
         return self.filter(entity_id__in=user.entity_ids_for())
 
 
+@track()
 class SupportRequest(models.Model):
     """A request for support to host-state security forces (domain.md 4.1)."""
 
@@ -183,6 +186,20 @@ class SupportRequest(models.Model):
         ]
 
 
+# Which units and people a request would support is history too. (Triggers on many-to-many
+# tables live on proxies, as django-pgtrigger documents.)
+@track(model_name="RecipientUnitEvent")
+class RecipientUnit(SupportRequest.recipient_units.through):
+    class Meta:
+        proxy = True
+
+
+@track(model_name="NamedIndividualEvent")
+class NamedIndividual(SupportRequest.named_individuals.through):
+    class Meta:
+        proxy = True
+
+
 class CommunicationKind(models.TextChoices):
     POLICY_NOTIFICATION = "policy_notification", _("Policy notification and conditions")
     INTERCESSION = "intercession", _("Intercession")
@@ -192,6 +209,7 @@ class CommunicationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@track()
 class Communication(models.Model):
     """A letter or meeting with the recipient authorities, on the request's communications log."""
 
@@ -232,6 +250,7 @@ class Communication(models.Model):
         return f"{self.get_kind_display()} ({self.date})"
 
 
+@track()
 class Delivery(models.Model):
     """Support actually delivered; recorded only against an active request."""
 

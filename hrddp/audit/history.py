@@ -1,0 +1,237 @@
+"""A record's history for its page: who, when, what changed, read from the event tables.
+
+``record_history(obj, across=[...])`` takes the latest changes to ``obj`` and to the rows that
+reference it (its attributions, its communications, ...) in one query, with the user who made
+each change (pghistory's middleware puts the user in the context of every web request; a command
+or a task names itself instead, see ``context.py``).
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from pghistory.models import MiddlewareEvents
+
+LIMIT = 50
+LABELS = {
+    "insert": pgettext_lazy("history", "created"),
+    "update": pgettext_lazy("history", "changed"),
+    "delete": pgettext_lazy("history", "deleted"),
+    "baseline": pgettext_lazy("history", "as when history began"),
+}
+# Bookkeeping columns, not changes anyone made.
+HIDDEN_COLUMNS = frozenset({"id", "created_at", "updated_at", "revision"})
+
+
+@dataclass
+class Change:
+    at: object
+    user: object
+    what: str
+    label: str
+    changes: list = field(default_factory=list)  # (field label, old, new)
+    by: str = ""  # a command or task, when no user made the change
+
+
+PAGE_PARAMETER = "history_page"
+
+
+@dataclass
+class History:
+    rows: list
+    more: bool  # older changes exist beyond the rows shown
+    limit: int = LIMIT
+    page: int = 1
+    show_values: bool = True  # False: which fields changed, not their old and new values
+
+    @property
+    def newer_page(self):
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def older_page(self):
+        return self.page + 1 if self.more else None
+
+
+def history_page(request):
+    """The page of history asked for (``?history_page=2``: the 50 changes before the latest 50)."""
+    try:
+        return max(1, int(request.GET.get(PAGE_PARAMETER, 1)))
+    except ValueError:
+        return 1
+
+
+def record_history(obj, across, page=1, limit=LIMIT):
+    """Changes to ``obj`` and to the rows referencing it, newest first, ``limit`` a page, in one
+    query (no count: one more row than a page tells whether older ones exist).
+
+    ``across``: the event models to read (e.g. ``["registry.ViolationEvent",
+    "registry.AttributionEvent"]``); leave out any the reader may not see.
+    """
+    start = (page - 1) * limit
+    events = list(
+        MiddlewareEvents.objects.references(obj)
+        .across(*across)
+        .select_related("user")
+        .order_by("-pgh_created_at", "-pgh_slug")[start : start + limit + 1]
+    )
+    return History(
+        rows=[change(event, obj) for event in events[:limit]],
+        more=len(events) > limit,
+        limit=limit,
+        page=page,
+    )
+
+
+def change(event, obj=None, hidden=()):
+    """One event as a row: the changed fields with readable labels and values."""
+    model = apps.get_model(event.pgh_obj_model)
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    data = event.pgh_data or {}
+    skip = HIDDEN_COLUMNS | set(hidden)
+    if obj is not None and model is not type(obj):
+        # The reference to the record the page is about says nothing new.
+        skip |= {
+            f.column for f in fields.values() if f.is_relation and f.related_model is type(obj)
+        }
+    changes = [
+        (
+            field_label(fields.get(column), column),
+            display_value(fields.get(column), old),
+            display_value(fields.get(column), new),
+        )
+        for column, (old, new) in sorted((event.pgh_diff or {}).items())
+        if column not in skip
+    ]
+    context = event.pgh_context or {}
+    return Change(
+        at=event.pgh_created_at,
+        user=event.user,
+        what=_what(model, data, obj),
+        label=LABELS.get(event.pgh_label, event.pgh_label),
+        changes=changes,
+        by=context.get("command") or context.get("task") or "",
+    )
+
+
+def field_label(field, column):
+    return str(field.verbose_name) if field is not None else column
+
+
+def display_value(field, value):
+    if value is None or value == "" or value == []:
+        return "—"
+    if field is None:
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if field.is_relation:
+        return f"#{value}"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def _what(model, data, obj):
+    name = str(model._meta.verbose_name).capitalize()
+    if obj is not None and model is type(obj) and str(data.get("id")) == str(obj.pk):
+        return name
+    for key in ("name", "title", "kind", "code"):
+        if data.get(key):
+            value = data[key]
+            try:
+                value = dict(model._meta.get_field(key).flatchoices).get(value, value)
+            except Exception:  # noqa: BLE001 - a column without a model field keeps its value
+                pass
+            return f"{name} “{value}”"
+    return f"{name} #{data.get('id', '')}"
+
+
+# Each record page's history: which event tables it reads, given what the reader may see.
+# Each takes the page's request: its user, and the page of history asked for.
+
+
+def institution_history(institution, request):
+    return record_history(institution, ["registry.InstitutionEvent"], history_page(request))
+
+
+def unit_history(unit, request):
+    from hrddp.accounts.access import can_read_registry
+
+    across = ["registry.UnitEvent"]
+    if can_read_registry(
+        request.user
+    ):  # commanders are people: registry readers only (domain.md 7)
+        across.append("registry.CommandAssignmentEvent")
+    return record_history(unit, across, history_page(request))
+
+
+def person_history(person, request):
+    return record_history(
+        person,
+        ["registry.PersonEvent", "registry.CommandAssignmentEvent", "registry.AttributionEvent"],
+        history_page(request),
+    )
+
+
+def violation_history(violation, request):
+    from hrddp.accounts.access import can_see_identities
+
+    across = [
+        "registry.ViolationEvent",
+        "registry.VerificationChangeEvent",
+        "registry.AttributionEvent",
+        "registry.AccountabilityActionEvent",
+    ]
+    if can_see_identities(request.user):  # sources' events hold identities: HROs only
+        across.append("registry.SourceEvent")
+    return record_history(violation, across, history_page(request))
+
+
+def request_history(support_request, request):
+    return record_history(
+        support_request,
+        [
+            "support.SupportRequestEvent",
+            "support.RecipientUnitEvent",
+            "support.NamedIndividualEvent",
+            "support.CommunicationEvent",
+            "support.DeliveryEvent",
+        ],
+        history_page(request),
+    )
+
+
+def intervention_history(intervention, request):
+    return record_history(
+        intervention,
+        ["assessments.InterventionEvent", "support.CommunicationEvent"],
+        history_page(request),
+    )
+
+
+def perception_history(perception, request):
+    return record_history(perception, ["community.PerceptionEvent"], history_page(request))
+
+
+def assessment_history(assessment, request):
+    from hrddp.accounts.access import can_read_registry
+
+    history = record_history(
+        assessment,
+        [
+            "assessments.AssessmentEvent",
+            "assessments.FactorRatingEvent",
+            "assessments.ScopeAnswerEvent",
+            "assessments.RiskEvent",
+            "assessments.PerceptionConsultedEvent",
+        ],
+        history_page(request),
+    )
+    # As on the request page: an SSR advisor sees which fields changed, not earlier texts.
+    history.show_values = can_read_registry(request.user)
+    return history
