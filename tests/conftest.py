@@ -26,6 +26,14 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def sessions_outlive_time_travel(settings):
+    """Many tests travel months ahead with a signed-in client (deadlines, reminders): here sessions
+    last a century. In the product they end after 30 idle minutes; tests/accounts/test_sessions.py
+    tests that."""
+    settings.SESSION_COOKIE_AGE = 100 * 365 * 24 * 3600
+
+
 SEED_MIGRATIONS = (
     "hrddp.registry.migrations.0002_seed_vocabulary",
     "assessments.migrations.0002_seed_catalogue",
@@ -89,12 +97,35 @@ def no_role_user(db):
     return UserFactory(username="nobody")
 
 
+def verify_second_factor(client, user):
+    """Complete the test client's sign-in as ``user`` with a second factor, as the code page
+    would: a confirmed authenticator (made if the user has none) verifies the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hrddp.accounts.two_factor import SESSION_FLAG
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_FLAG] = True
+    session.save()
+    return device
+
+
 @pytest.fixture
 def client_for(client):
-    """``client_for(user)``: the test client, signed in as ``user``."""
+    """``client_for(user)``: the test client, signed in as ``user``; for a user whose role requires
+    two-factor sign-in (or who has it on), with the second factor too."""
+    from hrddp.accounts.two_factor import has_two_factor, two_factor_required
 
     def sign_in(user):
         client.force_login(user)
+        fresh = type(user).objects.get(pk=user.pk)  # leaves the test's instance's role cache alone
+        if two_factor_required(fresh) or has_two_factor(fresh):
+            verify_second_factor(client, user)
         return client
 
     return sign_in

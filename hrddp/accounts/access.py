@@ -16,6 +16,10 @@ REGISTRY_READERS = (Role.HRO, Role.MANAGER, Role.AUDITOR, Role.ADMINISTRATOR)
 # Roles that may browse institutions and units (SSR advisors pick recipients among them).
 UNIT_BROWSERS = REGISTRY_READERS + (Role.REQUESTER,)
 REGISTRY_EDITORS = (Role.HRO,)
+# Roles that may import registry records from a file (issue 5).
+REGISTRY_IMPORTERS = (Role.HRO, Role.ADMINISTRATOR)
+# Roles whose sign-in needs a second factor (TOTP); it is optional for the others.
+TWO_FACTOR_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
 
 
 def role_required(*roles):
@@ -43,6 +47,18 @@ def can_read_registry(user):
 
 def can_edit_registry(user):
     return user.is_authenticated and user.has_role(*REGISTRY_EDITORS)
+
+
+def must_use_two_factor(user):
+    """Managers and administrators, and whoever may enter the Django admin, sign in with a second
+    factor."""
+    return user.is_authenticated and (
+        user.is_staff or user.is_superuser or user.has_role(*TWO_FACTOR_ROLES)
+    )
+
+
+def can_import_registry(user):
+    return user.is_authenticated and user.has_role(*REGISTRY_IMPORTERS)
 
 
 def can_see_identities(user):

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "hrddp.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import middleware, two_factor  # noqa: F401  (connect their sign-in receivers)

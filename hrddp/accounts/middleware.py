@@ -1,5 +1,15 @@
+import time
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+
+from .two_factor import has_two_factor, needs_verification
 
 
 class UserLanguageMiddleware:
@@ -19,3 +29,66 @@ class UserLanguageMiddleware:
             if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
                 response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
         return response
+
+
+class TwoFactorMiddleware:
+    """A user who signed in with a password but still owes a second factor reaches nothing but the
+    two-factor pages, sign-out and the language switch: every other URL (the Django admin included)
+    redirects to the code page, or to the setup page when their role requires a device they lack.
+
+    Goes after django-otp's OTPMiddleware, which tells whether the session is verified. The API
+    (/api/) authenticates each request by token, never by this session: there a half-signed-in
+    session counts as anonymous, and nothing is redirected."""
+
+    EXEMPT_URL_NAMES = ("logout", "set_language", "two_factor_verify", "two_factor_setup")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not self._exempt(request.path_info):
+            if needs_verification(request):
+                if request.path_info.startswith("/api/"):
+                    request.user = AnonymousUser()
+                else:
+                    name = (
+                        "two_factor_verify" if has_two_factor(request.user) else "two_factor_setup"
+                    )
+                    query = urlencode({"next": request.get_full_path()})
+                    return redirect(f"{reverse(name)}?{query}")
+        return self.get_response(request)
+
+    def _exempt(self, path):
+        static = "/" + settings.STATIC_URL.lstrip("/")
+        return path.startswith(static) or path in {reverse(name) for name in self.EXEMPT_URL_NAMES}
+
+
+class SlidingSessionMiddleware:
+    """Each request pushes the end of the session on by SESSION_COOKIE_AGE (the idle limit), as
+    SESSION_SAVE_EVERY_REQUEST would, but the session row is rewritten only once a thirtieth of the
+    limit has passed since the last time (a minute, for 30 minutes), not on every request."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_COOKIE_AGE / 30:
+                mark_refreshed(session, now)  # modified: SessionMiddleware saves it, expiry anew
+        return response
+
+
+def mark_refreshed(session, now=None):
+    session[SlidingSessionMiddleware.KEY] = int(time.time()) if now is None else now
+
+
+@receiver(user_logged_in, dispatch_uid="hrddp.accounts.middleware.session_refreshed_at_sign_in")
+def session_refreshed_at_sign_in(sender, request, user, **kwargs):
+    """Signing in saves the session anyway."""
+    if request is not None and hasattr(request, "session"):
+        mark_refreshed(request.session)

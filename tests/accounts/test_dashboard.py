@@ -269,7 +269,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
     with time_machine.travel(START, tick=False):
         monitoring.check_violation(ViolationFactory(units=[unit]).pk)
     client = client_for(everyone)
-    with at(170), django_assert_max_num_queries(21):
+    with at(170), django_assert_max_num_queries(22):
         page = home(client)
     assert OVERDUE_BADGE in page and "Past due" in page
     assert page.count("The first 10 are shown.") == (0 if rows < 10 else 10)

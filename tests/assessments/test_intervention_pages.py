@@ -334,7 +334,7 @@ def test_the_list_runs_a_constant_number_of_queries(
         )
         workflow.open_intervention(trigger)
     client = client_for(manager)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("assessments:intervention_list"), {"show": "all"})
     assert (
         response.status_code == 200

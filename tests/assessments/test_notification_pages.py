@@ -109,5 +109,5 @@ def test_the_list_runs_a_constant_number_of_queries(
         for user in (manager, other)
     )
     client = client_for(manager)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(LIST).status_code == 200

@@ -11,9 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "pw"))
-    return client
+def superuser_client(client_for):
+    return client_for(get_user_model().objects.create_superuser("root", "root@example.org", "pw"))
 
 
 def test_the_measure_catalogue_is_an_editable_vocabulary(superuser_client):

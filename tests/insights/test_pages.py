@@ -258,7 +258,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(
         ViolationFactory(units=[unit], date=INSIDE)
     client = client_for(manager)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(DASHBOARD, PERIOD).status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         read_csv(client.get(export_url("portfolio-balance"), PERIOD))

@@ -141,6 +141,6 @@ def test_list_runs_a_constant_number_of_queries(
     for _ in range(rows):
         ViolationFactory(units=[UnitFactory()], people=[PersonFactory()])
     client = client_for(manager)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(URL, {"grave": "on", "q": "incident"})
     assert len(response.context["page_obj"]) == min(rows, 25)

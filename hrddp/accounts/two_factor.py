@@ -1,0 +1,149 @@
+"""Two-factor sign-in (django-otp): a TOTP authenticator app, and ten one-time recovery codes.
+
+Managers and administrators must use it; everyone else may. The pages, the middleware that sends a
+half-signed-in user to them, and the API's token endpoint all decide through these functions.
+"""
+
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.dispatch import receiver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .access import must_use_two_factor
+
+RECOVERY_CODE_COUNT = 10
+# Set at sign-in: whether this user had two-factor sign-in on then. The middleware reads it instead
+# of asking the database on every request of users who have no device.
+SESSION_FLAG = "two_factor_on"
+# New recovery codes wait here between the POST that makes them and the page that shows them once.
+NEW_CODES_SESSION_KEY = "two_factor_new_codes"
+
+
+def two_factor_required(user) -> bool:
+    """Whether the user's roles require a second factor at sign-in."""
+    return must_use_two_factor(user)
+
+
+def has_two_factor(user) -> bool:
+    """Whether the user has a confirmed authenticator app."""
+    return (
+        user.is_authenticated and TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    )
+
+
+def _normalize(code):
+    return "".join(str(code or "").split()).replace("-", "").lower()
+
+
+def matching_device(user, code):
+    """The device that accepts ``code`` (a six-digit TOTP code, or an unused recovery code, which
+    is used up), or None. Each device throttles its own failures (django-otp's exponential delay)."""
+    code = _normalize(code)
+    if not code or not user.is_authenticated:
+        return None
+    # Route by shape, so that a recovery code never counts as a failed TOTP code, nor the reverse.
+    model = TOTPDevice if code.isdigit() else StaticDevice
+    with transaction.atomic():
+        devices = model.objects.devices_for_user(user, confirmed=True).select_for_update()
+        for device in devices:
+            if device.verify_token(code):
+                return device
+    return None
+
+
+def verify_code(user, code) -> bool:
+    """Whether ``code`` is the user's current TOTP code or one of their unused recovery codes
+    (which it then uses up)."""
+    return matching_device(user, code) is not None
+
+
+def sign_in_with(request, device):
+    """Mark the session as verified by ``device``, under a new session key."""
+    request.session.cycle_key()
+    otp_login(request, device)
+    request.session[SESSION_FLAG] = True
+
+
+def pending_device(user):
+    """The authenticator being set up: kept unconfirmed until a code from it is entered, so that
+    reloading the setup page shows the same secret."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def confirm_device(device, code) -> bool:
+    """Turn two-factor sign-in on with ``device`` if ``code`` comes from it."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if device.confirmed or not device.verify_token(_normalize(code)):
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+    return True
+
+
+def new_recovery_codes(user):
+    """Ten new one-time recovery codes; the previous ones stop working."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="recovery codes", defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def remaining_recovery_codes(user):
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def turn_off(request):
+    """Remove the user's authenticator and recovery codes (only where it is optional)."""
+    user = request.user
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    request.session[SESSION_FLAG] = False
+
+
+def secret_for_manual_entry(device):
+    """The device's key in base32, in groups of four, as authenticator apps ask for it."""
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_svg(device):
+    """The device's otpauth:// address as an SVG QR code: plain paths, no style attribute, so a
+    Content Security Policy without 'unsafe-inline' allows it inline."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+def needs_verification(request):
+    """Whether the signed-in user must still enter a second factor in this session."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return False
+    if two_factor_required(user):
+        return True
+    on = request.session.get(SESSION_FLAG)
+    if on is None:  # a session older than two-factor sign-in
+        on = request.session[SESSION_FLAG] = has_two_factor(user)
+    return on
+
+
+@receiver(user_logged_in, dispatch_uid="hrddp.accounts.two_factor.remember_two_factor")
+def remember_two_factor(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_FLAG] = has_two_factor(user)
