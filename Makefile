@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Reinstall only when pyproject.toml changes: the stamp is newer than it otherwise.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install
+.PHONY: run test install backup restore
 
 install: $(INSTALLED)
 
@@ -41,3 +41,14 @@ test: $(INSTALLED)
 	@command -v chromium >/dev/null || [ -n "$$CHROMIUM_PATH" ] \
 		|| $(BIN)/python -m playwright install chromium
 	$(BIN)/pytest
+
+# The configured database (DATABASE_URL, else the embedded one) to and from a pg_dump file:
+# `make backup` writes var/backups/hrddp-<UTC time>.dump; `make restore FILE=...` replaces the
+# database's content with a backup's, after asking. DEBUG defaults on, as for `make run`.
+backup restore: export DEBUG ?= 1
+backup: $(INSTALLED)
+	$(BIN)/python manage.py backup
+
+restore: $(INSTALLED)
+	@[ -n "$(FILE)" ] || { echo "usage: make restore FILE=var/backups/hrddp-<time>.dump" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
