@@ -1,0 +1,67 @@
+"""``POST /api/v1/auth/token/``: a token for username and password (and a second factor when the
+account has or needs one). Sign-in failures go through ``authenticate(request=...)``, so the
+login throttling (django-axes) counts and locks API attempts as it does the login page's."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text=_("The code of the account's authenticator app, when it has one."),
+    )
+
+    def validate(self, attrs):
+        from hrddp.accounts import two_factor
+
+        request = self.context["request"]
+        user = authenticate(
+            # The Django request: django-axes flags a lockout on it for its middleware.
+            request=getattr(request, "_request", request),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Unable to sign in with these credentials.")]},
+                code="authorization",
+            )
+        if two_factor.two_factor_required(user) or two_factor.has_two_factor(user):
+            code = (attrs.get("otp_token") or "").strip()
+            if not code:
+                raise serializers.ValidationError(
+                    {"otp_token": [_("This account signs in with a second factor: give its code.")]}
+                )
+            if not two_factor.verify_code(user, code):
+                raise serializers.ValidationError(
+                    {"otp_token": [_("The code is wrong or has expired.")]}
+                )
+        attrs["user"] = user
+        return attrs
+
+
+class ObtainTokenView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        auth=[],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

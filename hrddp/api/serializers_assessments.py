@@ -1,0 +1,396 @@
+"""Serializers of assessments (factors, S1–S5, risks, measures) and interventions.
+
+Edits go through the assessment pages' forms and ``assessments.services`` (locks, optimistic
+``revision``, edit refusals); interventions' actions through ``workflow.apply_intervention``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from assessments.forms import AssessmentForm, FactorForm, RiskForm, ScopeAnswerForm
+from assessments.models import (
+    Assessment,
+    Factor,
+    FactorRating,
+    Intervention,
+    Level,
+    Measure,
+    MeasureType,
+    Risk,
+    ScopeAnswer,
+    ScopeQuestion,
+)
+from assessments.risk import level_for_score, risk_profile
+from assessments.workflow import INTERVENTION_ACTIONS
+from hrddp.accounts.access import can_read_registry
+
+from .fields import CodeRelatedField
+from .forms import form_data, form_errors, validate_form
+
+
+class FactorSerializer(serializers.ModelSerializer):
+    code = serializers.ChoiceField(choices=Factor.choices)
+
+    class Meta:
+        model = FactorRating
+        fields = ["code", "rating", "narrative", "evidence"]
+
+
+class ScopeAnswerSerializer(serializers.ModelSerializer):
+    code = serializers.ChoiceField(choices=ScopeQuestion.choices)
+
+    class Meta:
+        model = ScopeAnswer
+        fields = ["code", "rating", "answer"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, allow_null=True)
+    measure_type = CodeRelatedField(slug_field="code", queryset=MeasureType.objects.all())
+    is_accountability_safeguard = serializers.BooleanField(
+        source="measure_type.is_accountability_safeguard", read_only=True
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "measure_type",
+            "is_accountability_safeguard",
+            "details",
+            "responsible",
+            "due_date",
+            "status",
+        ]
+
+
+def _level(likelihood, severity):
+    return level_for_score(likelihood * severity) if likelihood and severity else None
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    score = serializers.SerializerMethodField()
+    level = serializers.SerializerMethodField()
+    residual_score = serializers.SerializerMethodField()
+    residual_level = serializers.SerializerMethodField()
+    measures = MeasureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Risk
+        fields = [
+            "id",
+            "description",
+            "factor",
+            "likelihood",
+            "severity",
+            "score",
+            "level",
+            "residual_likelihood",
+            "residual_severity",
+            "residual_score",
+            "residual_level",
+            "measures",
+        ]
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_score(self, risk):
+        return risk.likelihood * risk.severity
+
+    @extend_schema_field(serializers.ChoiceField(choices=Level.choices))
+    def get_level(self, risk):
+        return _level(risk.likelihood, risk.severity)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_residual_score(self, risk):
+        if risk.residual_likelihood and risk.residual_severity:
+            return risk.residual_likelihood * risk.residual_severity
+        return None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Level.choices, allow_null=True))
+    def get_residual_level(self, risk):
+        return _level(risk.residual_likelihood, risk.residual_severity)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    drafter = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    factors = FactorSerializer(many=True, read_only=True)
+    scope_answers = serializers.SerializerMethodField()
+    risks = RiskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "request",
+            "version",
+            "status",
+            "drafter",
+            "revision",
+            "recommendation",
+            "rationale",
+            "risk_of_not_supporting",
+            "monitoring_plan",
+            "perceptions_consulted",
+            "factors",
+            "scope_answers",
+            "risks",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ScopeAnswerSerializer(many=True))
+    def get_scope_answers(self, assessment):
+        """S1–S5, for an extended-scope request only (as the assessment page)."""
+        if not assessment.request.is_extended_scope:
+            return []
+        return ScopeAnswerSerializer(assessment.scope_answers.all(), many=True).data
+
+
+class RiskLevelsSerializer(serializers.Serializer):
+    floor = serializers.ChoiceField(choices=Level.choices, allow_null=True)
+    floor_reasons = serializers.ListField(child=serializers.CharField())
+    inherent = serializers.ChoiceField(choices=Level.choices)
+    inherent_reasons = serializers.ListField(child=serializers.CharField())
+    residual = serializers.ChoiceField(choices=Level.choices)
+    residual_reasons = serializers.ListField(child=serializers.CharField())
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    risk_levels = serializers.SerializerMethodField()
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "risk_levels"]
+        read_only_fields = fields
+
+    @extend_schema_field(RiskLevelsSerializer())
+    def get_risk_levels(self, assessment):
+        """Record floor, inherent and residual risk, each with the reasons that set it."""
+        profile = risk_profile(assessment)
+        return {
+            "floor": profile.floor,
+            "floor_reasons": [str(r) for r in profile.floor_reasons],
+            "inherent": profile.inherent,
+            "inherent_reasons": [str(r) for r in profile.inherent_reasons],
+            "residual": profile.residual,
+            "residual_reasons": [str(r) for r in profile.residual_reasons],
+        }
+
+
+def require_revision(attrs):
+    """Even a partial change names the revision it was made from (optimistic locking)."""
+    if "revision" not in attrs:
+        raise serializers.ValidationError({"revision": [_("This field is required.")]})
+
+
+MAIN_FORM_FIELDS = [*AssessmentForm._meta.fields, "perceptions_consulted"]
+
+
+class AssessmentUpdateSerializer(serializers.ModelSerializer):
+    """The assessment page's main form: recommendation, factors F1–F8 and, for an extended-scope
+    request, S1–S5. ``revision`` is the one read: a save on top of someone else's answers 409."""
+
+    revision = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    factors = FactorSerializer(many=True, required=False)
+    scope_answers = ScopeAnswerSerializer(many=True, required=False)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "revision",
+            "recommendation",
+            "rationale",
+            "risk_of_not_supporting",
+            "monitoring_plan",
+            "perceptions_consulted",
+            "factors",
+            "scope_answers",
+        ]
+
+    def validate(self, attrs):
+        assessment = self.instance
+        require_revision(attrs)
+        errors = {}
+        data = form_data(assessment, attrs, MAIN_FORM_FIELDS, prefix="main")
+        data["main-revision"] = attrs["revision"]
+        main = AssessmentForm(data, instance=assessment, prefix="main")
+        if not main.is_valid():
+            errors.update(form_errors(main))
+        rows = {
+            "factors": (FactorForm, assessment.factors.all(), ["rating", "narrative", "evidence"]),
+        }
+        if assessment.request.is_extended_scope:
+            rows["scope_answers"] = (
+                ScopeAnswerForm,
+                assessment.scope_answers.all(),
+                ["rating", "answer"],
+            )
+        elif attrs.get("scope_answers"):
+            errors["scope_answers"] = [_("Only an extended-scope request answers S1–S5.")]
+        cleaned = {"factors": {}, "scope_answers": {}}
+        for name, (form_class, queryset, fields) in rows.items():
+            given = {}
+            for item in attrs.get(name, []):
+                if item["code"] in given:
+                    errors.setdefault(name, []).append(_("%(code)s is given twice.") % item)
+                given[item["code"]] = item
+            for row in queryset:
+                if row.code not in given:
+                    continue
+                form = form_class(
+                    form_data(row, given[row.code], fields, prefix=row.code),
+                    instance=row,
+                    prefix=row.code,
+                )
+                if form.is_valid():
+                    cleaned[name][row.code] = form.cleaned_data
+                else:
+                    errors.setdefault(name, []).append({row.code: form_errors(form)})
+        if errors:
+            raise serializers.ValidationError(errors)
+        self._main, self._cleaned = main, cleaned
+        return attrs
+
+
+class RiskWriteSerializer(serializers.ModelSerializer):
+    """A risk and its measures, validated by the risk page's forms. ``measures``, when given, is
+    the risk's whole list: an item with ``id`` changes that measure, one without adds one, and
+    a measure left out is removed."""
+
+    revision = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    measures = MeasureSerializer(many=True, required=False)
+
+    class Meta:
+        model = Risk
+        fields = [
+            "revision",
+            "description",
+            "factor",
+            "likelihood",
+            "severity",
+            "residual_likelihood",
+            "residual_severity",
+            "measures",
+        ]
+        extra_kwargs = {
+            name: {"min_value": 1, "max_value": 5}
+            for name in ("likelihood", "severity", "residual_likelihood", "residual_severity")
+        }
+
+    def validate(self, attrs):
+        require_revision(attrs)
+        return attrs
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    trigger = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "request",
+            "unit",
+            "status",
+            "opened_on",
+            "intercession_due",
+            "response_due",
+            "overdue",
+            "outcome",
+            "closed_at",
+            "closed_by",
+            "trigger",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, intervention):
+        return intervention.is_overdue()
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "kind": {"type": "string"},
+                "detected_at": {"type": "string", "format": "date-time"},
+                "violation": {"type": "integer", "nullable": True},
+            },
+        }
+    )
+    def get_trigger(self, intervention):
+        """What fired it; which violation only for registry readers (as the page)."""
+        trigger = intervention.trigger
+        data = {"kind": trigger.kind, "detected_at": trigger.detected_at}
+        if can_read_registry(self.context["request"].user):
+            data["violation"] = trigger.violation_id
+        return data
+
+
+class InterventionActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(INTERVENTION_ACTIONS))
+    reason = serializers.CharField(max_length=10000, allow_blank=True, required=False)
+
+
+def validate_risk_forms(assessment, risk, attrs, revision):
+    """The risk page's RiskForm and measures formset on the API's values; errors as DRF's."""
+    from assessments.forms import MeasureFormSet
+
+    from .forms import formset_data, formset_errors
+
+    fields = ["description", "factor", "likelihood", "severity"]
+    fields += ["residual_likelihood", "residual_severity"]
+    data = form_data(risk, attrs, fields)
+    data["revision"] = revision
+    existing = {m.pk: m for m in risk.measures.order_by("pk")} if risk.pk else {}
+    measure_fields = list(MeasureFormSet.form._meta.fields)
+    errors = {}
+    if "measures" in attrs:
+        items = [dict(item) for item in attrs["measures"]]
+    else:
+        # Not given: every measure stays as it is.
+        items = [{"id": pk} for pk in existing]
+    fs_data, unknown = formset_data("measures", existing, items, measure_fields, Measure)
+    if unknown:
+        errors["measures"] = [
+            _("Unknown id(s) for this risk: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
+        ]
+    form = RiskForm(data, instance=risk)
+    formset = MeasureFormSet(fs_data, instance=risk, prefix="measures")
+    if not form.is_valid():
+        errors.update(form_errors(form))
+    if not errors.get("measures") and not formset.is_valid():
+        for key, value in formset_errors(formset, "measures").items():
+            errors.setdefault(key, []).extend(value)
+    if errors:
+        raise serializers.ValidationError(errors)
+    return validate_form(form), formset
+
+
+class RiskResultSerializer(RiskSerializer):
+    assessment_revision = serializers.IntegerField(
+        source="assessment.revision",
+        read_only=True,
+        help_text=_("The assessment's revision after this change: send it with the next one."),
+    )
+
+    class Meta(RiskSerializer.Meta):
+        fields = [*RiskSerializer.Meta.fields, "assessment_revision"]
+
+
+class InterventionDetailSerializer(InterventionSerializer):
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(InterventionSerializer.Meta):
+        fields = [*InterventionSerializer.Meta.fields, "allowed_actions"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, intervention):
+        from assessments.workflow import allowed_intervention_actions
+
+        user = self.context["request"].user
+        return [action.name for action in allowed_intervention_actions(intervention, user)]

@@ -1,0 +1,275 @@
+"""Serializers of support requests, their workflow, communications and the policy settings."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from assessments import workflow
+from assessments.forms_monitoring import InterventionCommunicationForm
+from assessments.risk import risk_profile
+from assessments.views.monitoring import visible_interventions
+from hrddp.accounts.models import Entity
+from hrddp.registry.models import Person, PolicySettings, Unit
+from hrddp.support.forms import CommunicationForm, SupportRequestForm
+from hrddp.support.models import (
+    EXTENDED_SCOPE_TYPES,
+    Communication,
+    RequestStatus,
+    SupportRequest,
+    SupportType,
+)
+
+from .fields import CodeRelatedField
+from .forms import form_data, validate_form
+
+REQUEST_FORM_FIELDS = [
+    "entity",
+    "title",
+    "description",
+    "recipient_units",
+    "named_individuals",
+    "location",
+    "start",
+    "end",
+    "value",
+    "currency",
+    "funding_source",
+    "respond_by",
+    "urgency",
+]
+
+
+class BlockerSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text=_("D1–D7, or what else blocks (reason, assessment...)."))
+    message = serializers.CharField()
+    remedy = serializers.CharField(allow_blank=True)
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(workflow.TRANSITIONS))
+    label = serializers.CharField()
+    needs_reason = serializers.BooleanField()
+    fields = serializers.ListField(child=serializers.CharField())
+    blockers = BlockerSerializer(many=True)
+
+
+def blocker_data(blocker):
+    return {"rule": blocker.rule, "message": str(blocker.message), "remedy": str(blocker.remedy)}
+
+
+def action_states(support_request, user):
+    """The caller's actions as the request page computes its buttons: enabled ones, and the
+    blocked ones with the rules that block them. Also whether approval needs a waiver (D2)."""
+    assessment = support_request.assessments.order_by("-version").first()
+    profile = risk_profile(assessment) if assessment else None
+    allowed, blocked = [], []
+    for state in workflow.allowed_actions(
+        support_request, user, assessment=assessment, profile=profile
+    ):
+        row = {
+            "action": state.action.name,
+            "label": str(state.action.label),
+            "needs_reason": state.action.needs_reason,
+            "fields": list(state.action.fields),
+            "blockers": [blocker_data(b) for b in state.blockers],
+        }
+        (allowed if state.enabled else blocked).append(row)
+    waiver = bool(profile) and workflow.needs_waiver(profile)
+    return allowed, blocked, waiver, assessment
+
+
+class SupportRequestSerializer(serializers.ModelSerializer):
+    """Drafted by an SSR advisor of the entity; validated by the request page's form."""
+
+    entity = CodeRelatedField(slug_field="code", queryset=Entity.objects.all())
+    support_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=SupportType.choices), max_length=len(SupportType)
+    )
+    recipient_units = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Unit.objects.all(), allow_empty=True
+    )
+    named_individuals = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Person.objects.all(),
+        required=False,
+        help_text=_("People now in command in the recipient units; set once the request exists."),
+    )
+    is_extended_scope = serializers.BooleanField(read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = SupportRequest
+        fields = [
+            "id",
+            "entity",
+            "title",
+            "support_types",
+            "is_extended_scope",
+            "description",
+            "recipient_units",
+            "named_individuals",
+            "location",
+            "start",
+            "end",
+            "value",
+            "currency",
+            "funding_source",
+            "respond_by",
+            "urgency",
+            "status",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "decided_at",
+            "review_due",
+            "valid_until",
+            "suspended_at",
+        ]
+        read_only_fields = [
+            "status",
+            "created_at",
+            "updated_at",
+            "decided_at",
+            "review_due",
+            "valid_until",
+            "suspended_at",
+        ]
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        instance = self.instance or SupportRequest(created_by=user)
+        fields = [f for f in REQUEST_FORM_FIELDS if self.instance or f != "named_individuals"]
+        data = form_data(instance, attrs, fields)
+        types = attrs.get("support_types", instance.support_types)
+        data["policy_types"] = [t for t in types if t not in EXTENDED_SCOPE_TYPES]
+        data["extended_types"] = [t for t in types if t in EXTENDED_SCOPE_TYPES]
+        form = SupportRequestForm(data, instance=instance, user=user)
+        self._form = validate_form(
+            form, rename={"policy_types": "support_types", "extended_types": "support_types"}
+        )
+        return attrs
+
+    def create(self, validated_data):
+        return self._form.save()
+
+    def update(self, instance, validated_data):
+        return self._form.save()
+
+
+class SupportRequestDetailSerializer(SupportRequestSerializer):
+    """One request, with what the caller may do with it now."""
+
+    allowed_actions = serializers.SerializerMethodField()
+    blocked_actions = serializers.SerializerMethodField()
+    waiver_required = serializers.SerializerMethodField()
+    current_assessment = serializers.SerializerMethodField()
+
+    class Meta(SupportRequestSerializer.Meta):
+        fields = [
+            *SupportRequestSerializer.Meta.fields,
+            "allowed_actions",
+            "blocked_actions",
+            "waiver_required",
+            "current_assessment",
+        ]
+
+    def _states(self, support_request):
+        if getattr(self, "_cached_for", None) != support_request.pk:
+            self._cached = action_states(support_request, self.context["request"].user)
+            self._cached_for = support_request.pk
+        return self._cached
+
+    @extend_schema_field(ActionSerializer(many=True))
+    def get_allowed_actions(self, support_request):
+        return self._states(support_request)[0]
+
+    @extend_schema_field(ActionSerializer(many=True))
+    def get_blocked_actions(self, support_request):
+        return self._states(support_request)[1]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_waiver_required(self, support_request):
+        """Residual risk is high: approving needs ``waiver_reason`` (rule D2)."""
+        return self._states(support_request)[2]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_current_assessment(self, support_request):
+        assessment = self._states(support_request)[3]
+        return assessment.pk if assessment else None
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(workflow.TRANSITIONS))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    waiver_reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class TransitionResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.ChoiceField(choices=RequestStatus.choices)
+    status = serializers.ChoiceField(choices=RequestStatus.choices)
+
+
+class RefusalSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text=_("The rule that blocks: D1–D7, or 'state'."))
+    detail = serializers.CharField()
+    blockers = BlockerSerializer(many=True, required=False)
+
+
+class CommunicationSerializer(serializers.ModelSerializer):
+    """A letter or meeting on a request's log. With ``intervention``: the intercession letter or
+    the authorities' response (HROs and managers), validated by the intervention page's form."""
+
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Communication
+        fields = [
+            "id",
+            "request",
+            "intervention",
+            "kind",
+            "date",
+            "counterpart",
+            "summary",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["recorded_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            # Another entity's request or intervention does not exist for the caller.
+            fields["request"].queryset = SupportRequest.objects.visible_to(request.user)
+            fields["intervention"].queryset = visible_interventions(request.user)
+        return fields
+
+    def validate(self, attrs):
+        intervention = attrs.get("intervention")
+        if intervention is not None and intervention.request_id != attrs["request"].pk:
+            raise serializers.ValidationError(
+                {"intervention": [_("This intervention is on another request.")]}
+            )
+        form_class = InterventionCommunicationForm if intervention else CommunicationForm
+        fields = ["kind", "date", "counterpart", "summary"]
+        data = form_data(Communication(), attrs, fields, prefix="communication")
+        self._form = validate_form(form_class(data))
+        return attrs
+
+
+class PolicySettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicySettings
+        fields = [
+            "lookback_days",
+            "pattern_threshold",
+            "review_period_days",
+            "validity_days",
+            "review_reminder_days",
+            "intercession_due_days",
+            "response_due_days",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,45 @@
+"""``/api/v1/`` (the resources), ``/api/schema/`` (OpenAPI 3) and ``/api/docs/`` (Swagger UI,
+its assets served as static files by drf-spectacular-sidecar)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from .auth import ObtainTokenView
+from .views_assessments import AssessmentViewSet, InterventionViewSet
+from .views_registry import (
+    AssignmentViewSet,
+    InstitutionViewSet,
+    PersonViewSet,
+    UnitViewSet,
+    ViolationViewSet,
+)
+from .views_support import CommunicationViewSet, PolicySettingsView, SupportRequestViewSet
+
+app_name = "api"
+
+# No root view and no format suffixes: JSON only, one URL per resource.
+router = SimpleRouter(trailing_slash=True)
+router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("units", UnitViewSet, basename="unit")
+router.register("people", PersonViewSet, basename="person")
+router.register("command-assignments", AssignmentViewSet, basename="assignment")
+router.register("violations", ViolationViewSet, basename="violation")
+router.register("support-requests", SupportRequestViewSet, basename="support-request")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("interventions", InterventionViewSet, basename="intervention")
+router.register("communications", CommunicationViewSet, basename="communication")
+
+urlpatterns = [
+    path("v1/auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("v1/policy-settings/", PolicySettingsView.as_view(), name="policy-settings"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+]

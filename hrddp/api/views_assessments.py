@@ -1,0 +1,232 @@
+"""Assessment and intervention endpoints. Mirrors assessments/views: members of the request's
+entity see them (404 otherwise); only the entity's HROs edit an assessment, and only while
+``services.edit_refusal`` allows (409 otherwise); interventions' actions as on their page."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from assessments import services, workflow
+from assessments.forms_monitoring import InterventionActionForm
+from assessments.models import Assessment, Intervention, Measure, Risk
+from assessments.views.assessment import is_entity_hro, measure_changes, visible_assessments
+from assessments.views.monitoring import ACTION_ROLES, visible_interventions
+
+from .exceptions import Conflict
+from .filters import AssessmentFilter, InterventionFilter
+from .forms import form_errors
+from .permissions import ANY_ROLE
+from .serializers_assessments import (
+    AssessmentDetailSerializer,
+    AssessmentSerializer,
+    AssessmentUpdateSerializer,
+    InterventionActionSerializer,
+    InterventionDetailSerializer,
+    InterventionSerializer,
+    RiskResultSerializer,
+    RiskWriteSerializer,
+    validate_risk_forms,
+)
+
+__all__ = ["AssessmentViewSet", "InterventionViewSet", "visible_interventions"]
+
+REVISION = OpenApiParameter(
+    "revision", OpenApiTypes.INT, required=True, description="The assessment's revision read."
+)
+
+
+def conflict_body(error):
+    return {"detail": str(error), "revision": error.current.revision}
+
+
+class AssessmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Assessments are opened by the workflow ("start_assessment"), never created here."""
+
+    lookup_value_regex = "[0-9]+"
+
+    filterset_class = AssessmentFilter
+    action_roles = {}  # any role; the queryset and the HRO check decide
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return AssessmentUpdateSerializer
+        if self.action in ("risks", "risk"):
+            return RiskWriteSerializer
+        return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
+            return Assessment.objects.none()
+        measures = Measure.objects.select_related("measure_type").order_by("id")
+        risks = Risk.objects.order_by("id").prefetch_related(Prefetch("measures", measures))
+        return (
+            visible_assessments(self.request.user, Assessment.objects.all())
+            .select_related("request", "drafter")
+            .prefetch_related("factors", "scope_answers", "perceptions_consulted")
+            .prefetch_related(Prefetch("risks", queryset=risks))
+            .order_by("request_id", "-version")
+        )
+
+    def editable_assessment(self):
+        assessment = self.get_object()
+        if not is_entity_hro(self.request.user, assessment):
+            raise PermissionDenied(
+                _("Only a human rights officer of the requesting entity edits its assessments.")
+            )
+        refusal = services.edit_refusal(assessment)
+        if refusal:
+            raise Conflict(refusal)
+        return assessment
+
+    @extend_schema(responses={200: AssessmentDetailSerializer, 409: OpenApiResponse()})
+    def update(self, request, *args, **kwargs):
+        assessment = self.editable_assessment()
+        serializer = AssessmentUpdateSerializer(
+            assessment, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        main, cleaned = serializer._main, serializer._cleaned
+        try:
+            services.save_main(
+                assessment.pk,
+                serializer.validated_data["revision"],
+                fields={name: main.cleaned_data[name] for name in services.MAIN_FIELDS},
+                factors=cleaned["factors"],
+                scope_answers=cleaned["scope_answers"],
+                perceptions=main.cleaned_data["perceptions_consulted"],
+            )
+        except services.EditRefused as error:
+            raise Conflict(str(error)) from error
+        except services.ConflictError as error:
+            return Response(conflict_body(error), status=status.HTTP_409_CONFLICT)
+        fresh = self.get_queryset().get(pk=assessment.pk)
+        return Response(
+            AssessmentDetailSerializer(fresh, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(request=RiskWriteSerializer, responses={201: RiskResultSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def risks(self, request, pk=None):
+        """Add a risk, with its measures, to a draft assessment."""
+        assessment = self.editable_assessment()
+        return self._save_risk(request, assessment, Risk(assessment=assessment), partial=False)
+
+    @extend_schema(
+        methods=["put", "patch"], request=RiskWriteSerializer, responses=RiskResultSerializer
+    )
+    @extend_schema(methods=["delete"], parameters=[REVISION], request=None, responses={204: None})
+    @action(
+        detail=True,
+        methods=["put", "patch", "delete"],
+        url_path=r"risks/(?P<risk_pk>[0-9]+)",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def risk(self, request, pk=None, risk_pk=None):
+        """Change (its measures with it) or delete a risk of a draft assessment."""
+        assessment = self.editable_assessment()
+        risk = assessment.risks.filter(pk=risk_pk).first()
+        if risk is None:
+            raise NotFound
+        if request.method == "DELETE":
+            revision = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+            try:
+                revision = revision.run_validation(request.query_params.get("revision"))
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError({"revision": error.detail}) from error
+            try:
+                services.delete_risk(assessment.pk, revision, risk.pk)
+            except services.EditRefused as error:
+                raise Conflict(str(error)) from error
+            except services.ConflictError as error:
+                return Response(conflict_body(error), status=status.HTTP_409_CONFLICT)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._save_risk(request, assessment, risk, partial=request.method == "PATCH")
+
+    def _save_risk(self, request, assessment, risk, partial):
+        serializer = RiskWriteSerializer(risk, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        revision = serializer.validated_data["revision"]
+        form, formset = validate_risk_forms(assessment, risk, serializer.validated_data, revision)
+        creating = risk.pk is None
+        try:
+            saved = services.save_risk(
+                assessment.pk,
+                revision,
+                {name: form.cleaned_data[name] for name in services.RISK_FIELDS},
+                measure_changes(formset),
+                risk_pk=risk.pk,
+            )
+        except services.EditRefused as error:
+            raise Conflict(str(error)) from error
+        except services.ConflictError as error:
+            return Response(conflict_body(error), status=status.HTTP_409_CONFLICT)
+        saved = Risk.objects.select_related("assessment").get(pk=saved.pk)
+        return Response(
+            RiskResultSerializer(saved).data,
+            status=status.HTTP_201_CREATED if creating else status.HTTP_200_OK,
+        )
+
+
+class InterventionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Interventions are opened by the monitoring triggers; people take their actions."""
+
+    lookup_value_regex = "[0-9]+"
+
+    filterset_class = InterventionFilter
+    action_roles = {"list": ANY_ROLE, "retrieve": ANY_ROLE, "actions": ACTION_ROLES}
+
+    def get_serializer_class(self):
+        if self.action == "actions":
+            return InterventionActionSerializer
+        return InterventionDetailSerializer if self.action == "retrieve" else InterventionSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
+            return Intervention.objects.none()
+        return (
+            visible_interventions(self.request.user)
+            .select_related("request", "trigger", "closed_by")
+            .order_by("response_due", "pk")
+        )
+
+    @extend_schema(
+        request=InterventionActionSerializer,
+        responses={200: InterventionDetailSerializer, 409: OpenApiResponse()},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def actions(self, request, pk=None):
+        """Escalate, resolve, continue with measures, or suspend (the managers' decision)."""
+        intervention = self.get_object()
+        body = InterventionActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        act = workflow.INTERVENTION_ACTIONS[body.validated_data["action"]]
+        if not workflow.holds_role(intervention.request, request.user, act.roles):
+            raise PermissionDenied(_("Your role does not allow this action."))
+        form = InterventionActionForm(
+            act, {f"{act.name}-reason": body.validated_data.get("reason", "")}
+        )
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        try:
+            workflow.apply_intervention(
+                intervention.pk, act.name, request.user, reason=form.cleaned_data["reason"]
+            )
+        except workflow.TransitionError as error:
+            raise Conflict(str(error)) from error
+        fresh = self.get_queryset().get(pk=intervention.pk)
+        return Response(
+            InterventionDetailSerializer(fresh, context=self.get_serializer_context()).data
+        )

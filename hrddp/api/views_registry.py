@@ -1,0 +1,158 @@
+"""Registry endpoints: institutions, units (and a unit's record), people, command assignments,
+violations. Who may do what mirrors hrddp/registry/views: the same roles, the same 404s."""
+
+from django.db.models import Count, Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from hrddp.accounts.access import (
+    REGISTRY_EDITORS,
+    REGISTRY_READERS,
+    UNIT_BROWSERS,
+    can_read_registry,
+    record_view_for,
+)
+from hrddp.registry.filters import (
+    AssignmentFilter,
+    InstitutionFilter,
+    UnitFilter,
+    current_assignments,
+)
+from hrddp.registry.models import CommandAssignment, Institution, Person, Unit, Violation
+from hrddp.registry.views.violations import listed_violations, violation_page_queryset
+
+from .filters import PersonFilter, ViolationFilter
+from .permissions import ANY_ROLE
+from .serializers_record import UnitRecordSerializer, record_data
+from .serializers_registry import (
+    AssignmentSerializer,
+    InstitutionSerializer,
+    PersonSerializer,
+    UnitSerializer,
+    ViolationListSerializer,
+    ViolationSerializer,
+)
+
+EDIT = {"create": REGISTRY_EDITORS, "update": REGISTRY_EDITORS, "partial_update": REGISTRY_EDITORS}
+
+
+class WriteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, retrieve, create and update (no delete: the pages delete nothing either)."""
+
+    lookup_value_regex = "[0-9]+"
+
+
+class InstitutionViewSet(WriteViewSet):
+    serializer_class = InstitutionSerializer
+    filterset_class = InstitutionFilter
+    action_roles = {"list": UNIT_BROWSERS, "retrieve": UNIT_BROWSERS, **EDIT}
+
+    def get_queryset(self):
+        return Institution.objects.annotate(unit_count=Count("units")).order_by("name", "pk")
+
+
+class UnitViewSet(WriteViewSet):
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    action_roles = {
+        "list": UNIT_BROWSERS,
+        "retrieve": UNIT_BROWSERS,
+        "record": UNIT_BROWSERS,
+        **EDIT,
+    }
+
+    def get_queryset(self):
+        return (
+            Unit.objects.select_related("institution", "parent")
+            .annotate(child_count=Count("children"))
+            .order_by("name", "pk")
+        )
+
+    @extend_schema(responses=UnitRecordSerializer, filters=False)
+    @action(detail=True, pagination_class=None, filterset_class=None)
+    def record(self, request, pk=None):
+        """The unit's record grouped by route (domain.md 3.2), with its flags. Registry readers
+        get every violation; an SSR advisor gets the summary (counts) for units named in their
+        entity's requests; for any other unit the record does not exist for them (404)."""
+        unit = self.get_object()
+        view = record_view_for(request.user, unit)
+        if view is None:
+            raise NotFound
+        record = Unit.objects.record(unit)
+        return Response(UnitRecordSerializer(record_data(record, view)).data)
+
+
+class PersonViewSet(WriteViewSet):
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    # Retrieving: any role, and 404 unless the caller reads the registry, as the person page.
+    action_roles = {"list": REGISTRY_READERS, "retrieve": ANY_ROLE, **EDIT}
+
+    def get_queryset(self):
+        if not can_read_registry(self.request.user):
+            return Person.objects.none()
+        current = CommandAssignment.objects.filter(current_assignments())
+        return (
+            Person.objects.annotate(violation_count=Count("attributions__violation", distinct=True))
+            .prefetch_related(
+                Prefetch("assignments", queryset=current, to_attr="current_assignments")
+            )
+            .order_by("name", "pk")
+        )
+
+
+class AssignmentViewSet(WriteViewSet):
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    action_roles = {"list": REGISTRY_READERS, "retrieve": ANY_ROLE, **EDIT}
+
+    def get_queryset(self):
+        if not can_read_registry(self.request.user):
+            return CommandAssignment.objects.none()
+        return CommandAssignment.objects.select_related("person", "unit").order_by("-start", "pk")
+
+
+class ViolationViewSet(WriteViewSet):
+    filterset_class = ViolationFilter
+    action_roles = {"list": REGISTRY_READERS, "retrieve": ANY_ROLE, **EDIT}
+
+    def get_serializer_class(self):
+        return ViolationListSerializer if self.action == "list" else ViolationSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if not can_read_registry(user):
+            return Violation.objects.none()
+        if self.action == "list":
+            return listed_violations().order_by("-date", "-id")
+        return violation_page_queryset(user).select_related("category").order_by("-date", "-id")
+
+    def perform_create(self, serializer):
+        serializer.save()
+
+    def get_success_headers(self, data):
+        return {}
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        return self._fresh(response)
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        return self._fresh(response)
+
+    def _fresh(self, response):
+        """The saved violation as a read shows it (the service set its status after the form)."""
+        pk = response.data["id"]
+        violation = self.get_queryset().get(pk=pk)
+        response.data = self.get_serializer(violation).data
+        return response

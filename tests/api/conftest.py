@@ -1,0 +1,68 @@
+"""API personas: each test says who calls, with a token as a programme tool would."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from assessments import workflow
+from tests.factories import UnitFactory, complete_assessment, make_request
+
+
+@pytest.fixture
+def anonymous_api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_for(db):
+    """``api_for(user)``: a client sending ``user``'s token (None: anonymous)."""
+
+    def client(user):
+        api = APIClient()
+        if user is not None:
+            token, _created = Token.objects.get_or_create(user=user)
+            api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api
+
+    return client
+
+
+@pytest.fixture
+def personas(hro, ssr_advisor, manager, auditor, administrator, outsider, no_role_user):
+    return {
+        "anonymous": None,
+        "no_role": no_role_user,
+        "ssr_advisor": ssr_advisor,
+        "outsider": outsider,
+        "hro": hro,
+        "manager": manager,
+        "auditor": auditor,
+        "administrator": administrator,
+    }
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="3rd Battalion")
+
+
+@pytest.fixture
+def draft_request(mission, ssr_advisor, unit):
+    return make_request(mission, ssr_advisor, [unit], title="Fuel for patrols")
+
+
+@pytest.fixture
+def to_decision(ssr_advisor, hro):
+    """Walk a draft request to awaiting_decision; ``prepare(assessment)`` runs before submitting."""
+
+    def walk(request, prepare=None):
+        workflow.apply(request.pk, "submit", ssr_advisor)
+        workflow.apply(request.pk, "start_assessment", hro)
+        assessment = complete_assessment(workflow.current_assessment(request))
+        if prepare:
+            prepare(assessment)
+        workflow.apply(request.pk, "submit_for_decision", hro)
+        request.refresh_from_db()
+        return assessment
+
+    return walk
