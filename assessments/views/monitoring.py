@@ -21,8 +21,10 @@ from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.accounts.models import Role
+from hrddp.audit.history import intervention_history
 from hrddp.support.access import holds_role_in
 from hrddp.support.models import Communication, CommunicationKind
+from hrddp.transfer.exporting import export_response
 
 from .. import workflow
 from ..forms_monitoring import (
@@ -128,6 +130,8 @@ def intervention_list(request):
         .select_related("request__entity", "unit")
         .order_by("response_due", "pk")
     )
+    if response := export_response(request, "interventions", interventions):
+        return response
     page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = flag(list(page.object_list), today)
     context = {"page_obj": page, "show": show, "show_choices": SHOW_CHOICES, "today": today}
@@ -166,6 +170,7 @@ def _detail_page(request, intervention, *, status=200, action_form=None, communi
         else None,
         "action_forms": action_forms,
         "today": today,
+        "history": intervention_history(intervention, request),
     }
     return render(request, "assessments/intervention_detail.html", context, status=status)
 

@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hrddp.accounts.access import REGISTRY_EDITORS, REGISTRY_READERS, role_required
+from hrddp.audit.history import perception_history
 from hrddp.registry.models import Violation
+from hrddp.transfer.exporting import export_response
 
 from .filters import PerceptionFilter
 from .forms import AbuseReportForm, PerceptionForm
@@ -30,6 +32,8 @@ def paginate(request, queryset):
 def perception_list(request):
     perceptions = Perception.objects.select_related("institution", "unit")
     perception_filter = PerceptionFilter(request.GET or None, queryset=perceptions)
+    if response := export_response(request, "perceptions", perception_filter.qs):
+        return response
     return render(
         request,
         "community/perception_list.html",
@@ -53,7 +57,12 @@ def edit_perception(request, perception):
         form.save()
         messages.success(request, _("The perception was saved."))
         return redirect("community:perception_list")
-    return render(request, "community/perception_form.html", {"form": form, "object": perception})
+    history = perception_history(perception, request) if perception.pk else None
+    return render(
+        request,
+        "community/perception_form.html",
+        {"form": form, "object": perception, "history": history},
+    )
 
 
 @login_required
@@ -86,4 +95,6 @@ def my_reports(request):
         .only("date", "date_precision", "location", "category__name", "verification_status")
         .order_by("-created_at", "-id")
     )
+    if response := export_response(request, "my_reports", reports):
+        return response
     return render(request, "community/my_reports.html", {"page_obj": paginate(request, reports)})

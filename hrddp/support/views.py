@@ -21,7 +21,9 @@ from assessments.models import Decision, Level
 from assessments.risk import risk_profile
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.accounts.models import Role
+from hrddp.audit.history import request_history
 from hrddp.registry.models import Unit
+from hrddp.transfer.exporting import export_response
 
 from . import services
 from .access import (
@@ -73,6 +75,8 @@ def request_list(request):
         .order_by("-created_at", "-pk")
     )
     filterset = SupportRequestFilter(request.GET or None, queryset=requests, request=request)
+    if response := export_response(request, "requests", filterset.qs):
+        return response
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -193,6 +197,7 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
         "transitions": transitions,
         "decisions": support_request.decisions.select_related("decided_by", "assessment"),
         "edits": assessment_edits(assessments),
+        "history": request_history(support_request, request),
         "show_edit_values": can_read_registry(user),
         "communications": support_request.communications.select_related("recorded_by"),
         "deliveries": support_request.deliveries.select_related("recorded_by"),
@@ -301,5 +306,7 @@ def waiver_list(request):
         .select_related("request__entity", "decided_by", "assessment")
         .order_by("-decided_at", "-pk")
     )
+    if response := export_response(request, "waivers", decisions):
+        return response
     page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "support/waiver_list.html", {"page_obj": page})

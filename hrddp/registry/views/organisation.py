@@ -17,6 +17,8 @@ from hrddp.accounts.access import (
     record_view_for,
     role_required,
 )
+from hrddp.audit.history import institution_history, person_history, unit_history
+from hrddp.transfer.exporting import export_response
 
 from ..filters import (
     AssignmentFilter,
@@ -31,7 +33,10 @@ from ..models import CommandAssignment, Institution, Person, Unit
 PAGE_SIZE = 25
 
 
-def _list_page(request, template, filterset):
+def _list_page(request, template, filterset, export=None):
+    """The list page, or with ``?format=csv|xlsx`` the same filtered rows as a file."""
+    if export and (response := export_response(request, export, filterset.qs)):
+        return response
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, {"filter": filterset, "page_obj": page})
 
@@ -63,6 +68,7 @@ def institution_list(request):
         request,
         "registry/institution_list.html",
         InstitutionFilter(request.GET or None, queryset=institutions),
+        export="institutions",
     )
 
 
@@ -77,7 +83,11 @@ def institution_detail(request, pk):
     return render(
         request,
         "registry/institution_detail.html",
-        {"institution": institution, "root_units": root_units},
+        {
+            "institution": institution,
+            "root_units": root_units,
+            "history": institution_history(institution, request),
+        },
     )
 
 
@@ -112,7 +122,10 @@ def unit_list(request):
         .order_by("name", "pk")
     )
     return _list_page(
-        request, "registry/unit_list.html", UnitFilter(request.GET or None, queryset=units)
+        request,
+        "registry/unit_list.html",
+        UnitFilter(request.GET or None, queryset=units),
+        export="units",
     )
 
 
@@ -124,6 +137,7 @@ def unit_detail(request, pk):
         "ancestors": Unit.objects.ancestors(unit),
         "children": unit.children.annotate(child_count=Count("children")).order_by("name"),
         "record_view": record_view_for(request.user, unit),
+        "history": unit_history(unit, request),
     }
     if context["record_view"]:
         context["record"] = Unit.objects.record(unit)
@@ -179,7 +193,10 @@ def person_list(request):
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
     )
     return _list_page(
-        request, "registry/person_list.html", PersonFilter(request.GET or None, queryset=people)
+        request,
+        "registry/person_list.html",
+        PersonFilter(request.GET or None, queryset=people),
+        export="people",
     )
 
 
@@ -201,6 +218,7 @@ def person_detail(request, pk):
             "current_assignments": [a for a in assignments if a.is_current(today)],
             "past_assignments": [a for a in assignments if not a.is_current(today)],
             "attributions": attributions,
+            "history": person_history(person, request),
         },
     )
 
@@ -237,6 +255,7 @@ def assignment_list(request):
         request,
         "registry/assignment_list.html",
         AssignmentFilter(request.GET or None, queryset=assignments),
+        export="assignments",
     )
 
 

@@ -18,6 +18,8 @@ from hrddp.accounts.access import (
     can_see_identities,
     role_required,
 )
+from hrddp.audit.history import violation_history
+from hrddp.transfer.exporting import export_response
 
 from .. import services
 from ..filters_violations import ViolationFilter
@@ -80,6 +82,8 @@ def paginate(request, queryset):
 @role_required(*REGISTRY_READERS)
 def violation_list(request):
     violation_filter = ViolationFilter(request.GET or None, queryset=listed_violations())
+    if response := export_response(request, "violations", violation_filter.qs):
+        return response
     return render(
         request,
         "registry/violation_list.html",
@@ -100,6 +104,7 @@ def violation_detail(request, pk):
             "verification_form": VerificationForm(
                 initial={"status": violation.verification_status}
             ),
+            "history": violation_history(violation, request),
         },
     )
 
@@ -194,4 +199,6 @@ def triage(request):
     """Alleged violations, the longest waiting first."""
     queue = listed_violations().filter(verification_status=VerificationStatus.ALLEGED)
     queue = queue.order_by("created_at", "id")
+    if response := export_response(request, "triage", queue):
+        return response
     return render(request, "registry/triage.html", {"page_obj": paginate(request, queue)})

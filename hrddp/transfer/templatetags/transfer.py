@@ -1,0 +1,25 @@
+"""``{% export_links %}``: the list's export links (same filters), and the import link for those
+who may import into the registry (``{% export_links import_kind="units" %}``)."""
+
+from django import template
+
+from hrddp.accounts.access import can_import_registry
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/_export_links.html", takes_context=True)
+def export_links(context, import_kind=""):
+    request = context["request"]
+    query = request.GET.copy()
+    for name in ("page", "format"):
+        query.pop(name, None)
+    links = {}
+    for fmt in ("csv", "xlsx"):
+        query["format"] = fmt
+        links[fmt] = f"?{query.urlencode()}"
+    return {
+        "csv_url": links["csv"],
+        "xlsx_url": links["xlsx"],
+        "import_kind": import_kind if can_import_registry(request.user) else "",
+    }

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "transfer"
+
+urlpatterns = [
+    path("import/", views.import_start, name="import_start"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+]

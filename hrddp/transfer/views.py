@@ -1,0 +1,81 @@
+"""Import pages: upload and dry run, every row's outcome, confirmation, progress (issue 5)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hrddp.accounts.access import REGISTRY_IMPORTERS, role_required
+
+from . import importing
+from .columns import IMPORT_COLUMNS
+from .forms import ImportForm
+from .models import ImportJob, ImportKind, ImportStatus
+
+ROWS_PER_PAGE = 200
+# Seconds between reloads of a running import's page (an HTTP Refresh header: no script needed).
+REFRESH_SECONDS = 2
+
+
+def get_job_for_user(user, pk):
+    """An import is its uploader's: anyone else gets 404."""
+    return get_object_or_404(ImportJob.objects.filter(created_by=user), pk=pk)
+
+
+@role_required(*REGISTRY_IMPORTERS)
+def import_start(request):
+    form = ImportForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                job = importing.create_job(
+                    form.cleaned_data["kind"], form.cleaned_data["file"], request.user
+                )
+                importing.start(job, dry_run=True)
+        except importing.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("transfer:import_job", pk=job.pk)
+    recent = ImportJob.objects.filter(created_by=request.user).defer("content", "rows")[:10]
+    return render(
+        request,
+        "transfer/import_start.html",
+        {
+            "form": form,
+            "recent": recent,
+            "columns": [
+                (ImportKind(kind).label, kind, columns) for kind, columns in IMPORT_COLUMNS.items()
+            ],
+        },
+    )
+
+
+@role_required(*REGISTRY_IMPORTERS)
+def import_job(request, pk):
+    job = get_job_for_user(request.user, pk)
+    rows = job.rows
+    if request.GET.get("show") == "errors":
+        rows = [row for row in rows if row["outcome"] == "error"]
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    response = render(request, "transfer/import_job.html", {"job": job, "page_obj": page})
+    if job.is_running:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@require_POST
+@role_required(*REGISTRY_IMPORTERS)
+def import_confirm(request, pk):
+    job = get_job_for_user(request.user, pk)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        started = importing.start(job, dry_run=False)
+    if not started:
+        messages.error(request, _("Only a file whose dry run found no error can be imported."))
+    elif job.status == ImportStatus.DONE:
+        messages.success(request, _("The file was imported."))
+    return redirect("transfer:import_job", pk=job.pk)
