@@ -11,10 +11,14 @@ A row is ``"url name": (object, "codes")`` or, for a method other than GET, ``"u
 have two rows: one for the personas' own entity, one for the other entity. The codes follow
 ``PERSONAS``:
 
-- ``302``: to the login page (anonymous) or onwards (a form that redirects);
+- ``302``: to the login page (anonymous) or onwards (a form that redirects, or the two-factor
+  pages sending a persona to the step it is at);
+- ``400``: allowed, but the empty body the test sends is refused with field errors;
+- ``401``: the API's answer to a caller without a token or a session;
 - ``403``: signed in, but the role never allows it (users with no role see the "no role" page);
 - ``404``: the record is not one the persona may see, so it does not exist for them;
-- ``405``: the URL takes another method (its POST row says who may use it).
+- ``405``: the URL takes another method (its POST row says who may use it);
+- ``409``: allowed, but the record's state refuses it (a frozen assessment).
 
 Personas ``requester``, ``hro``, ``manager``, ``auditor`` and ``administrator`` belong to the
 mission; ``other_requester``, ``other_hro`` and ``other_manager`` to another UN entity (UNDP);
@@ -61,8 +65,8 @@ MATRIX = {
     "assessments:notification_read POST": (None, "302 403 302 302 302 302 302 302 302 302 302"),
     "assessments:print@agency": ("assessment@agency", "302 403 404 404 404 404 404 200 200 200 404"),
     "assessments:print@mission": ("assessment@mission", "302 403 200 200 200 200 200 404 404 404 200"),
-    "assessments:risk_add@agency": ("risk@agency", "302 403 404 404 404 404 404 403 403 403 404"),
-    "assessments:risk_add@mission": ("risk@mission", "302 403 403 403 403 403 403 404 404 404 403"),
+    "assessments:risk_add@agency": ("assessment@agency", "302 403 404 404 404 404 404 403 403 403 404"),
+    "assessments:risk_add@mission": ("assessment@mission", "302 403 403 403 403 403 403 404 404 404 403"),
     "assessments:risk_delete@agency": ("risk@agency", "302 403 404 404 404 404 404 403 403 403 404"),
     "assessments:risk_delete@mission": ("risk@mission", "302 403 403 403 403 403 403 404 404 404 403"),
     "assessments:risk_edit@agency": ("risk@agency", "302 403 404 404 404 404 404 403 403 403 404"),
@@ -121,12 +125,74 @@ MATRIX = {
     "support:update@agency": ("request@agency", "302 403 404 403 403 403 403 302 403 403 403"),
     "support:update@mission": ("request@mission", "302 403 302 403 403 403 403 404 403 403 403"),
     "support:waivers": (None, "302 403 403 403 200 200 403 403 403 200 403"),
+    # Imports (issue 5): HROs and administrators; a job is its uploader's (the mission's HRO's).
+    "transfer:import_start": (None, "302 403 403 200 403 403 200 403 200 403 200"),
+    "transfer:import_job": ("import_job", "302 403 403 200 403 403 404 403 404 403 404"),
+    "transfer:import_confirm": ("import_job", "405 405 405 405 405 405 405 405 405 405 405"),
+    "transfer:import_confirm POST": ("import_job", "302 403 403 302 403 403 404 403 404 403 404"),
     "set_language": (None, "302 302 302 302 302 302 302 302 302 302 302"),
     "set_language POST": (None, "302 302 302 302 302 302 302 302 302 302 302"),
+    "two_factor": (None, "302 200 200 200 200 200 200 200 200 200 200"),
+    "two_factor_verify": (None, "302 302 302 302 302 302 302 302 302 302 302"),
+    "two_factor_setup": (None, "302 200 200 200 302 200 302 200 200 302 302"),
+    "two_factor_recovery_codes": (None, "302 302 302 302 200 302 200 302 302 200 200"),
+    "two_factor_disable": (None, "405 405 405 405 405 405 405 405 405 405 405"),
+    "two_factor_disable POST": (None, "302 302 302 302 403 302 403 302 302 403 403"),
+    "api:token": (None, "405 405 405 405 405 405 405 405 405 405 405"),
+    "api:token POST": (None, "400 400 400 400 400 400 400 400 400 400 400"),
+    "api:policy-settings": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:institution-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:institution-list POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:institution-detail": ("institution", "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:unit-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:unit-list POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:unit-detail": ("unit", "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:unit-record": ("unit", "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:person-list": (None, "401 403 403 200 200 200 200 403 200 200 200"),
+    "api:person-list POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:person-detail": ("person", "401 403 404 200 200 200 200 404 200 200 200"),
+    "api:assignment-list": (None, "401 403 403 200 200 200 200 403 200 200 200"),
+    "api:assignment-list POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:assignment-detail": ("assignment", "401 403 404 200 200 200 200 404 200 200 200"),
+    "api:violation-list": (None, "401 403 403 200 200 200 200 403 200 200 200"),
+    "api:violation-list POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:violation-detail": ("violation", "401 403 404 200 200 200 200 404 200 200 200"),
+    "api:support-request-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:support-request-list POST": (None, "401 403 400 403 403 403 403 400 403 403 403"),
+    "api:support-request-detail@mission": ("request@mission", "401 403 200 200 200 200 200 404 404 404 200"),
+    "api:support-request-detail@agency": ("request@agency", "401 403 404 404 404 404 404 200 200 200 404"),
+    "api:support-request-transitions@mission": ("request@mission", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:support-request-transitions@mission POST": ("request@mission", "401 403 400 400 400 400 400 404 404 404 400"),
+    "api:support-request-transitions@agency": ("request@agency", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:support-request-transitions@agency POST": ("request@agency", "401 403 404 404 404 404 404 400 400 400 404"),
+    "api:assessment-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:assessment-list POST": (None, "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:assessment-detail@mission": ("assessment@mission", "401 403 200 200 200 200 200 404 404 404 200"),
+    "api:assessment-detail@agency": ("assessment@agency", "401 403 404 404 404 404 404 200 200 200 404"),
+    "api:assessment-risk@mission": ("assessment@mission", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:assessment-risk@agency": ("assessment@agency", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:assessment-risks@mission": ("assessment@mission", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:assessment-risks@mission POST": ("assessment@mission", "401 403 403 409 403 403 403 404 404 404 403"),
+    "api:assessment-risks@agency": ("assessment@agency", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:assessment-risks@agency POST": ("assessment@agency", "401 403 404 404 404 404 404 403 409 403 404"),
+    "api:intervention-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:intervention-list POST": (None, "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:intervention-detail@mission": ("intervention@mission", "401 403 200 200 200 200 200 404 404 404 200"),
+    "api:intervention-detail@agency": ("intervention@agency", "401 403 404 404 404 404 404 200 200 200 404"),
+    "api:intervention-actions@mission": ("intervention@mission", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:intervention-actions@mission POST": ("intervention@mission", "401 403 403 400 400 403 403 403 404 404 403"),
+    "api:intervention-actions@agency": ("intervention@agency", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:intervention-actions@agency POST": ("intervention@agency", "401 403 403 404 404 403 403 403 400 400 403"),
+    "api:communication-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:communication-list POST": (None, "401 403 400 400 400 403 403 400 400 400 403"),
+    "api:communication-detail@mission": ("communication@mission", "401 403 200 200 200 200 200 404 404 404 200"),
+    "api:communication-detail@agency": ("communication@agency", "401 403 404 404 404 404 404 200 200 200 404"),
+    "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
+    "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
 }
 
 # Open to anyone, signed in or not: the rest send anonymous visitors to the login page.
-PUBLIC = {"login", "logout", "set_language"}
+PUBLIC = {"login", "logout", "set_language", "api:schema", "api:docs", "api:token"}
 
 # The Django admin answers for itself: staff only, everyone else goes to its login page.
 ADMIN_PREFIX = "admin:"

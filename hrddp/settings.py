@@ -5,6 +5,7 @@ filesystem transport and a file mailbox, all under var/. Production (DEBUG off) 
 without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -54,26 +55,46 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "hrddp.accounts",
     "hrddp.registry",
     "hrddp.support",
     "hrddp.community",
     "assessments",
     "hrddp.insights",
+    "hrddp.transfer",
+    "hrddp.audit",
+    "hrddp.ops",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "hrddp.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hrddp.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hrddp.accounts.middleware.TwoFactorMiddleware",
     "hrddp.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the view into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hrddp.urls"
@@ -118,6 +139,45 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed sign-ins (django-axes) are counted per account and, separately, per address: either count
+# reaching the limit locks sign-in for the cool-off time, on the login page, the admin and the API.
+# Every failure (AccessFailureLog) and every sign-in (AccessLog) is kept, readable in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+# A success does not clear the counts: it would clear its address's count too, so that one
+# account's holder could reset the count between guesses at other accounts.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every command and process start
+# The address is REMOTE_ADDR. Behind reverse proxies that append the client's address to
+# X-Forwarded-For, TRUSTED_PROXY_COUNT says how many: the address is then read that far from the
+# header's right end, where a client cannot forge it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Two-factor sign-in (django-otp, TOTP with one-time recovery codes): required for managers and
+# administrators, optional for others; hrddp.accounts.middleware.TwoFactorMiddleware enforces it.
+OTP_TOTP_ISSUER = "HRDDP"
+# The admin may delete a user's lost device (they then set up a new one), never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# A session ends after SESSION_IDLE_MINUTES without a request (SlidingSessionMiddleware pushes its
+# expiry on; unlike SESSION_SAVE_EVERY_REQUEST it writes the session row at most once a minute),
+# and on a password change (Django's session hash then signs the user's other sessions out).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -198,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.send_queued_mail",
         "schedule": env.int("MAIL_SECONDS", default=30),
     },
+    "verify-history": {
+        "task": "hrddp.audit.tasks.verify_history",
+        "schedule": env.int("VERIFY_HISTORY_SECONDS", default=86400),
+    },
 }
 
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.
@@ -211,11 +275,91 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content Security Policy (django-csp), in development too so that a page breaking it shows at
+# once. No 'unsafe-inline': scripts and styles come from static/ only, never from the page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap draws its form controls' icons as data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# Browser features the product never uses are switched off for it (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # History rows (django-pghistory) are protected by database triggers against UPDATE and DELETE.
 PGHISTORY_APPEND_ONLY = True
+
+# The JSON API (hrddp/api, issue 5). Token first, so that an anonymous call answers 401.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["hrddp.api.permissions.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "hrddp.api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "hrddp.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HRDDP API",
+    "DESCRIPTION": "Registry, support requests, risk assessments and monitoring (issue 5).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "hrddp.support.models.RequestStatus",
+        "AssessmentStatusEnum": "assessments.models.AssessmentStatus",
+        "InterventionStatusEnum": "assessments.models.InterventionStatus",
+        "MeasureStatusEnum": "assessments.models.MeasureStatus",
+        "FactorEnum": "assessments.models.Factor",
+        "ScopeQuestionEnum": "assessments.models.ScopeQuestion",
+        "LevelEnum": "assessments.models.Level",
+        "ReliabilityEnum": "hrddp.registry.models.Reliability",
+        "TransitionActionEnum": "hrddp.api.enums.TRANSITION_ACTIONS",
+        "InterventionActionEnum": "hrddp.api.enums.INTERVENTION_ACTION_NAMES",
+    },
+    # Swagger UI and its assets come from drf-spectacular-sidecar (static files): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hrddp.accounts import views as account_views
+from hrddp.accounts import views_two_factor as two_factor_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -14,11 +15,22 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/two-factor/", two_factor_views.manage, name="two_factor"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("accounts/two-factor/off/", two_factor_views.disable, name="two_factor_disable"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("registry/", include("hrddp.registry.urls")),
     path("requests/", include("hrddp.support.urls")),
     path("assessments/", include("assessments.urls")),
     path("insights/", include("hrddp.insights.urls")),
     path("community/", include("hrddp.community.urls")),
+    path("transfer/", include("hrddp.transfer.urls")),
+    path("api/", include("hrddp.api.urls")),
     path("admin/", admin.site.urls),
 ]

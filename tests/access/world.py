@@ -11,6 +11,7 @@ from assessments import workflow
 from assessments.models import Intervention, Trigger, TriggerKind
 from hrddp.accounts.models import Role
 from hrddp.community.models import Method, Perception
+from hrddp.transfer.models import ImportJob, ImportKind, ImportStatus
 from tests.factories import (
     AssignmentFactory,
     EntityFactory,
@@ -97,6 +98,14 @@ def build_world():
         institution=unit.institution,
         concerns="Traders fear night patrols.",
     )
+    # An import whose dry run found errors: confirming it changes nothing.
+    objects["import_job"] = ImportJob.objects.create(
+        kind=ImportKind.UNITS,
+        file_name="units.csv",
+        content=b"external_ref,name\n",
+        created_by=users["hro"],
+        status=ImportStatus.INVALID,
+    )
     for key, entity, prefix in (("mission", mission, ""), ("agency", agency, "other_")):
         request = active_request(
             entity,
@@ -120,6 +129,7 @@ def build_world():
             response_due=today,
         )
         objects[f"request@{key}"] = request
+        objects[f"communication@{key}"] = request.communications.first()
         objects[f"assessment@{key}"] = assessment
         objects[f"intervention@{key}"] = intervention
         objects[f"risk@{key}"] = assessment.risks.first() or add_risk(assessment, 2, 2)
@@ -127,9 +137,14 @@ def build_world():
 
 
 def signed_in(user):
-    """A fresh client signed in as ``user``."""
+    """A fresh client signed in as ``user``, with the second factor where their role requires it."""
     from django.test import Client
+
+    from hrddp.accounts.two_factor import two_factor_required
+    from tests.conftest import verify_second_factor
 
     client = Client()
     client.force_login(user)
+    if two_factor_required(user):
+        verify_second_factor(client, user)
     return client
