@@ -129,3 +129,25 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def to_decision(ssr_advisor, hro):
+    """Walk a draft request to awaiting_decision; ``prepare(assessment)`` runs before submitting."""
+    from assessments import workflow
+
+    from .factories import complete_assessment
+
+    def walk(request, prepare=None, scope=True):
+        workflow.apply(request.pk, "submit", ssr_advisor)
+        workflow.apply(request.pk, "start_assessment", hro)
+        assessment = workflow.current_assessment(request)
+        complete_assessment(assessment, scope=scope)
+        if prepare:
+            prepare(assessment)
+        workflow.apply(request.pk, "submit_for_decision", hro)
+        request.refresh_from_db()
+        assessment.refresh_from_db()
+        return assessment
+
+    return walk

@@ -22,20 +22,11 @@ from hrddp.support.models import (
 from .fields import CodeRelatedField
 from .forms import form_data, validate_form
 
+# The page's form fields; the API sends its support_types as the form's two lists of types.
 REQUEST_FORM_FIELDS = [
-    "entity",
-    "title",
-    "description",
-    "recipient_units",
-    "named_individuals",
-    "location",
-    "start",
-    "end",
-    "value",
-    "currency",
-    "funding_source",
-    "respond_by",
-    "urgency",
+    name
+    for name in SupportRequestForm.Meta.fields
+    if name not in ("policy_types", "extended_types")
 ]
 
 

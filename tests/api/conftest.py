@@ -4,8 +4,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from assessments import workflow
-from tests.factories import UnitFactory, complete_assessment, make_request
+from tests.factories import UnitFactory, make_request
 
 
 @pytest.fixture
@@ -50,19 +49,3 @@ def unit(db):
 def draft_request(mission, ssr_advisor, unit):
     return make_request(mission, ssr_advisor, [unit], title="Fuel for patrols")
 
-
-@pytest.fixture
-def to_decision(ssr_advisor, hro):
-    """Walk a draft request to awaiting_decision; ``prepare(assessment)`` runs before submitting."""
-
-    def walk(request, prepare=None):
-        workflow.apply(request.pk, "submit", ssr_advisor)
-        workflow.apply(request.pk, "start_assessment", hro)
-        assessment = complete_assessment(workflow.current_assessment(request))
-        if prepare:
-            prepare(assessment)
-        workflow.apply(request.pk, "submit_for_decision", hro)
-        request.refresh_from_db()
-        return assessment
-
-    return walk

@@ -1,10 +1,9 @@
 import pytest
 from django.utils import timezone
 
-from assessments import workflow
 from hrddp.accounts.models import Role
 from hrddp.support.models import Communication, CommunicationKind
-from tests.factories import UnitFactory, UserFactory, complete_assessment, make_request
+from tests.factories import UnitFactory, UserFactory, make_request
 
 
 @pytest.fixture
@@ -36,19 +35,3 @@ def policy_letter(ssr_advisor):
 
     return record
 
-
-@pytest.fixture
-def to_decision(ssr_advisor, hro):
-    """Walk a draft request to awaiting_decision; ``prepare(assessment)`` runs before submitting."""
-
-    def walk(request, prepare=None):
-        workflow.apply(request.pk, "submit", ssr_advisor)
-        workflow.apply(request.pk, "start_assessment", hro)
-        assessment = complete_assessment(workflow.current_assessment(request))
-        if prepare:
-            prepare(assessment)
-        workflow.apply(request.pk, "submit_for_decision", hro)
-        request.refresh_from_db()
-        return assessment
-
-    return walk
