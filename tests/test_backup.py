@@ -111,16 +111,20 @@ def records(mission, hro, ssr_advisor, manager):
     )
 
 
-def restore_in_another_process(backup, dbname):
+def manage_in_another_process(dbname, *arguments):
     environment = {**os.environ, "DEBUG": "1", "DATABASE_URL": database_url(dbname)}
-    completed = subprocess.run(
-        [sys.executable, "manage.py", "restore", "--no-input", str(backup)],
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
         cwd=BASE_DIR,
         env=environment,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def restore_in_another_process(backup, dbname):
+    completed = manage_in_another_process(dbname, "restore", "--no-input", str(backup))
     assert completed.returncode == 0, completed.stderr
 
 
@@ -143,6 +147,9 @@ def test_a_backup_restored_into_a_fresh_database_holds_every_record_and_history_
     assert after == before
     for table in HISTORY_OF_CREATED_RECORDS:
         assert before[table][0] > 0, f"{table} holds no history row"
+    # The restored history is whole and unaltered: every seal matches, every record has its history.
+    verified = manage_in_another_process(fresh_database, "verify_history")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 @transactional

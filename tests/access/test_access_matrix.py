@@ -81,7 +81,7 @@ def test_access_matrix(world, caplog):
     On the way, no answer to anyone but an HRO holds a witness's identity or contact, and no log
     line holds them at all (issue 6: never rendered, exported or logged for non-HROs)."""
     caplog.set_level(logging.DEBUG)
-    differences, leaks, seen_by_hro = [], [], 0
+    differences, leaks, seen_by_hro, exports = [], [], 0, set()
     for key, (obj, codes) in sorted(MATRIX.items()):
         target, _, method = key.partition(" ")
         name = target.split("@")[0]
@@ -93,6 +93,9 @@ def test_access_matrix(world, caplog):
             got[persona] = response.status_code
             if response.status_code == 200:
                 text = body(response)
+                if "format=csv" in text:  # a list page: its CSV export is checked too
+                    text += body(client.get(url, {"format": "csv"}))
+                    exports.add(url)
                 if persona in IDENTITY_READERS:
                     seen_by_hro += IDENTITY in text
                 elif IDENTITY in text or CONTACT in text:
@@ -105,6 +108,7 @@ def test_access_matrix(world, caplog):
     assert not differences, "\n".join(differences)
     assert not leaks, f"Identities shown to non-HROs: {leaks}"
     assert seen_by_hro, "The HROs never saw the identity: the leak check would prove nothing"
+    assert len(exports) >= 11, f"Only these lists' exports were checked: {sorted(exports)}"
     assert IDENTITY not in caplog.text and CONTACT not in caplog.text
     assert len(MATRIX) * len(PERSONAS) > 700
 
