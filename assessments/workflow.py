@@ -506,6 +506,12 @@ def needs_waiver(profile):
     return bool(rules.d2_waiver_for_high_residual(profile, ""))
 
 
+def waiver_needed(request):
+    """Whether approving ``request`` now needs a waiver (D2), from its current assessment."""
+    assessment = current_assessment(request)
+    return assessment is not None and needs_waiver(risk_profile(assessment))
+
+
 def apply(request_pk, action_name, user, reason="", **data):
     """Take ``action_name`` on the request, as ``user``. Raises PermissionDenied for a role the
     action never allows, TransitionError for a wrong state, TransitionBlocked with the rules."""
@@ -606,14 +612,6 @@ def new_version(request_pk, user):
                 )
             )
         return create_assessment(request, user, copy_from=latest)
-
-
-def assessment_editable(assessment):
-    """An assessment may change while it is a draft and its request is being assessed."""
-    return (
-        assessment.status == AssessmentStatus.DRAFT
-        and assessment.request.status in ASSESSING_STATES
-    )
 
 
 # --- interventions ---------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from assessments import workflow
-from assessments.risk import risk_profile
 from assessments.views.monitoring import record_intervention_communication
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings, Unit
@@ -79,9 +78,6 @@ class SupportRequestViewSet(
             .order_by("-created_at", "-pk")
         )
 
-    def perform_create(self, serializer):
-        serializer.save()
-
     def update(self, request, *args, **kwargs):
         support_request = self.get_object()
         if not can_edit_request(request.user, support_request):
@@ -121,10 +117,7 @@ class SupportRequestViewSet(
         body = TransitionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         act = workflow.TRANSITIONS[body.validated_data["action"]]
-        waiver = False
-        if "waiver_reason" in act.fields:
-            assessment = workflow.current_assessment(support_request)
-            waiver = assessment is not None and workflow.needs_waiver(risk_profile(assessment))
+        waiver = "waiver_reason" in act.fields and workflow.waiver_needed(support_request)
         # The page's own form, with its prefix: what the action asks for and nothing else.
         posted = {
             f"{act.name}-{name}": value

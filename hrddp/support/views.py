@@ -227,10 +227,7 @@ def request_transition(request, pk):
     if action is None:
         messages.error(request, _("Unknown action."))
         return redirect(_detail_url(support_request))
-    waiver = False
-    if "waiver_reason" in action.fields:
-        assessment = workflow.current_assessment(support_request)
-        waiver = assessment is not None and workflow.needs_waiver(risk_profile(assessment))
+    waiver = "waiver_reason" in action.fields and workflow.waiver_needed(support_request)
     form = TransitionForm(action, request.POST, waiver=waiver)
     form.is_valid()  # Every field is optional here; the workflow's guards decide.
     reason, data = form.workflow_data()
