@@ -308,10 +308,6 @@ class Measure(models.Model):
     def __str__(self):
         return str(self.measure_type)
 
-    @property
-    def is_effective(self):
-        return self.status in EFFECTIVE_MEASURE_STATUSES
-
 
 class DecisionKind(models.TextChoices):
     APPROVE = "approve", _("Approve")
@@ -474,6 +470,12 @@ class InterventionStatus(models.TextChoices):
 
 
 OPEN_INTERVENTION_STATUSES = (InterventionStatus.OPEN, InterventionStatus.ESCALATED)
+
+
+def overdue_intervention(today):
+    """Open or escalated, and the authorities' response was due before today (domain.md 5). The
+    daily reminders, the dashboards and the insights all count by this one condition."""
+    return models.Q(status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today)
 
 
 @track()

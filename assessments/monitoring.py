@@ -128,8 +128,12 @@ def overdue_measures(today=None):
 
 def check_measures(today=None):
     """Trigger (b); an intervention opens when the measure's risk is high."""
+    # A measure stays overdue sweep after sweep; skip those that already fired here rather than
+    # paying a unit query and a refused insert for each of them every two minutes. The unique
+    # constraint in ``fire`` still settles a race between two sweeps.
+    fired_measures = Trigger.objects.filter(measure__isnull=False).values("measure_id")
     fired = []
-    for measure in overdue_measures(today):
+    for measure in overdue_measures(today).exclude(pk__in=fired_measures):
         request = measure.risk.assessment.request
         unit = request.recipient_units.order_by("id").first()
         high = level_for_score(measure.risk.likelihood * measure.risk.severity) == "high"

@@ -26,7 +26,7 @@ from hrddp.registry.models import PolicySettings
 from hrddp.support.models import SupportRequest
 
 from . import monitoring, workflow
-from .models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, ReminderClaim, ReminderKind
+from .models import Decision, Intervention, ReminderClaim, ReminderKind, overdue_intervention
 from .notify import notify
 
 
@@ -114,9 +114,7 @@ def due_reviews(today):
 
 def overdue_interventions(today):
     interventions = list(
-        Intervention.objects.filter(
-            status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today
-        ).select_related("request", "unit")
+        Intervention.objects.filter(overdue_intervention(today)).select_related("request", "unit")
     )
     managers = managers_by_entity({i.request.entity_id for i in interventions})
     for intervention in interventions:

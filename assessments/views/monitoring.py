@@ -9,7 +9,7 @@ are those ``workflow.allowed_intervention_actions`` offers, taken through
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +33,7 @@ from ..forms_monitoring import (
     NotificationReadForm,
 )
 from ..models import OPEN_INTERVENTION_STATUSES, Intervention, InterventionStatus, Notification
+from ..models import overdue_intervention as overdue
 
 PAGE_SIZE = 25
 # Who records the intercession letter and the authorities' response (domain.md 5).
@@ -49,11 +50,6 @@ SHOW_CHOICES = {
 def visible_interventions(user):
     """Interventions on requests of the user's own entities (domain.md 7)."""
     return Intervention.objects.filter(request__entity_id__in=user.entity_ids_for())
-
-
-def overdue(today):
-    """Open or escalated, and the authorities' response was due before today."""
-    return Q(status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today)
 
 
 def with_intercession(queryset):

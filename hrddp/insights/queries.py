@@ -30,10 +30,10 @@ from assessments.models import (
     Intervention,
     InterventionStatus,
     Risk,
+    overdue_intervention,
 )
 from assessments.risk import level_for_score
 from hrddp.registry.models import (
-    COUNTABLE_STATUSES,
     Attribution,
     Institution,
     VerificationStatus,
@@ -176,12 +176,8 @@ def countable_grave_by_institution(start, end):
     )
     # COUNT as a plain function, not an aggregate, so that Django adds no GROUP BY.
     counted = (
-        Violation.objects.filter(
-            Exists(to_unit) | Exists(to_assigned_person),
-            category__is_grave=True,
-            verification_status__in=COUNTABLE_STATUSES,
-            date__range=(start, end),
-        )
+        Violation.objects.countable_grave()
+        .filter(Exists(to_unit) | Exists(to_assigned_person), date__range=(start, end))
         .order_by()
         .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")
@@ -364,9 +360,7 @@ def interventions(entity_ids, today):
         .values_list("status")
         .annotate(
             n=Count("pk"),
-            overdue=Count(
-                "pk", filter=Q(status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today)
-            ),
+            overdue=Count("pk", filter=overdue_intervention(today)),
         )
     )
     counts = {status: (n, overdue) for status, n, overdue in rows}

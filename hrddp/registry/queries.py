@@ -213,10 +213,11 @@ def units_whose_record_holds(violation, as_of=None):
     unit_ids = {unit for unit, _person in attributions if unit}
     person_ids = {person for _unit, person in attributions if person}
     holders = set(unit_ids)
-    for unit_id in unit_ids:
-        holders |= set(
-            Unit.objects.filter(id__in=ancestors_sql(unit_id)).values_list("id", flat=True)
-        )
+    if unit_ids:
+        any_ancestor = Q()
+        for unit_id in unit_ids:
+            any_ancestor |= Q(id__in=ancestors_sql(unit_id))
+        holders |= set(Unit.objects.filter(any_ancestor).values_list("id", flat=True))
     if person_ids:
         at_the_time = Q(start__lte=violation.date) & (
             Q(end__isnull=True) | Q(end__gte=violation.date)

@@ -12,39 +12,11 @@ from django.utils import timezone
 from assessments import monitoring, workflow
 from assessments.models import Intervention, InterventionStatus, Trigger, TriggerKind
 from hrddp.accounts.models import Role
-from hrddp.support.models import Communication, CommunicationKind, RequestStatus, SupportRequest
+from hrddp.support.models import Communication, RequestStatus, SupportRequest
+from tests.assessments.conftest import START, day
 from tests.factories import UnitFactory, UserFactory, ViolationFactory, make_request
 
 pytestmark = pytest.mark.django_db
-
-START = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-def day(n):
-    return START.date() + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def activate(to_decision, manager, ssr_advisor):
-    """Approve and activate a request at START."""
-
-    def go(request):
-        with time_machine.travel(START, tick=False):
-            to_decision(request)
-            workflow.apply(request.pk, "approve", manager, reason="Low risk.")
-            Communication.objects.create(
-                request=request,
-                kind=CommunicationKind.POLICY_NOTIFICATION,
-                date=START.date(),
-                counterpart="Chief of Staff",
-                summary="Letter.",
-                recorded_by=ssr_advisor,
-            )
-            workflow.apply(request.pk, "activate", ssr_advisor)
-        request.refresh_from_db()
-        return request
-
-    return go
 
 
 def violation_against(unit):

@@ -17,9 +17,10 @@ from assessments.models import (
     Trigger,
     TriggerKind,
 )
-from hrddp.registry.models import VerificationStatus
+from hrddp.registry.models import PolicySettings, VerificationStatus
 from hrddp.registry.services import set_verification_status
 from hrddp.support.models import Communication, CommunicationKind, RequestStatus, SupportRequest
+from tests.assessments.conftest import START, day
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,
@@ -32,36 +33,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-START = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-def day(n):
-    """The date ``n`` days after the approval."""
-    return START.date() + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def activate(to_decision, manager, ssr_advisor):
-    """Approve and activate a request at START."""
-
-    def go(request, prepare=None):
-        with time_machine.travel(START, tick=False):
-            to_decision(request, prepare)
-            workflow.apply(request.pk, "approve", manager, reason="Low risk.")
-            Communication.objects.create(
-                request=request,
-                kind=CommunicationKind.POLICY_NOTIFICATION,
-                date=START.date(),
-                counterpart="Chief of Staff",
-                summary="Letter.",
-                recorded_by=ssr_advisor,
-            )
-            workflow.apply(request.pk, "activate", ssr_advisor)
-        request.refresh_from_db()
-        return request
-
-    return go
 
 
 @pytest.fixture
@@ -89,6 +60,19 @@ def test_trigger_a_verified_violation_puts_request_under_review_and_opens_interv
     assert Notification.objects.filter(user=hro).exists()
 
 
+def test_a_trigger_notifies_the_hros_and_managers_of_the_requesting_entity(
+    draft_request, activate, unit, hro, manager, ssr_advisor, outsider
+):
+    activate(draft_request)
+    before = set(Notification.objects.values_list("pk", flat=True))
+    monitoring.check_violation(ViolationFactory(units=[unit]).pk)
+    notified = set(
+        Notification.objects.exclude(pk__in=before).values_list("user__username", flat=True)
+    )
+    assert notified == {hro.username, manager.username}
+    assert ssr_advisor.username not in notified and outsider.username not in notified
+
+
 def test_trigger_fires_once_per_cause(draft_request, activate, unit):
     activate(draft_request)
     violation = ViolationFactory(units=[unit])
@@ -114,6 +98,18 @@ def test_trigger_b_overdue_agreed_measure_on_high_risk_opens_intervention(draft_
     [trigger] = monitoring.check_measures(day(11))
     assert trigger.kind == TriggerKind.MEASURE_OVERDUE and trigger.intervention
     assert monitoring.check_measures(day(12)) == []
+
+
+def test_trigger_b_sweep_skips_measures_that_already_fired(
+    draft_request, activate, django_assert_num_queries
+):
+    activate(
+        draft_request, lambda a: add_risk(a, 2, 3, measures=[("screening", MeasureStatus.AGREED)])
+    )
+    draft_request.decisions.get().assessment.risks.get().measures.update(due_date=day(10))
+    [trigger] = monitoring.check_measures(day(11))
+    with django_assert_num_queries(1):
+        assert monitoring.check_measures(day(12)) == []
 
 
 def test_trigger_b_on_a_lower_risk_reviews_without_intervention(draft_request, activate):
@@ -264,6 +260,23 @@ def test_review_reminders_14_days_before_on_the_due_date_then_weekly(
     ]
     assert sent["manager"] == expected and sent["hro"] == expected
     assert draft_request.review_due == due
+
+
+def test_review_validity_reminder_and_intervention_delays_are_policy_settings(
+    draft_request, activate, unit
+):
+    policy = PolicySettings.get_solo()
+    policy.review_period_days, policy.validity_days, policy.review_reminder_days = 90, 200, 5
+    policy.intercession_due_days, policy.response_due_days = 3, 10
+    policy.save()
+    activate(draft_request)
+    assert (draft_request.review_due, draft_request.valid_until) == (day(90), day(200))
+    assert reminders.send_due_reminders(day(84)) == []
+    assert {item.kind for item, user in reminders.send_due_reminders(day(85))} == {"review_soon"}
+    with time_machine.travel(START + datetime.timedelta(days=2), tick=False):
+        [trigger] = monitoring.check_violation(ViolationFactory(units=[unit]).pk)
+    intervention = trigger.intervention
+    assert (intervention.intercession_due, intervention.response_due) == (day(5), day(12))
 
 
 def test_sweep_run_twice_sends_each_due_reminder_once(draft_request, activate):

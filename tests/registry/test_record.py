@@ -115,6 +115,17 @@ def test_countable_grave_needs_grave_category_and_credible_or_verified(tree):
     ]
 
 
+def test_refoulement_is_a_grave_category_and_counts(tree):
+    """domain.md 3.1: refoulement is grave even though some missions' lists omit it."""
+    brigade, battalion, company, sibling = tree
+    assert category("refoulement").is_grave
+    refoulement = ViolationFactory(
+        units=[battalion], category=category("refoulement"), date=days_ago(10)
+    )
+    record = Unit.objects.record(battalion, as_of=TODAY)
+    assert record.recent_countable_grave == [refoulement]
+
+
 def test_alleged_killing_shows_on_record_but_raises_no_flag(tree):
     """Acceptance scenario 3."""
     brigade, battalion, company, sibling = tree
@@ -212,3 +223,16 @@ def test_units_whose_record_holds_a_violation_match_the_records(tree):
         assert (violation in Unit.objects.record(unit, as_of=TODAY).violations) == (
             unit.pk in holders
         )
+
+
+def test_units_whose_record_holds_costs_the_same_for_any_number_of_units(
+    tree, django_assert_num_queries
+):
+    from hrddp.registry.queries import units_whose_record_holds
+
+    brigade, battalion, company, sibling = tree
+    person = PersonFactory()
+    violation = ViolationFactory(units=[company, sibling], people=[person], date=days_ago(20))
+    with django_assert_num_queries(3):
+        holders = units_whose_record_holds(violation, as_of=TODAY)
+    assert holders == {company.pk, battalion.pk, brigade.pk, sibling.pk}
