@@ -80,17 +80,21 @@ def verify(anchors=(), link=True):
 
 def check_triggers(cursor):
     """Every history table has its seal trigger and an append-only trigger, both enabled."""
+    tables = [table for table, _, _ in sealing.sealed_tables()]
+    cursor.execute(
+        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgrelid = ANY(%s::regclass[]) AND t.tgenabled <> 'D'",
+        [tables],
+    )
+    names = {table: set() for table in tables}
+    for table, name in cursor.fetchall():
+        names[table].add(name)
     problems = []
-    for table, _, _ in sealing.sealed_tables():
-        cursor.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgenabled <> 'D'",
-            [table],
-        )
-        names = {row[0] for row in cursor.fetchall()}
-        if "audit_seal" not in names:
+    for table in tables:
+        if "audit_seal" not in names[table]:
             problems.append(Problem("unprotected", table, "-", "no seal trigger"))
-        guarded = "audit_guard" in names or any(
-            name.startswith("pgtrigger_append_only_") for name in names
+        guarded = "audit_guard" in names[table] or any(
+            name.startswith("pgtrigger_append_only_") for name in names[table]
         )
         if not guarded:
             problems.append(Problem("unprotected", table, "-", "UPDATE and DELETE not refused"))
@@ -108,25 +112,24 @@ def check_seals(cursor, table, pk, unsealed):
         ), present AS (
             SELECT e.{pk}::text AS row_pk, audit_row_hash(e, %s::text[]) AS row_hash
             FROM {quoted} e
+        ), problem AS (
+            SELECT coalesce(present.row_pk, seal.row_pk) AS row_pk,
+                   CASE WHEN present.row_pk IS NULL THEN 'deleted'
+                        WHEN seal.row_pk IS NULL THEN 'unsealed'
+                        ELSE 'altered' END AS kind
+            FROM present FULL JOIN seal ON seal.row_pk = present.row_pk
+            WHERE present.row_hash IS DISTINCT FROM seal.row_hash
         )
-        SELECT coalesce(present.row_pk, seal.row_pk),
-               CASE WHEN present.row_pk IS NULL THEN 'deleted'
-                    WHEN seal.row_pk IS NULL THEN 'unsealed'
-                    ELSE 'altered' END,
-               (SELECT count(*) FROM {quoted})
-        FROM present FULL JOIN seal ON seal.row_pk = present.row_pk
-        WHERE present.row_hash IS DISTINCT FROM seal.row_hash
-        ORDER BY 1
+        -- One row for the count even when nothing is wrong: no second query per table.
+        SELECT (SELECT count(*) FROM present), problem.row_pk, problem.kind
+        FROM (SELECT 1) AS one LEFT JOIN problem ON true
+        ORDER BY 2
         """,
         [table, sealing._array(unsealed)],
     )
     found = cursor.fetchall()
-    if found:
-        count = found[0][2]
-    else:
-        cursor.execute(f"SELECT count(*) FROM {quoted}")
-        count = cursor.fetchone()[0]
-    return [Problem(kind, table, row_pk) for row_pk, kind, _ in found], count
+    problems = [Problem(kind, table, row_pk) for _, row_pk, kind in found if row_pk is not None]
+    return problems, found[0][0]
 
 
 def check_orphan_seals(cursor):

@@ -5,39 +5,20 @@ changes made outside a web request name the command or task instead (hrddp/audit
 Values are shown as every record's history shows them (hrddp/audit/history.py).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
-from django.utils.translation import pgettext_lazy
 from pghistory.models import MiddlewareEvents
 
-from hrddp.audit.history import display_value, field_label
+from hrddp.audit.history import Change, change
 
-LABELS = {
-    "insert": pgettext_lazy("assessment edit", "created"),
-    "update": pgettext_lazy("assessment edit", "changed"),
-    "delete": pgettext_lazy("assessment edit", "deleted"),
-}
-# Bookkeeping columns, not edits anyone made.
-HIDDEN_COLUMNS = {
-    "id",
-    "updated_at",
-    "created_at",
-    "revision",
-    "assessment_id",
-    "risk_id",
-    "request_id",
-}
+# The links between the assessment and its parts, not edits anyone made.
+HIDDEN_COLUMNS = {"assessment_id", "risk_id", "request_id"}
 
 
 @dataclass
-class Edit:
-    at: object
-    user: object
-    what: str
-    label: str
-    version: int | None
-    changes: list = field(default_factory=list)  # (field label, old, new)
+class Edit(Change):
+    version: int | None = None  # the assessment version the edited row belongs to
 
 
 def assessment_edits(assessments):
@@ -78,24 +59,11 @@ def _edit(event, versions, risk_assessment, measure_types):
         assessment_id = risk_assessment.get(data["risk_id"])
     else:
         assessment_id = data.get("id")
-    fields = {f.column: f for f in model._meta.fields}
-    changes = [
-        (
-            field_label(fields.get(column), column),
-            display_value(fields.get(column), old),
-            display_value(fields.get(column), new),
-        )
-        for column, (old, new) in sorted((event.pgh_diff or {}).items())
-        if column not in HIDDEN_COLUMNS
-    ]
-    return Edit(
-        at=event.pgh_created_at,
-        user=event.user,
-        what=f"{model._meta.verbose_name.capitalize()} {_describe(data, measure_types)}".strip(),
-        label=LABELS.get(event.pgh_label, event.pgh_label),
-        version=versions.get(assessment_id),
-        changes=changes,
+    row = vars(change(event, hidden=HIDDEN_COLUMNS))
+    row["what"] = (
+        f"{model._meta.verbose_name.capitalize()} {_describe(data, measure_types)}".strip()
     )
+    return Edit(**row, version=versions.get(assessment_id))
 
 
 def _describe(data, measure_types):

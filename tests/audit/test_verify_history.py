@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from hrddp.audit import sealing
 from hrddp.audit.verify import verify
 from hrddp.registry.models import Unit
 from tests.factories import UnitFactory, ViolationFactory
@@ -54,6 +55,17 @@ def test_a_clean_history_verifies(unit):
     ok, output = run()
     assert ok, output
     assert "History verified" in output
+
+
+def test_the_report_counts_every_history_row(unit):
+    with connection.cursor() as cursor:
+        expected = 0
+        for table, _, _ in sealing.sealed_tables():
+            cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
+            expected += cursor.fetchone()[0]
+    report = verify()
+    assert report.ok
+    assert report.rows == expected > 0
 
 
 def test_an_altered_history_row_is_named(unit):
@@ -148,6 +160,21 @@ def test_a_disabled_seal_trigger_is_named(unit):
     ok, output = run()
     assert not ok
     assert "unprotected: registry_unitevent" in output
+
+
+def test_a_history_table_whose_updates_are_no_longer_refused_is_named(unit):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'registry_unitevent'::regclass "
+            "AND tgname LIKE 'pgtrigger_append_only_%%'"
+        )
+        (name,) = cursor.fetchone()
+        cursor.execute(f"ALTER TABLE registry_unitevent DISABLE TRIGGER {name}")
+    problems = [str(problem) for problem in verify().problems]
+    assert problems == [
+        "unprotected: registry_unitevent #- (UPDATE and DELETE not refused)"
+        " — history table lacks a protecting trigger (seal or append-only)"
+    ]
 
 
 def test_the_chain_head_is_an_anchor_for_later_runs(unit):
