@@ -115,20 +115,23 @@ def verify_second_factor(client, user):
     return device
 
 
+def force_sign_in(client, user):
+    """Sign ``client`` in as ``user``; for a user whose role requires two-factor sign-in (or who has
+    it on), with the second factor too."""
+    from hrddp.accounts.access import must_use_two_factor
+    from hrddp.accounts.two_factor import has_two_factor
+
+    client.force_login(user)
+    fresh = type(user).objects.get(pk=user.pk)  # leaves the test's instance's role cache alone
+    if must_use_two_factor(fresh) or has_two_factor(fresh):
+        verify_second_factor(client, user)
+    return client
+
+
 @pytest.fixture
 def client_for(client):
-    """``client_for(user)``: the test client, signed in as ``user``; for a user whose role requires
-    two-factor sign-in (or who has it on), with the second factor too."""
-    from hrddp.accounts.two_factor import has_two_factor, two_factor_required
-
-    def sign_in(user):
-        client.force_login(user)
-        fresh = type(user).objects.get(pk=user.pk)  # leaves the test's instance's role cache alone
-        if two_factor_required(fresh) or has_two_factor(fresh):
-            verify_second_factor(client, user)
-        return client
-
-    return sign_in
+    """``client_for(user)``: the test client, signed in as ``user`` (``force_sign_in``)."""
+    return lambda user: force_sign_in(client, user)
 
 
 @pytest.fixture

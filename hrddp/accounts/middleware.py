@@ -46,16 +46,14 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not self._exempt(request.path_info):
-            if needs_verification(request):
-                if request.path_info.startswith("/api/"):
-                    request.user = AnonymousUser()
-                else:
-                    name = (
-                        "two_factor_verify" if has_two_factor(request.user) else "two_factor_setup"
-                    )
-                    query = urlencode({"next": request.get_full_path()})
-                    return redirect(f"{reverse(name)}?{query}")
+        # Only a user who still owes a code pays for reversing the exempt URLs.
+        if needs_verification(request) and not self._exempt(request.path_info):
+            if request.path_info.startswith("/api/"):
+                request.user = AnonymousUser()
+            else:
+                name = "two_factor_verify" if has_two_factor(request.user) else "two_factor_setup"
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse(name)}?{query}")
         return self.get_response(request)
 
     def _exempt(self, path):

@@ -26,11 +26,6 @@ SESSION_FLAG = "two_factor_on"
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
 
 
-def two_factor_required(user) -> bool:
-    """Whether the user's roles require a second factor at sign-in."""
-    return must_use_two_factor(user)
-
-
 def has_two_factor(user) -> bool:
     """Whether the user has a confirmed authenticator app."""
     return (
@@ -135,7 +130,7 @@ def needs_verification(request):
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return False
-    if two_factor_required(user):
+    if must_use_two_factor(user):
         return True
     on = request.session.get(SESSION_FLAG)
     if on is None:  # a session older than two-factor sign-in

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import two_factor
+from .access import must_use_two_factor
 
 
 class CodeForm(forms.Form):
@@ -56,7 +57,7 @@ def verify(request):
     if user.is_verified():
         return redirect(next_url)
     if not two_factor.has_two_factor(user):
-        if two_factor.two_factor_required(user):
+        if must_use_two_factor(user):
             return redirect(_with_next("two_factor_setup", next_url))
         request.session[two_factor.SESSION_FLAG] = False
         return redirect(next_url)
@@ -101,7 +102,7 @@ def setup(request):
     context = {
         "form": form,
         "next_url": next_url,
-        "required": two_factor.two_factor_required(user),
+        "required": must_use_two_factor(user),
         "qr_code": two_factor.qr_code_svg(device),
         "secret": two_factor.secret_for_manual_entry(device),
     }
@@ -124,7 +125,7 @@ def manage(request):
         return redirect(_with_next("two_factor_verify", request.get_full_path()))
     context = {
         "enabled": enabled,
-        "required": two_factor.two_factor_required(user),
+        "required": must_use_two_factor(user),
         "remaining": two_factor.remaining_recovery_codes(user) if enabled else 0,
     }
     return render(request, "accounts/two_factor.html", context)
@@ -154,7 +155,7 @@ def recovery_codes(request):
 @login_required
 def disable(request):
     """Turn two-factor sign-in off: only where the user's roles do not require it."""
-    if two_factor.two_factor_required(request.user):
+    if must_use_two_factor(request.user):
         raise PermissionDenied
     if not _verified_owner(request):
         return redirect("two_factor")

@@ -24,6 +24,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         from hrddp.accounts import two_factor
+        from hrddp.accounts.access import must_use_two_factor
 
         request = self.context["request"]
         user = authenticate(
@@ -37,7 +38,7 @@ class TokenRequestSerializer(serializers.Serializer):
                 {"non_field_errors": [_("Unable to sign in with these credentials.")]},
                 code="authorization",
             )
-        if two_factor.two_factor_required(user) or two_factor.has_two_factor(user):
+        if must_use_two_factor(user) or two_factor.has_two_factor(user):
             code = (attrs.get("otp_token") or "").strip()
             if not code:
                 raise serializers.ValidationError(

@@ -57,21 +57,21 @@ def server_major_version(connection):
 
 
 def client_program(name, server_major):
-    """The ``name`` program for a server of major version ``server_major``."""
-    versions = {}
+    """The ``name`` program for a server of major version ``server_major``, else the oldest newer
+    one (a newer pg_dump reads an older server)."""
+    found = []
     for program in _candidates(name):
         version = _major_version(program)
         if version == server_major:
             return program
         if version is not None:
-            versions[program] = version
-    newer = sorted((version, str(program)) for program, version in versions.items())
-    newer = [Path(program) for version, program in newer if version > server_major]
+            found.append((version, program))
+    newer = [(version, program) for version, program in found if version > server_major]
     if newer:
-        return newer[0]
-    found = ", ".join(f"{program} ({version})" for program, version in versions.items())
+        return min(newer, key=lambda pair: pair[0])[1]
+    listed = ", ".join(f"{program} ({version})" for version, program in found)
     raise CommandError(
-        f"No {name} for PostgreSQL {server_major} (found: {found or 'none'}). "
+        f"No {name} for PostgreSQL {server_major} (found: {listed or 'none'}). "
         f"Install PostgreSQL {server_major}'s client programs."
     )
 

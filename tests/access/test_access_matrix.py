@@ -23,7 +23,9 @@ ARGUMENTS = {"chart": "pipeline", "format": "json"}
 
 
 def app_url_names():
-    return sorted({name for _, name, _ in routed_urls() if name and not name.startswith(ADMIN_PREFIX)})
+    return sorted(
+        {name for _, name, _ in routed_urls() if name and not name.startswith(ADMIN_PREFIX)}
+    )
 
 
 def kwarg_names(url_name):

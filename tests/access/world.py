@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from assessments import workflow
-from assessments.models import Intervention, Trigger, TriggerKind
+from assessments.models import Trigger, TriggerKind
 from hrddp.accounts.models import Role
 from hrddp.community.models import Method, Perception
 from hrddp.transfer.models import ImportJob, ImportKind, ImportStatus
@@ -119,15 +119,7 @@ def build_world():
         trigger = Trigger.objects.create(
             request=request, kind=TriggerKind.VIOLATION, violation=violation, unit=unit
         )
-        today = timezone.localdate()
-        intervention = Intervention.objects.create(
-            request=request,
-            trigger=trigger,
-            unit=unit,
-            opened_on=today,
-            intercession_due=today,
-            response_due=today,
-        )
+        intervention = workflow.open_intervention(trigger)
         objects[f"request@{key}"] = request
         objects[f"communication@{key}"] = request.communications.first()
         objects[f"assessment@{key}"] = assessment
@@ -140,11 +132,6 @@ def signed_in(user):
     """A fresh client signed in as ``user``, with the second factor where their role requires it."""
     from django.test import Client
 
-    from hrddp.accounts.two_factor import two_factor_required
-    from tests.conftest import verify_second_factor
+    from tests.conftest import force_sign_in
 
-    client = Client()
-    client.force_login(user)
-    if two_factor_required(user):
-        verify_second_factor(client, user)
-    return client
+    return force_sign_in(Client(), user)

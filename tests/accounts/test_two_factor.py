@@ -13,12 +13,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hrddp.accounts.two_factor import (
-    has_two_factor,
-    new_recovery_codes,
-    two_factor_required,
-    verify_code,
-)
+from hrddp.accounts.access import must_use_two_factor
+from hrddp.accounts.two_factor import has_two_factor, new_recovery_codes, verify_code
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +58,7 @@ def test_managers_and_administrators_must_use_two_factor_and_others_may(
     hro, ssr_advisor, manager, auditor, administrator, outsider, no_role_user
 ):
     required = {
-        user.username: two_factor_required(user)
+        user.username: must_use_two_factor(user)
         for user in (hro, ssr_advisor, manager, auditor, administrator, outsider, no_role_user)
     }
 
@@ -81,7 +77,7 @@ def test_whoever_may_enter_the_django_admin_must_use_two_factor(db):
     superuser = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     staff = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
 
-    assert two_factor_required(superuser) and two_factor_required(staff)
+    assert must_use_two_factor(superuser) and must_use_two_factor(staff)
 
 
 # The forced setup at first sign-in

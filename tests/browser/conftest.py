@@ -54,13 +54,13 @@ def sign_in(page, live_server):
     code from their authenticator app."""
     from django.contrib.auth import get_user_model
 
-    from hrddp.accounts.two_factor import two_factor_required
+    from hrddp.accounts.access import must_use_two_factor
 
     page.set_default_timeout(10_000)
 
     def as_user(username, password="pw"):
         user = get_user_model().objects.get(username=username)
-        code = authenticator_code(user) if two_factor_required(user) else None
+        code = authenticator_code(user) if must_use_two_factor(user) else None
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(username)
