@@ -14,8 +14,8 @@ from assessments.models import (
     AssessmentStatus,
     Intervention,
     InterventionStatus,
+    overdue_intervention,
 )
-from assessments.views.monitoring import overdue
 from hrddp.registry import filters as registry_filters
 from hrddp.registry.filters_violations import ViolationFilter as ViolationFilterBase
 from hrddp.support.models import Communication, CommunicationKind
@@ -55,9 +55,8 @@ class InterventionFilter(django_filters.FilterSet):
         fields = ["request", "unit", "status", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        late = overdue(timezone.localdate())
-        if value is None:
-            return queryset
+        # django-filter calls this only with a value (true or false), never with None.
+        late = overdue_intervention(timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
 
 

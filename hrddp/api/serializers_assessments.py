@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments.forms import AssessmentForm, FactorForm, RiskForm, ScopeAnswerForm
+from assessments import services
+from assessments.forms import (
+    AssessmentForm,
+    FactorForm,
+    MeasureFormSet,
+    RiskForm,
+    ScopeAnswerForm,
+)
 from assessments.models import (
     Assessment,
     Factor,
@@ -22,11 +29,11 @@ from assessments.models import (
     ScopeQuestion,
 )
 from assessments.risk import level_for_score, risk_profile
-from assessments.workflow import INTERVENTION_ACTIONS
+from assessments.workflow import INTERVENTION_ACTIONS, allowed_intervention_actions
 from hrddp.accounts.access import can_read_registry
 
 from .fields import CodeRelatedField
-from .forms import form_data, form_errors, validate_form
+from .forms import form_data, form_errors, formset_data, formset_errors, validate_form
 
 
 class FactorSerializer(serializers.ModelSerializer):
@@ -198,16 +205,7 @@ class AssessmentUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = [
-            "revision",
-            "recommendation",
-            "rationale",
-            "risk_of_not_supporting",
-            "monitoring_plan",
-            "perceptions_consulted",
-            "factors",
-            "scope_answers",
-        ]
+        fields = ["revision", *MAIN_FORM_FIELDS, "factors", "scope_answers"]
 
     def validate(self, attrs):
         assessment = self.instance
@@ -219,13 +217,13 @@ class AssessmentUpdateSerializer(serializers.ModelSerializer):
         if not main.is_valid():
             errors.update(form_errors(main))
         rows = {
-            "factors": (FactorForm, assessment.factors.all(), ["rating", "narrative", "evidence"]),
+            "factors": (FactorForm, assessment.factors.all(), services.FACTOR_FIELDS),
         }
         if assessment.request.is_extended_scope:
             rows["scope_answers"] = (
                 ScopeAnswerForm,
                 assessment.scope_answers.all(),
-                ["rating", "answer"],
+                services.SCOPE_FIELDS,
             )
         elif attrs.get("scope_answers"):
             errors["scope_answers"] = [_("Only an extended-scope request answers S1–S5.")]
@@ -264,16 +262,7 @@ class RiskWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Risk
-        fields = [
-            "revision",
-            "description",
-            "factor",
-            "likelihood",
-            "severity",
-            "residual_likelihood",
-            "residual_severity",
-            "measures",
-        ]
+        fields = ["revision", *services.RISK_FIELDS, "measures"]
         extra_kwargs = {
             name: {"min_value": 1, "max_value": 5}
             for name in ("likelihood", "severity", "residual_likelihood", "residual_severity")
@@ -337,13 +326,7 @@ class InterventionActionSerializer(serializers.Serializer):
 
 def validate_risk_forms(assessment, risk, attrs, revision):
     """The risk page's RiskForm and measures formset on the API's values; errors as DRF's."""
-    from assessments.forms import MeasureFormSet
-
-    from .forms import formset_data, formset_errors
-
-    fields = ["description", "factor", "likelihood", "severity"]
-    fields += ["residual_likelihood", "residual_severity"]
-    data = form_data(risk, attrs, fields)
+    data = form_data(risk, attrs, services.RISK_FIELDS)
     data["revision"] = revision
     existing = {m.pk: m for m in risk.measures.order_by("pk")} if risk.pk else {}
     measure_fields = list(MeasureFormSet.form._meta.fields)
@@ -390,7 +373,5 @@ class InterventionDetailSerializer(InterventionSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, intervention):
-        from assessments.workflow import allowed_intervention_actions
-
         user = self.context["request"].user
         return [action.name for action in allowed_intervention_actions(intervention, user)]

@@ -35,7 +35,7 @@ from hrddp.registry.models import (
 from hrddp.registry.views.violations import save_violation
 
 from .fields import CodeRelatedField
-from .forms import form_data, formset_data, formset_errors, validate_form
+from .forms import form_data, form_errors, formset_data, formset_errors, validate_form
 
 
 class FormModelSerializer(serializers.ModelSerializer):
@@ -232,39 +232,6 @@ NESTED = {
 VIOLATION_FORM_FIELDS = [*ViolationForm.Meta.fields, "verification_status", "verification_note"]
 
 
-class ViolationListSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    is_grave = serializers.BooleanField(source="category.is_grave", read_only=True)
-    is_countable_grave = serializers.BooleanField(read_only=True)
-    subtype = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    attributions = AttributionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Violation
-        fields = [
-            "id",
-            "date",
-            "date_precision",
-            "location",
-            "narrative",
-            "category",
-            "is_grave",
-            "is_countable_grave",
-            "subtype",
-            "victims_count",
-            "children_involved",
-            "verification_status",
-            "source_reliability",
-            "scale",
-            "staff_report",
-            "attributions",
-            "external_ref",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
 class ViolationSerializer(serializers.ModelSerializer):
     """A violation with its attributions, accountability actions and sources.
 
@@ -394,10 +361,8 @@ class ViolationSerializer(serializers.ModelSerializer):
                 ]
                 continue
             formsets[key] = formset_class(fs_data, instance=violation, prefix=key)
-        valid = form.is_valid()
-        if not valid:
-            for field, messages in form.errors.items():
-                key = "non_field_errors" if field == "__all__" else field
+        if not form.is_valid():
+            for key, messages in form_errors(form).items():
                 errors.setdefault(key, []).extend(messages)
         for api_name, (key, _fields, _related) in NESTED.items():
             if key in formsets and not formsets[key].is_valid():
@@ -417,3 +382,23 @@ class ViolationSerializer(serializers.ModelSerializer):
         with transaction.atomic():
             save_violation(self._form, self._formsets, self.context["request"].user, False)
         return instance
+
+
+# What the list page does not load: who reported it and the nested records (and the write-only
+# note). A list row is otherwise the detail.
+VIOLATION_DETAIL_ONLY = ("verification_note", "reported_by", "accountability_actions", "sources")
+
+
+class ViolationListSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_grave = serializers.BooleanField(source="category.is_grave", read_only=True)
+    is_countable_grave = serializers.BooleanField(read_only=True)
+    subtype = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    attributions = AttributionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Violation
+        fields = [
+            name for name in ViolationSerializer.Meta.fields if name not in VIOLATION_DETAIL_ONLY
+        ]
+        read_only_fields = fields

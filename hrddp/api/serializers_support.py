@@ -51,7 +51,7 @@ def blocker_data(blocker):
 def action_states(support_request, user):
     """The caller's actions as the request page computes its buttons: enabled ones, and the
     blocked ones with the rules that block them. Also whether approval needs a waiver (D2)."""
-    assessment = support_request.assessments.order_by("-version").first()
+    assessment = workflow.current_assessment(support_request)
     profile = risk_profile(assessment) if assessment else None
     allowed, blocked = [], []
     for state in workflow.allowed_actions(
@@ -92,21 +92,9 @@ class SupportRequestSerializer(serializers.ModelSerializer):
         model = SupportRequest
         fields = [
             "id",
-            "entity",
-            "title",
+            *REQUEST_FORM_FIELDS,
             "support_types",
             "is_extended_scope",
-            "description",
-            "recipient_units",
-            "named_individuals",
-            "location",
-            "start",
-            "end",
-            "value",
-            "currency",
-            "funding_source",
-            "respond_by",
-            "urgency",
             "status",
             "created_by",
             "created_at",
@@ -245,7 +233,7 @@ class CommunicationSerializer(serializers.ModelSerializer):
                 {"intervention": [_("This intervention is on another request.")]}
             )
         form_class = InterventionCommunicationForm if intervention else CommunicationForm
-        fields = ["kind", "date", "counterpart", "summary"]
+        fields = list(form_class._meta.fields)
         data = form_data(Communication(), attrs, fields, prefix="communication")
         self._form = validate_form(form_class(data))
         return attrs

@@ -33,8 +33,6 @@ from .serializers_assessments import (
     validate_risk_forms,
 )
 
-__all__ = ["AssessmentViewSet", "InterventionViewSet", "visible_interventions"]
-
 REVISION = OpenApiParameter(
     "revision", OpenApiTypes.INT, required=True, description="The assessment's revision read."
 )

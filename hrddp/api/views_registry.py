@@ -136,12 +136,6 @@ class ViolationViewSet(WriteViewSet):
             return listed_violations().order_by("-date", "-id")
         return violation_page_queryset(user).select_related("category").order_by("-date", "-id")
 
-    def perform_create(self, serializer):
-        serializer.save()
-
-    def get_success_headers(self, data):
-        return {}
-
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
         return self._fresh(response)

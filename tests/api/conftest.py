@@ -48,4 +48,3 @@ def unit(db):
 @pytest.fixture
 def draft_request(mission, ssr_advisor, unit):
     return make_request(mission, ssr_advisor, [unit], title="Fuel for patrols")
-

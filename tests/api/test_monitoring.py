@@ -1,5 +1,7 @@
 """Interventions' actions and letters through the API, as on the intervention page."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -73,3 +75,18 @@ def test_intercession_letter_on_the_intervention(api_for, hro, ssr_advisor, inte
     )
     listed = api_for(ssr_advisor).get(f"/api/v1/communications/?intervention={intervention.pk}")
     assert listed.json()["count"] == 1
+
+
+def test_overdue_filter_lists_open_interventions_past_their_response_date(
+    api_for, hro, intervention
+):
+    api = api_for(hro)
+
+    def listed(query):
+        return [row["id"] for row in api.get(f"/api/v1/interventions/?{query}").json()["results"]]
+
+    assert listed("overdue=true") == [] and listed("overdue=false") == [intervention.pk]
+    intervention.response_due = timezone.localdate() - datetime.timedelta(days=1)
+    intervention.save(update_fields=["response_due"])
+    assert listed("overdue=true") == [intervention.pk] and listed("overdue=false") == []
+    assert api.get(f"/api/v1/interventions/{intervention.pk}/").json()["overdue"] is True

@@ -16,6 +16,7 @@ from tests.factories import (
     UnitFactory,
     ViolationFactory,
     add_risk,
+    make_request,
 )
 
 pytestmark = pytest.mark.django_db
@@ -287,6 +288,25 @@ def test_submitted_assessment_is_not_edited(api_for, hro, assessment, draft_requ
         f"/api/v1/assessments/{assessment.pk}/", {"revision": 0}, format="json"
     )
     assert response.status_code == 409
+
+
+def test_only_an_extended_scope_request_answers_s1_to_s5(
+    api_for, hro, assessment, mission, ssr_advisor, unit
+):
+    api = api_for(hro)
+    url = f"/api/v1/assessments/{assessment.pk}/"
+    answer = {"code": "S1", "rating": "low", "answer": "Vetted."}
+    refused = api.patch(url, {"revision": 0, "scope_answers": [answer]}, format="json")
+    assert refused.status_code == 400 and "scope_answers" in refused.json()
+    assert api.get(url).json()["scope_answers"] == []
+
+    extended = make_request(mission, ssr_advisor, [unit], support_types=("hr_ihl_training",))
+    workflow.apply(extended.pk, "submit", ssr_advisor)
+    workflow.apply(extended.pk, "start_assessment", hro)
+    url = f"/api/v1/assessments/{workflow.current_assessment(extended).pk}/"
+    response = api.patch(url, {"revision": 0, "scope_answers": [answer]}, format="json")
+    assert response.status_code == 200, response.content
+    assert answer in response.json()["scope_answers"]
 
 
 def test_bad_factor_input_is_a_400(api_for, hro, assessment):
