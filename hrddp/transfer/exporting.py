@@ -90,28 +90,31 @@ def local_date(value):
     return timezone.localdate(value) if value else None
 
 
+# Built once, not for every row of a long export.
+responsibility_label = choice_label(Attribution, "responsibility")
+role_label = choice_label(CommandAssignment, "role")
+SUPPORT_TYPE_LABELS = dict(SupportType.choices)
+
+
 def attributions_display(values):
     """Each attribution as the list shows it: "1st Brigade (Direct)"."""
-    labels = dict(Attribution._meta.get_field("responsibility").flatchoices)
     parts = []
     for value in values or []:
         name, _sep, responsibility = value.rpartition(TAB)
-        parts.append(f"{name} ({labels.get(responsibility, responsibility)})")
+        parts.append(f"{name} ({responsibility_label(responsibility)})")
     return "; ".join(parts)
 
 
 def roles_at_units(values):
-    labels = dict(CommandAssignment._meta.get_field("role").flatchoices)
     parts = []
     for value in values or []:
         role, _sep, unit = value.partition(TAB)
-        parts.append(f"{labels.get(role, role)}, {unit}")
+        parts.append(f"{role_label(role)}, {unit}")
     return "; ".join(parts)
 
 
 def support_types(values):
-    labels = dict(SupportType.choices)
-    return "; ".join(str(labels.get(code, code)) for code in values or [])
+    return "; ".join(str(SUPPORT_TYPE_LABELS.get(code, code)) for code in values or [])
 
 
 # Multi-valued columns, each one subquery inside the main query (no query per row)
@@ -172,6 +175,10 @@ class Spec:
 
 
 VIOLATION_DATE = Column(_("Date"), ("date", "date_precision"), date_display)
+VIOLATION_STATUS = Column(
+    _("Status"), "verification_status", choice_label(Violation, "verification_status")
+)
+ATTRIBUTED_TO = Column(_("Attributed to"), attributed_to, attributions_display)
 
 SPECS = {
     "institutions": Spec(
@@ -225,16 +232,14 @@ SPECS = {
             Column(_("Subtype"), "subtype__name", translated),
             Column(_("Grave"), "category__is_grave", yes_no),
             Column(_("Location"), "location"),
-            Column(
-                _("Status"), "verification_status", choice_label(Violation, "verification_status")
-            ),
+            VIOLATION_STATUS,
             Column(_("Scale"), "scale", choice_label(Violation, "scale")),
             Column(
                 _("Source reliability"),
                 "source_reliability",
                 choice_label(Violation, "source_reliability"),
             ),
-            Column(_("Attributed to"), attributed_to, attributions_display),
+            ATTRIBUTED_TO,
         ),
     ),
     "triage": Spec(
@@ -247,7 +252,7 @@ SPECS = {
             Column(_("Grave"), "category__is_grave", yes_no),
             Column(_("Location"), "location"),
             Column(_("Narrative"), "narrative"),
-            Column(_("Attributed to"), attributed_to, attributions_display),
+            ATTRIBUTED_TO,
         ),
     ),
     "my_reports": Spec(
@@ -256,9 +261,7 @@ SPECS = {
             VIOLATION_DATE,
             Column(_("Location"), "location"),
             Column(_("Kind of abuse"), "category__name", translated),
-            Column(
-                _("Status"), "verification_status", choice_label(Violation, "verification_status")
-            ),
+            VIOLATION_STATUS,
         ),
     ),
     "requests": Spec(

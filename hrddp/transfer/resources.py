@@ -21,7 +21,14 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from hrddp.accounts.access import can_set_verification
-from hrddp.registry.forms import EARLIEST_DATE
+from hrddp.registry.forms import (
+    EARLIEST_DATE,
+    AssignmentForm,
+    InstitutionForm,
+    PersonForm,
+    UnitForm,
+)
+from hrddp.registry.forms_violations import ViolationForm
 from hrddp.registry.models import (
     Attribution,
     CommandAssignment,
@@ -35,6 +42,8 @@ from hrddp.registry.models import (
     ViolationCategory,
     ViolationSubtype,
 )
+
+from .columns import IMPORT_COLUMNS
 
 SEPARATOR = ";"
 LOOKUP_CHUNK = 10_000
@@ -128,6 +137,10 @@ class RefWidget(widgets.Widget):
     def remember(self, instance):
         self.known[getattr(instance, self.lookup)] = instance
 
+    def refs(self, value):
+        """The references a cell names."""
+        return [text(value)]
+
     def find(self, ref):
         try:
             return self.known[ref]
@@ -146,6 +159,9 @@ class RefWidget(widgets.Widget):
 
 class RefListWidget(RefWidget):
     """``a; b`` → the sorted references, each checked to exist (attributions)."""
+
+    def refs(self, value):
+        return split_list(value)
 
     def clean(self, value, row=None, **kwargs):
         refs = sorted(set(split_list(value)))
@@ -210,7 +226,11 @@ def check_not_too_early(instance, *names):
 
 
 class RegistryResource(resources.ModelResource):
-    """What every kind shares: the external reference, the instance loader, the checks."""
+    """What every kind shares: the external reference, the instance loader, the checks.
+
+    Each kind's columns are its page form's fields, with the external reference first."""
+
+    import_kind = None  # its key in IMPORT_COLUMNS and RESOURCES
 
     external_ref = fields.Field(attribute="external_ref", column_name="external_ref")
 
@@ -234,14 +254,6 @@ class RegistryResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
 
-    # Which widget resolves which column (filled by subclasses), so that before_import primes them.
-    def ref_widgets(self):
-        return {
-            field.column_name: field.widget
-            for field in self.fields.values()
-            if isinstance(field.widget, RefWidget) and not isinstance(field.widget, RefListWidget)
-        }
-
     def resolved_relations(self):
         """Model foreign keys filled by a widget that looked the record up."""
         return [
@@ -258,18 +270,17 @@ class RegistryResource(resources.ModelResource):
             raise ValueError(
                 _("The file lacks these columns: %(columns)s.") % {"columns": ", ".join(missing)}
             )
-        for column, widget in self.ref_widgets().items():
-            if column in headers:
-                widget.prime(text(value) for value in dataset[column])
+        # Every record the file names, looked up before the rows are read.
         for field in self.fields.values():
-            if isinstance(field.widget, RefListWidget) and field.column_name in headers:
-                widget = field.widget
+            widget = field.widget
+            if isinstance(widget, RefWidget) and field.column_name in headers:
                 widget.prime(
-                    ref for value in dataset[field.column_name] for ref in split_list(value)
+                    ref for value in dataset[field.column_name] for ref in widget.refs(value)
                 )
 
     def required_columns(self):
-        return ["external_ref"]
+        """The columns the upload page documents as required."""
+        return [name for name, required, _help in IMPORT_COLUMNS[self.import_kind] if required]
 
     def form_rules(self, instance):
         """Rules the pages' forms apply beyond the model's clean(): {field: message}."""
@@ -344,12 +355,11 @@ class RegistryResource(resources.ModelResource):
 
 
 class InstitutionResource(RegistryResource):
+    import_kind = "institutions"
+
     class Meta(RegistryResource.Meta):
         model = Institution
-        fields = ["external_ref", "name", "kind", "country", "description"]
-
-    def required_columns(self):
-        return ["external_ref", "name", "kind"]
+        fields = ["external_ref", *InstitutionForm.Meta.fields]
 
 
 class UnitResource(RegistryResource):
@@ -365,27 +375,17 @@ class UnitResource(RegistryResource):
         attribute="active_to", column_name="active_to", widget=StrictDateWidget()
     )
 
+    import_kind = "units"
+
     class Meta(RegistryResource.Meta):
         model = Unit
-        fields = [
-            "external_ref",
-            "name",
-            "aliases",
-            "institution",
-            "parent",
-            "location",
-            "active_from",
-            "active_to",
-        ]
+        fields = ["external_ref", *UnitForm.Meta.fields]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Fresh caches per import: a widget instance is shared by the class's fields.
         self.fields["institution"].widget = RefWidget(Institution)
         self.fields["parent"].widget = RefWidget(Unit, label=_("unit"))
-
-    def required_columns(self):
-        return ["external_ref", "name", "institution"]
 
     def form_rules(self, instance):
         return check_not_too_early(instance, "active_from", "active_to")
@@ -398,12 +398,11 @@ class UnitResource(RegistryResource):
 class PersonResource(RegistryResource):
     aliases = fields.Field(attribute="aliases", column_name="aliases", widget=ListWidget())
 
+    import_kind = "people"
+
     class Meta(RegistryResource.Meta):
         model = Person
-        fields = ["external_ref", "name", "aliases", "rank", "identifiers"]
-
-    def required_columns(self):
-        return ["external_ref", "name"]
+        fields = ["external_ref", *PersonForm.Meta.fields]
 
 
 class AssignmentResource(RegistryResource):
@@ -412,17 +411,16 @@ class AssignmentResource(RegistryResource):
     start = fields.Field(attribute="start", column_name="start", widget=StrictDateWidget())
     end = fields.Field(attribute="end", column_name="end", widget=StrictDateWidget())
 
+    import_kind = "assignments"
+
     class Meta(RegistryResource.Meta):
         model = CommandAssignment
-        fields = ["external_ref", "person", "unit", "role", "start", "end"]
+        fields = ["external_ref", *AssignmentForm.Meta.fields]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].widget = RefWidget(Person, label=_("person"))
         self.fields["unit"].widget = RefWidget(Unit, label=_("unit"))
-
-    def required_columns(self):
-        return ["external_ref", "person", "unit", "start"]
 
     def form_rules(self, instance):
         errors = check_not_too_early(instance, "start", "end")
@@ -461,45 +459,23 @@ class ViolationResource(RegistryResource):
         attribute="import_responsibility", column_name="responsibility", widget=TextWidget()
     )
 
+    import_kind = "violations"
     validate_uniques_per_row = False
 
     class Meta(RegistryResource.Meta):
         model = Violation
         use_bulk = True
         batch_size = 2000
+        # The form's fields; the status, which the page sets through its own field, and the
+        # attribution columns.
         fields = [
             "external_ref",
-            "date",
-            "date_precision",
-            "location",
-            "narrative",
-            "category",
-            "subtype",
-            "victims_count",
-            "children_involved",
+            *ViolationForm.Meta.fields,
             "verification_status",
-            "source_reliability",
-            "scale",
             "units",
             "people",
             "responsibility",
         ]
-
-    # Model fields written by bulk_update (the attribution columns are not model fields).
-    MODEL_FIELDS = [
-        "date",
-        "date_precision",
-        "location",
-        "narrative",
-        "category",
-        "subtype",
-        "victims_count",
-        "children_involved",
-        "verification_status",
-        "source_reliability",
-        "scale",
-        "updated_at",
-    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -515,11 +491,17 @@ class ViolationResource(RegistryResource):
     def get_queryset(self):
         return Violation.objects.select_related("category", "subtype")
 
-    def required_columns(self):
-        return ["external_ref", "date", "location", "narrative", "category"]
-
     def get_bulk_update_fields(self):
-        return self.MODEL_FIELDS
+        """The file's model columns (not the attribution columns, nor the reference that found
+        the row) and the time of the change."""
+        if not hasattr(self, "bulk_update_fields"):
+            model_fields = {field.name for field in Violation._meta.concrete_fields}
+            self.bulk_update_fields = [
+                field.attribute
+                for field in self.get_import_fields()
+                if field.attribute in model_fields and field.attribute != "external_ref"
+            ] + ["updated_at"]
+        return self.bulk_update_fields
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -538,20 +520,20 @@ class ViolationResource(RegistryResource):
         found = {}
         for part in chunks(ids):
             rows = Attribution.objects.filter(violation_id__in=part).values_list(
-                "violation_id", "unit__external_ref", "unit_id", "person__external_ref", "person_id"
+                "violation_id",
+                "unit__external_ref",
+                "unit_id",
+                "person__external_ref",
+                "person_id",
+                "responsibility",
             )
-            for violation_id, unit_ref, unit_id, person_ref, person_id in rows:
+            for violation_id, unit_ref, unit_id, person_ref, person_id, responsibility in rows:
                 units, people, responsibilities = found.setdefault(violation_id, ([], [], set()))
                 if unit_id:
                     units.append(unit_ref or f"#{unit_id}")
                 if person_id:
                     people.append(person_ref or f"#{person_id}")
-        for part in chunks(ids):
-            rows = Attribution.objects.filter(violation_id__in=part).values_list(
-                "violation_id", "responsibility"
-            )
-            for violation_id, responsibility in rows:
-                found[violation_id][2].add(responsibility)
+                responsibilities.add(responsibility)
         self.existing_attributions = {
             violation_id: (
                 sorted(set(units)),
@@ -679,9 +661,12 @@ class ViolationResource(RegistryResource):
 
 
 RESOURCES = {
-    "institutions": InstitutionResource,
-    "units": UnitResource,
-    "people": PersonResource,
-    "assignments": AssignmentResource,
-    "violations": ViolationResource,
+    resource.import_kind: resource
+    for resource in (
+        InstitutionResource,
+        UnitResource,
+        PersonResource,
+        AssignmentResource,
+        ViolationResource,
+    )
 }

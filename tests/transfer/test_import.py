@@ -20,7 +20,9 @@ from hrddp.registry.models import (
     Violation,
 )
 from hrddp.transfer import importing, tasks
+from hrddp.transfer.columns import IMPORT_COLUMNS
 from hrddp.transfer.models import ImportJob, ImportStatus
+from hrddp.transfer.resources import RESOURCES
 from tests.factories import InstitutionFactory, PersonFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,13 @@ def units_file(*rows):
 
 def run(kind, content, user, name="file.csv", dry_run=False):
     return importing.import_file(kind, content, name, user, dry_run=dry_run)
+
+
+@pytest.mark.parametrize("kind", sorted(RESOURCES))
+def test_the_upload_page_documents_exactly_the_columns_each_kind_reads(kind):
+    documented = [name for name, _required, _help in IMPORT_COLUMNS[kind]]
+    read = [field.column_name for field in RESOURCES[kind]().get_import_fields()]
+    assert sorted(documented) == sorted(read)
 
 
 def test_dry_run_imports_nothing_and_lists_every_row(hro, army):
@@ -249,6 +258,67 @@ def test_an_edited_violation_row_updates_it_and_its_attributions(hro):
     assert violation.verification_status == "credible"
     assert [a.unit.external_ref for a in violation.attributions.all()] == ["U-2"]
     assert VerificationChange.objects.get().from_status == "alleged"
+
+
+def test_an_edited_violation_row_updates_every_column_it_holds(hro):
+    header = [
+        "external_ref",
+        "date",
+        "date_precision",
+        "location",
+        "narrative",
+        "category",
+        "subtype",
+        "victims_count",
+        "children_involved",
+        "verification_status",
+        "source_reliability",
+        "scale",
+    ]
+    first = ["V-1", "2024-05-01", "day", "K", "N", "torture", "", "1", "no", "", "high", "isolated"]
+    run("violations", csv_bytes(header, first), hro)
+    edited = [
+        "V-1",
+        "2023-02-01",
+        "month",
+        "Kanda",
+        "Shot",
+        "unlawful_killing",
+        "summary_execution",
+        "4",
+        "yes",
+        "credible",
+        "low",
+        "widespread",
+    ]
+    report = run("violations", csv_bytes(header, edited), hro)
+    assert [row["outcome"] for row in report.rows] == ["update"], report.rows
+    violation = Violation.objects.select_related("category", "subtype").get()
+    assert (
+        violation.date,
+        violation.date_precision,
+        violation.location,
+        violation.narrative,
+        violation.category.code,
+        violation.subtype.code,
+        violation.victims_count,
+        violation.children_involved,
+        violation.verification_status,
+        violation.source_reliability,
+        violation.scale,
+    ) == (
+        datetime.date(2023, 2, 1),
+        "month",
+        "Kanda",
+        "Shot",
+        "unlawful_killing",
+        "summary_execution",
+        4,
+        True,
+        "credible",
+        "low",
+        "widespread",
+    )
 
 
 def test_violation_rows_are_checked_as_the_form_checks_them(hro):
