@@ -81,6 +81,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers compressed for field links (HTML shrinks about 8×). Django's GZip
+    # mitigates BREACH by padding each answer at random, beside CSRF tokens masked per request.
+    # Static files never reach it: WhiteNoise, above, serves them pre-compressed.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hrddp.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
