@@ -277,3 +277,43 @@ def test_ssr_advisors_see_summaries_of_the_units_their_entity_asks_support_for()
     ).exists()
     records = [Unit.objects.record(unit) for unit in Unit.objects.filter(pk__in=mission_units)]
     assert any(record.has_pattern for record in records)
+
+
+def statistics_rows(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_seed_leaves_the_planner_statistics_of_what_it_loaded():
+    """Autovacuum may be off or late: a bulk loader analyses what it wrote (developers' guide)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM pg_statistic WHERE starelid IN ("
+            "'registry_violation'::regclass, 'registry_attribution'::regclass)"
+        )
+    assert statistics_rows("registry_violation") == statistics_rows("registry_attribution") == 0
+
+    seed(scale=0.1)
+
+    assert statistics_rows("registry_violation") > 5
+    assert statistics_rows("registry_attribution") > 3
+
+
+def test_records_created_after_the_seed_take_new_ids():
+    """The seed copies rows in with ids it reserved from each table's sequence; the sequences
+    must have moved past them, or the next record would collide with a seeded one."""
+    seed(scale=0.1)
+    seeded = set(Violation.objects.values_list("pk", flat=True))
+
+    violation = Violation.objects.create(
+        date=timezone.localdate(),
+        location="Tessala",
+        narrative="Recorded after the seed.",
+        category=ViolationCategory.objects.first(),
+    )
+    unit = Unit.objects.create(name="New unit", institution=Institution.objects.first())
+
+    assert violation.pk not in seeded
+    assert violation.pk > max(seeded)
+    assert unit.pk > Unit.objects.exclude(pk=unit.pk).aggregate(Max("pk"))["pk__max"]

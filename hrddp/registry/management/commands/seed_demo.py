@@ -1,7 +1,10 @@
 """``manage.py seed_demo``: a fictional country to try the product on, or to benchmark it.
 
 The data comes from ``hrddp.registry.demo.DemoPlan`` (deterministic); this command only inserts
-it, in bulk, parents before children, and violations in chunks so that memory stays bounded.
+it, parents before children, and violations in chunks so that memory stays bounded. Rows go in
+through PostgreSQL's ``COPY`` (several times faster than INSERT at a million violations), with
+ids reserved from each table's sequence beforehand so that children can name their parents. The
+database triggers (history, seals) fire for COPY as for INSERT, once per statement.
 """
 
 import datetime
@@ -10,7 +13,7 @@ import time
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from assessments.demo import seed_pipeline
@@ -29,7 +32,7 @@ from hrddp.registry.models import (
 )
 from hrddp.support.models import SupportRequest
 
-BATCH = 5000
+BATCH = 10000
 
 
 def chunks(iterable, size):
@@ -38,11 +41,43 @@ def chunks(iterable, size):
         yield chunk
 
 
+def copy_create(model, objs):
+    """Insert ``objs`` with one ``COPY``, as ``bulk_create`` would (field defaults, ``auto_now``),
+    giving each its id first; return them.
+
+    The ids are a block reserved from the table's sequence, under a lock that makes any concurrent
+    INSERT wait for this transaction, so no one else can take an id of the block meanwhile."""
+    if not objs:
+        return objs
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields]
+    with connection.cursor() as cursor:
+        if objs[0].pk is None:
+            cursor.execute(f'LOCK TABLE "{meta.db_table}" IN SHARE ROW EXCLUSIVE MODE')
+            cursor.execute(
+                "SELECT setval(seq, nextval(seq) + %s - 1) FROM pg_get_serial_sequence(%s, %s) seq",
+                [len(objs), meta.db_table, meta.pk.column],
+            )
+            last = cursor.fetchone()[0]
+            for pk, obj in enumerate(objs, start=last - len(objs) + 1):
+                obj.pk = pk
+        columns = ", ".join(f'"{field.column}"' for field in fields)
+        with cursor.cursor.copy(f'COPY "{meta.db_table}" ({columns}) FROM STDIN') as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+                        for field in fields
+                    ]
+                )
+    return objs
+
+
 def insert(model, rows, build):
     """Insert ``build(row)`` for every row, BATCH at a time; return the new ids in row order."""
     ids = []
     for chunk in chunks(rows, BATCH):
-        ids += [obj.pk for obj in model.objects.bulk_create([build(row) for row in chunk])]
+        ids += [obj.pk for obj in copy_create(model, [build(row) for row in chunk])]
     return ids
 
 
@@ -107,7 +142,8 @@ def seed(scale, log=None):
     user_ids = {username: user.pk for username, user in users.items()}
     totals = dict.fromkeys(("violations", "attributions", "sources", "actions"), 0)
     for chunk in chunks(plan.violations(vocabulary), BATCH):
-        violations = Violation.objects.bulk_create(
+        violations = copy_create(
+            Violation,
             [
                 Violation(
                     date=row["date"],
@@ -126,7 +162,7 @@ def seed(scale, log=None):
                     staff_report=row["reported_by"] is not None,
                 )
                 for row in chunk
-            ]
+            ],
         )
         attributions, sources, actions = [], [], []
         for row, violation in zip(chunk, violations, strict=True):
@@ -148,9 +184,9 @@ def seed(scale, log=None):
                 AccountabilityAction(violation_id=violation.pk, **action)
                 for action in row["actions"]
             ]
-        Attribution.objects.bulk_create(attributions, batch_size=BATCH)
-        Source.objects.bulk_create(sources, batch_size=BATCH)
-        AccountabilityAction.objects.bulk_create(actions, batch_size=BATCH)
+        copy_create(Attribution, attributions)
+        copy_create(Source, sources)
+        copy_create(AccountabilityAction, actions)
         for name, objs in (
             ("violations", violations),
             ("attributions", attributions),
@@ -269,6 +305,10 @@ class Command(BaseCommand):
             # so that the next run (or --if-empty) starts again rather than stop on half the data.
             with transaction.atomic():
                 counts = seed(scale, log=log)
+            # Autovacuum may be off or late: without statistics on the new rows the planner
+            # takes a million-row table for an empty one.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
             self.stdout.write(
                 self.style.SUCCESS(
                     "Seeded {institutions} institutions, {units:,} units, {people:,} people "
