@@ -200,7 +200,9 @@ def pick_units(count):
     """Units whose record raises no floor (for the approvals), and units with a recent countable
     grave violation (for the safeguarded and rejected requests)."""
     clean, risky = [], []
-    for unit in Unit.objects.filter(parent__isnull=False).order_by("id")[:400]:
+    # The most recently created units are the deepest (seed_demo inserts level by level): their
+    # records stay small at any scale, where a division's holds tens of thousands of violations.
+    for unit in Unit.objects.filter(parent__isnull=False).order_by("-id")[:400]:
         record = Unit.objects.record(unit)
         if record.has_recent_countable_grave:
             risky.append(unit)

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 import pghistory
 import tablib
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
+
+from hrddp.audit import steady_history_triggers
 
 from .models import ImportJob, ImportStatus
 from .resources import RESOURCES, text
@@ -111,17 +113,6 @@ def row_errors(columns, row_result):
     for error in row_result.errors:
         found.append(["", str(error.error)])
     return found
-
-
-def steady_history_triggers():
-    """The history triggers (pgtrigger, pghistory) read two settings in a PL/pgSQL block that
-    catches the error raised when a setting is unset; each caught error ends a subtransaction, and
-    in a transaction of tens of thousands of rows every further row then costs more (measured on
-    10,000-row inserts in one transaction: 6 s, 10 s, 14 s; with both settings set: 1.5 s each).
-    ``pghistory.context`` sets the one (and records that the changes came from this import); the
-    other is set here to its neutral value, "ignore no trigger", for this transaction only."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
 
 
 def import_file(kind, content, file_name, user, *, dry_run, progress=None):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from assessments.demo import seed_pipeline
 from hrddp.accounts.models import Entity, Membership, Role, User
+from hrddp.audit import steady_history_triggers
 from hrddp.registry import demo
 from hrddp.registry.models import (
     AccountabilityAction,
@@ -304,6 +305,7 @@ class Command(BaseCommand):
             # One transaction whatever the scale: an interrupted seed leaves the database empty,
             # so that the next run (or --if-empty) starts again rather than stop on half the data.
             with transaction.atomic():
+                steady_history_triggers()
                 counts = seed(scale, log=log)
             # Autovacuum may be off or late: without statistics on the new rows the planner
             # takes a million-row table for an empty one.
