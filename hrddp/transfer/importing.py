@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import pghistory
 import tablib
-from django.db import connections, transaction
+from django.apps import apps
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
@@ -25,6 +26,8 @@ from .resources import RESOURCES, text
 
 # Files with more rows than this are checked and imported by a Celery task, with a progress bar.
 SYNC_ROW_LIMIT = 1000
+# A file this long can change a table's size enough to mislead the planner until it is analysed.
+ANALYSE_FROM_ROWS = 1000
 FORMATS = {"csv": "csv", "xlsx": "xlsx"}
 
 OUTCOMES = {
@@ -115,6 +118,13 @@ def row_errors(columns, row_result):
     return found
 
 
+def analyse_registry():
+    """Refresh the planner's statistics of the registry's tables (autovacuum may be off or late)."""
+    tables = [model._meta.db_table for model in apps.get_app_config("registry").get_models()]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
 def import_file(kind, content, file_name, user, *, dry_run, progress=None):
     """Check (``dry_run``) or import a file. Returns a Report; raises nothing for bad data."""
     report = Report(kind=kind, dry_run=dry_run)
@@ -134,6 +144,8 @@ def import_file(kind, content, file_name, user, *, dry_run, progress=None):
         )
         monitored = getattr(resource, "monitored_ids", [])
         if not dry_run and not (result.has_errors() or result.has_validation_errors()):
+            if report.total >= ANALYSE_FROM_ROWS:
+                analyse_registry()
             report.monitored_ids = monitored
             if monitored:
                 from .tasks import enqueue_violation_checks

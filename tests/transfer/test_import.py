@@ -563,3 +563,46 @@ def test_checking_an_unchanged_file_reads_in_a_constant_number_of_queries(hro, a
         return len([q for q in queries if "SAVEPOINT" not in q["sql"]])
 
     assert queries_for(3) == queries_for(30)
+
+
+def analysed_tables():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT tablename FROM pg_stats WHERE tablename IN "
+            "('registry_unit', 'registry_institution')"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_long_import_leaves_the_planner_statistics_of_the_registry(hro, army, monkeypatch):
+    """A bulk loader analyses what it loaded (developers' guide): autovacuum may be off."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM pg_statistic WHERE starelid IN "
+            "('registry_unit'::regclass, 'registry_institution'::regclass)"
+        )
+    content = units_file(
+        ["U-1", "1st Brigade", "", "INST-1", "", "North"],
+        ["U-2", "2nd Battalion", "", "INST-1", "U-1", "North"],
+    )
+    monkeypatch.setattr(importing, "ANALYSE_FROM_ROWS", 3)
+    run("units", content, hro)
+    assert analysed_tables() == set()
+
+    monkeypatch.setattr(importing, "ANALYSE_FROM_ROWS", 2)
+    run("units", content, hro, dry_run=True)
+    assert analysed_tables() == set()
+
+    run(
+        "units",
+        units_file(
+            ["U-3", "3rd Brigade", "", "INST-1", "", "North"],
+            ["U-4", "4th Brigade", "", "INST-1", "", "North"],
+        ),
+        hro,
+    )
+    assert analysed_tables() == {"registry_unit", "registry_institution"}

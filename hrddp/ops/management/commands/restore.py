@@ -4,7 +4,7 @@ database, replacing the tables, data and history it holds (or filling an empty d
 pg_restore drops and recreates every object the backup holds, in one transaction: a restore
 that fails leaves the database as it was. Ownership and grants are not restored, so a backup
 moves between servers whose roles differ. History triggers are created after the rows are
-loaded, so restoring adds no history rows of its own.
+loaded, so restoring adds no history rows of its own. The restored tables are then analysed.
 """
 
 from pathlib import Path
@@ -62,4 +62,8 @@ class Command(BaseCommand):
             ],
             connection.settings_dict,
         )
+        # pg_dump keeps no planner statistics, and autovacuum may be off or late: without them
+        # the planner takes every restored table for an empty one.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(f"Restored {file} into {name}.")
