@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments import monitoring, workflow
 from assessments.models import Measure, MeasureStatus, Notification
 from hrddp.accounts.models import Role
-from hrddp.registry.models import VerificationStatus
+from hrddp.registry.models import VerificationStatus, Violation, ViolationCategory
 from hrddp.support.models import Communication, CommunicationKind
 from tests.factories import (
     UnitFactory,
@@ -235,6 +235,31 @@ def test_lists_show_the_first_ten_and_link_to_the_full_list(
     assert "The first 10 are shown." in mine
     assert mine.count("/requests/") - mine.count("/requests/?") == 10
     assert f"{reverse('support:list')}?status=submitted" in mine
+
+
+@pytest.mark.parametrize(
+    "alleged, text",
+    [
+        (3, "Triage queue: 3 alleged violations"),
+        (1001, "Triage queue: more than 1,000 alleged violations"),
+    ],
+)
+def test_hro_sees_the_triage_queue_counted_up_to_a_thousand(client_for, hro, alleged, text):
+    ViolationFactory(verification_status=VerificationStatus.CREDIBLE)
+    Violation.objects.bulk_create(
+        Violation(
+            date=datetime.date(2025, 1, 1),
+            location="Kanda",
+            narrative="Reported.",
+            category=ViolationCategory.objects.get(code="torture"),
+            verification_status=VerificationStatus.ALLEGED,
+        )
+        for _ in range(alleged)
+    )
+
+    page = home(client_for(hro))
+
+    assert page.count(text) == 2  # in the HRO's section and in the links
 
 
 def test_the_nav_shows_the_unread_notification_count(client_for, manager):
