@@ -9,7 +9,7 @@ import threading
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -204,6 +204,42 @@ def test_two_refreshes_at_once_both_succeed_and_agree_with_the_registry():
         )
     finally:
         # The views are not emptied between tests like tables: leave them as the registry.
+        Violation.objects.all().delete()
+        refresh_summaries()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_read_the_previous_figures_while_a_refresh_runs(army):
+    try:
+        ViolationFactory(units=[UnitFactory(institution=army)], date=INSIDE)
+        refresh_summaries()
+        ViolationFactory(units=[UnitFactory(institution=army)], date=INSIDE)
+        refreshing, release = threading.Event(), threading.Event()
+
+        def slow_refresh():
+            # The refresh's transaction stays open, its locks held, until the page has read.
+            try:
+                with transaction.atomic():
+                    refresh_summaries()
+                    refreshing.set()
+                    release.wait(10)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=slow_refresh)
+        thread.start()
+        assert refreshing.wait(10)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+                during = queries.summarised_grave_by_institution(START, END)
+        finally:
+            release.set()
+            thread.join()
+
+        assert during == {army.pk: ("Army", 1)}
+        assert queries.summarised_grave_by_institution(START, END) == {army.pk: ("Army", 2)}
+    finally:
         Violation.objects.all().delete()
         refresh_summaries()
 
