@@ -64,8 +64,9 @@ class UnitQuerySet(models.QuerySet):
         return unit_record(unit, as_of=as_of)
 
 
-# The triage queue is worked from its head: pages count it up to here, not a million rows.
-TRIAGE_COUNT_CAP = 1000
+# The start page tells the length of the triage queue up to here, not a million rows: the same
+# cap as the list pages' count.
+TRIAGE_COUNT_CAP = 10_000
 
 
 def count_up_to(queryset, cap):

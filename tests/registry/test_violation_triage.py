@@ -3,13 +3,10 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hrddp.registry.models import VerificationStatus, Violation, ViolationCategory
-from hrddp.registry.queries import TRIAGE_COUNT_CAP
+from hrddp.registry.models import VerificationStatus, Violation
 from tests.factories import PersonFactory, UnitFactory, ViolationFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,47 +77,3 @@ def test_triage_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(7):
         response = client.get(URL)
     assert len(response.context["page_obj"]) == min(rows, 25)
-
-
-def queue_of(length):
-    """``length`` alleged violations, inserted at once."""
-    torture = ViolationCategory.objects.get(code="torture")
-    Violation.objects.bulk_create(
-        Violation(
-            date=datetime.date(2025, 1, 1),
-            location=f"Place {n}",
-            narrative="Reported.",
-            category=torture,
-            verification_status=VerificationStatus.ALLEGED,
-        )
-        for n in range(length)
-    )
-
-
-def test_a_long_queue_is_counted_up_to_the_cap_and_paged_from_its_head(client_for, hro):
-    queue_of(TRIAGE_COUNT_CAP + 2)
-    client = client_for(hro)
-
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(URL)
-
-    page = response.content.decode()
-    assert f"More than {TRIAGE_COUNT_CAP:,} alleged violations wait" in page
-    assert f"the {TRIAGE_COUNT_CAP:,} waiting longest are listed" in page
-    # The count stops at the cap: it never counts the whole queue.
-    (count,) = [
-        q["sql"] for q in queries if "COUNT(" in q["sql"] and "registry_violation" in q["sql"]
-    ]
-    assert f"LIMIT {TRIAGE_COUNT_CAP + 1}" in count
-    last = TRIAGE_COUNT_CAP // 25
-    assert len(client.get(URL, {"page": last}).context["page_obj"]) == 25
-    assert client.get(URL, {"page": last + 1}).context["page_obj"].number == last
-
-
-def test_a_queue_at_the_cap_is_counted_exactly(client_for, hro):
-    queue_of(TRIAGE_COUNT_CAP)
-
-    page = client_for(hro).get(URL).content.decode()
-
-    assert f"{TRIAGE_COUNT_CAP} alleged violations wait for a verification decision" in page
-    assert "More than" not in page

@@ -1,7 +1,5 @@
 """Violation pages and the HRO triage queue (domain.md 3, 3.1 and 7)."""
 
-from functools import cached_property
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -27,7 +25,6 @@ from .. import services
 from ..filters_violations import ViolationFilter
 from ..forms_violations import VerificationForm, ViolationForm, violation_formsets
 from ..models import Attribution, Source, VerificationChange, VerificationStatus, Violation
-from ..queries import TRIAGE_COUNT_CAP, count_up_to
 
 PAGE_SIZE = 25
 
@@ -197,28 +194,10 @@ def safe_next(request, default):
     return default
 
 
-class QueuePaginator(Paginator):
-    """Pages over the head of a queue: the first ``TRIAGE_COUNT_CAP`` rows, however long it is."""
-
-    @cached_property
-    def counted(self):
-        return count_up_to(self.object_list, TRIAGE_COUNT_CAP)
-
-    @cached_property
-    def count(self):
-        return self.counted[0]
-
-    @property
-    def more(self):
-        """The queue is longer than the pages reach."""
-        return self.counted[1]
-
-
 @role_required(*REGISTRY_EDITORS)
 def triage(request):
     """Alleged violations, the longest waiting first."""
     queue = listed_violations().awaiting_triage()
     if response := export_response(request, "triage", queue):
         return response
-    page_obj = QueuePaginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/triage.html", {"page_obj": page_obj})
+    return render(request, "registry/triage.html", {"page_obj": paginate(request, queue)})
