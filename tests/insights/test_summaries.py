@@ -9,6 +9,7 @@ import threading
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -112,6 +113,19 @@ def test_summary_follows_the_registry_only_when_refreshed(army):
     refresh_summaries()
     assert queries.summarised_grave_by_institution(START, END) == {army.pk: ("Army", 2)}
     assert queries.countable_grave_by_institution(START, END) == {army.pk: 2}
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_the_summaries_built():
+    call_command("seed_demo", scale=0.1, verbosity=0)
+    start, end = queries.default_period(timezone.localdate())
+
+    summarised = queries.summarised_grave_by_institution(start, end)
+
+    assert summarised
+    assert {pk: n for pk, (_name, n) in summarised.items()} == (
+        queries.countable_grave_by_institution(start, end)
+    )
 
 
 # The refresh: twice, at once, from beat

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments.demo import seed_pipeline
 from hrddp.accounts.models import Entity, Membership, Role, User
+from hrddp.insights.services import refresh_summaries
 from hrddp.registry import demo
 from hrddp.registry.models import (
     AccountabilityAction,
@@ -269,6 +270,8 @@ class Command(BaseCommand):
             # so that the next run (or --if-empty) starts again rather than stop on half the data.
             with transaction.atomic():
                 counts = seed(scale, log=log)
+            # The insights dashboard reads summaries of the registry: build them from the new data.
+            refresh_summaries()
             self.stdout.write(
                 self.style.SUCCESS(
                     "Seeded {institutions} institutions, {units:,} units, {people:,} people "
