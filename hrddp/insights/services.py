@@ -28,9 +28,10 @@ def refresh_summaries():
         (refreshed_at,) = cursor.fetchone()
         for model in SUMMARIES:
             name = model._meta.db_table
-            cursor.execute(
-                f"REFRESH MATERIALIZED VIEW CONCURRENTLY {connection.ops.quote_name(name)}"
-            )
+            quoted = connection.ops.quote_name(name)
+            cursor.execute(f"REFRESH MATERIALIZED VIEW CONCURRENTLY {quoted}")
+            # Fresh statistics for the planner, as after any bulk load (a few thousand rows).
+            cursor.execute(f"ANALYZE {quoted}")
             SummaryRefresh.objects.update_or_create(
                 name=name, defaults={"refreshed_at": refreshed_at}
             )
