@@ -266,6 +266,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hrddp.audit.tasks.verify_history",
         "schedule": env.int("VERIFY_HISTORY_SECONDS", default=86400),
     },
+    # The insights dashboard shows each summarised figure with the time of its last refresh.
+    "refresh-insights-summaries": {
+        "task": "hrddp.insights.tasks.refresh_summaries",
+        "schedule": env.int("INSIGHTS_REFRESH_SECONDS", default=300),
+    },
 }
 
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.

@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.views import i18n as i18n_views
 
 from assessments.views.dashboard import waiting_for
-from hrddp.registry.models import VerificationStatus, Violation
+from hrddp.registry.models import Violation
+from hrddp.registry.queries import TRIAGE_COUNT_CAP, count_up_to
 
 from .access import can_edit_registry, role_required
 
@@ -20,9 +21,9 @@ def home(request):
         **waiting_for(request.user, memberships, today),
     }
     if can_edit_registry(request.user):
-        context["triage_count"] = Violation.objects.filter(
-            verification_status=VerificationStatus.ALLEGED
-        ).count()
+        context["triage_count"], context["triage_more"] = count_up_to(
+            Violation.objects.awaiting_triage(), TRIAGE_COUNT_CAP
+        )
     return render(request, "accounts/home.html", context)
 
 

@@ -21,8 +21,18 @@ Choices, so that the numbers can be read without the code:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, Func, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
 from assessments.models import (
     OPEN_INTERVENTION_STATUSES,
@@ -33,13 +43,10 @@ from assessments.models import (
     overdue_intervention,
 )
 from assessments.risk import level_for_score
-from hrddp.registry.models import (
-    Attribution,
-    Institution,
-    VerificationStatus,
-    Violation,
-)
+from hrddp.registry.models import Attribution, VerificationStatus, Violation
 from hrddp.support.models import CAPACITY_TYPES, GOVERNANCE_TYPES, RequestStatus, SupportRequest
+
+from .models import SUMMARIES, GraveViolationsByInstitutionDay, SummaryRefresh, ViolationsByDay
 
 # Approved or beyond: support that was granted, whatever happened to it since.
 SUPPORTED_STATUSES = (
@@ -162,34 +169,50 @@ class InstitutionImpartiality:
 
 def countable_grave_by_institution(start, end):
     """{institution id: countable grave violations dated in [start, end] attributed to one of its
-    units, or to a person assigned to one of its units on the violation's date} (one query)."""
-    to_unit = Attribution.objects.filter(
-        violation=OuterRef("pk"), unit__institution=OuterRef(OuterRef("pk"))
+    units, or to a person assigned to one of its units on the violation's date}, computed live
+    from the registry in one grouped query. The dashboard reads the same figures from the
+    summary (``summarised_grave_by_institution``): at a million violations this takes seconds."""
+    held_on_the_day = FilteredRelation(
+        "person__assignments",
+        condition=Q(person__assignments__start__lte=F("violation__date"))
+        & (
+            Q(person__assignments__end__isnull=True)
+            | Q(person__assignments__end__gte=F("violation__date"))
+        ),
     )
-    # One filter() call, so that the three conditions hold for the same assignment.
-    to_assigned_person = Attribution.objects.filter(
-        Q(person__assignments__end__isnull=True)
-        | Q(person__assignments__end__gte=OuterRef("date")),
-        violation=OuterRef("pk"),
-        person__assignments__unit__institution=OuterRef(OuterRef("pk")),
-        person__assignments__start__lte=OuterRef("date"),
-    )
-    # COUNT as a plain function, not an aggregate, so that Django adds no GROUP BY.
-    counted = (
-        Violation.objects.countable_grave()
-        .filter(Exists(to_unit) | Exists(to_assigned_person), date__range=(start, end))
+    rows = (
+        Attribution.objects.filter(
+            violation__in=Violation.objects.countable_grave().filter(date__range=(start, end))
+        )
+        .annotate(held=held_on_the_day)
+        .annotate(institution=Coalesce("unit__institution", "held__unit__institution"))
+        .filter(institution__isnull=False)
         .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
+        .values_list("institution")
+        # A violation reaching an institution by two attributions counts once there.
+        .annotate(n=Count("violation", distinct=True))
     )
-    return dict(
-        Institution.objects.annotate(n=Subquery(counted)).filter(n__gt=0).values_list("pk", "n")
-    )
+    return dict(rows)
 
 
-def impartiality(entity_ids, start, end):
-    """Per institution, the support it received in the period beside the countable grave
-    violations attributed to it in the period (two queries)."""
+def summarised_grave_by_institution(start, end):
+    """{institution id: (name, count)}: ``countable_grave_by_institution`` read from its summary,
+    as of its last refresh (one query)."""
+    rows = (
+        GraveViolationsByInstitutionDay.objects.filter(date__range=(start, end))
+        .order_by()
+        .values_list("institution", "institution__name")
+        .annotate(n=Sum("violations"))
+    )
+    return {pk: (name, n) for pk, name, n in rows}
+
+
+def impartiality(entity_ids, start, end, balance=None):
+    """Per institution, the support it received in the period (live) beside the countable grave
+    violations attributed to it in the period (from the summary). Two queries, one when given
+    the period's ``portfolio_balance``."""
+    if balance is None:
+        balance = portfolio_balance(entity_ids, start, end)
     rows = {
         support.institution_id: InstitutionImpartiality(
             institution_id=support.institution_id,
@@ -197,15 +220,18 @@ def impartiality(entity_ids, start, end):
             requests=support.requests,
             value=support.value,
         )
-        for support in portfolio_balance(entity_ids, start, end)
+        for support in balance
     }
-    violations = countable_grave_by_institution(start, end)
-    missing = set(violations) - set(rows)
-    for pk, name in Institution.objects.filter(pk__in=missing).values_list("pk", "name"):
-        rows[pk] = InstitutionImpartiality(institution_id=pk, name=name)
-    for pk, count in violations.items():
-        rows[pk].countable_grave_violations = count
+    for pk, (name, count) in summarised_grave_by_institution(start, end).items():
+        row = rows.setdefault(pk, InstitutionImpartiality(institution_id=pk, name=name))
+        row.countable_grave_violations = count
     return sorted(rows.values(), key=lambda row: (row.name, row.institution_id))
+
+
+def summaries_as_of():
+    """{summary model: the time its figures were taken from the registry, or None} (one query)."""
+    times = dict(SummaryRefresh.objects.values_list("name", "refreshed_at"))
+    return {model: times.get(model._meta.db_table) for model in SUMMARIES}
 
 
 # Risk heat map
@@ -313,20 +339,30 @@ def months_between(start, end):
         month = months_ago(month, -1)
 
 
-def violations_over_time(start, end, today=None):
+def violations_over_time(start, end, today=None, live=False):
     """Violations of the whole registry dated in [start, end], per month (every month present),
     by grave or not and by verification status (one query). The period stops at today: no
     violation is dated in the future. A violation known only to the month or year counts in the
-    month of its recorded date."""
+    month of its recorded date. Read from the summary ``ViolationsByDay``, as of its last
+    refresh; ``live`` counts the registry itself (a million rows take a second)."""
     if today is not None:
         end = min(end, today)
-    rows = (
-        Violation.objects.filter(date__range=(start, end))
-        .order_by()
-        .annotate(month=TruncMonth("date"))
-        .values_list("month", "category__is_grave", "verification_status")
-        .annotate(n=Count("pk"))
-    )
+    if live:
+        rows = (
+            Violation.objects.filter(date__range=(start, end))
+            .order_by()
+            .annotate(month=TruncMonth("date"))
+            .values_list("month", "category__is_grave", "verification_status")
+            .annotate(n=Count("pk"))
+        )
+    else:
+        rows = (
+            ViolationsByDay.objects.filter(date__range=(start, end))
+            .order_by()
+            .annotate(month=TruncMonth("date"))
+            .values_list("month", "is_grave", "verification_status")
+            .annotate(n=Sum("violations"))
+        )
     found = {(month, grave, status): n for month, grave, status, n in rows}
     return [
         MonthCounts(

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
@@ -24,6 +25,7 @@ from hrddp.registry.models import VerificationStatus
 
 from . import charts, queries
 from .forms import PeriodForm
+from .models import GraveViolationsByInstitutionDay, ViolationsByDay
 
 INSIGHT_READERS = REGISTRY_READERS
 
@@ -54,6 +56,32 @@ def scope_for(request):
         entity_ids=request.user.entity_ids_for(*INSIGHT_READERS),
         registry=can_read_registry(request.user),
     )
+
+
+@dataclass
+class AsOf:
+    """When a summarised figure was taken from the registry, and that said in the reader's
+    language: "as of 10:42", with the date when it was not today."""
+
+    moment: datetime.datetime | None
+    text: str
+
+    def __str__(self):
+        return self.text
+
+
+def as_of(moment, today):
+    if moment is None:
+        return AsOf(None, _("not computed yet"))
+    moment = timezone.localtime(moment)
+    time = date_format(moment, "TIME_FORMAT")
+    if moment.date() == today:
+        return AsOf(moment, _("as of %(time)s") % {"time": time})
+    text = _("as of %(date)s, %(time)s") % {
+        "date": date_format(moment, "DATE_FORMAT"),
+        "time": time,
+    }
+    return AsOf(moment, text)
 
 
 def requests_text(count, values):
@@ -98,7 +126,7 @@ def portfolio_chart(rows):
     )
 
 
-def impartiality_chart(rows):
+def impartiality_chart(rows, freshness):
     series = [
         charts.Series(pgettext_lazy("chart series", "Support"), charts.BLUE),
         charts.Series(_("Grave violations"), charts.DARK_RED, hatch=True),
@@ -127,10 +155,10 @@ def impartiality_chart(rows):
         _("Impartiality: support beside grave violations, per institution"),
         _(
             "For %(total)s security institutions, the approved support received in the period "
-            "beside the countable grave violations attributed to them in the period. The numbers "
-            "are in the table below."
+            "beside the countable grave violations attributed to them in the period (%(as_of)s). "
+            "The numbers are in the table below."
         )
-        % {"total": len(rows)},
+        % {"total": len(rows), "as_of": freshness},
         groups,
         series,
     )
@@ -186,7 +214,7 @@ def violations_series():
     ]
 
 
-def violations_charts(months):
+def violations_charts(months, freshness):
     charts_by_kind = {}
     for key, grave, title in (
         ("grave", True, _("Grave violations per month, by verification status")),
@@ -196,8 +224,15 @@ def violations_charts(months):
         charts_by_kind[key] = charts.stacked_column_chart(
             f"violations-{key}-chart",
             title,
-            _("%(n)s violations over %(months)s months. The numbers are in the table below.")
-            % {"n": sum(sum(counts) for _m, counts in columns), "months": len(columns)},
+            _(
+                "%(n)s violations over %(months)s months (%(as_of)s). The numbers are in the "
+                "table below."
+            )
+            % {
+                "n": sum(sum(counts) for _m, counts in columns),
+                "months": len(columns),
+                "as_of": freshness,
+            },
             columns,
             violations_series(),
         )
@@ -208,19 +243,25 @@ def violations_charts(months):
 def dashboard(request):
     scope = scope_for(request)
     balance = queries.portfolio_balance(scope.entity_ids, scope.start, scope.end)
-    fairness = queries.impartiality(scope.entity_ids, scope.start, scope.end)
+    fairness = queries.impartiality(scope.entity_ids, scope.start, scope.end, balance)
     heat = queries.risk_heat_map(scope.entity_ids)
     pipeline = queries.pipeline(scope.entity_ids)
     interventions = queries.interventions(scope.entity_ids, scope.today)
+    taken = queries.summaries_as_of()
+    freshness = {
+        "impartiality": as_of(taken[GraveViolationsByInstitutionDay], scope.today),
+        "violations": as_of(taken[ViolationsByDay], scope.today),
+    }
     context = {
         "scope": scope,
         "form": scope.form,
         "entities": Entity.objects.filter(pk__in=scope.entity_ids).order_by("name"),
+        "freshness": freshness,
         "balance": balance,
         "flagged": [row for row in balance if row.capacity_without_governance],
         "portfolio_chart": portfolio_chart(balance),
         "impartiality": fairness,
-        "impartiality_chart": impartiality_chart(fairness),
+        "impartiality_chart": impartiality_chart(fairness, freshness["impartiality"]),
         "heat": heat,
         "heat_charts": heat_map_charts(heat),
         "pipeline": pipeline,
@@ -233,7 +274,7 @@ def dashboard(request):
         context.update(
             violation_months=months,
             violation_statuses=list(VerificationStatus),
-            violations_charts=violations_charts(months),
+            violations_charts=violations_charts(months, freshness["violations"]),
         )
     return render(request, "insights/dashboard.html", context)
 
@@ -293,10 +334,21 @@ def portfolio_rows(scope):
     return f"portfolio-balance-{scope.start}-{scope.end}", header, rows
 
 
+def taken_at(model):
+    """A summary's time for a CSV header: ISO, unambiguous whatever the reader's language."""
+    moment = queries.summaries_as_of()[model]
+    return timezone.localtime(moment).isoformat(timespec="minutes") if moment else "—"
+
+
 def impartiality_rows(scope):
     rows = queries.impartiality(scope.entity_ids, scope.start, scope.end)
     currencies = sorted({c for row in rows for c in row.value})
-    header = [_("Institution"), _("Supported requests"), _("Countable grave violations")]
+    header = [
+        _("Institution"),
+        _("Supported requests"),
+        _("Countable grave violations (as of %(time)s)")
+        % {"time": taken_at(GraveViolationsByInstitutionDay)},
+    ]
     header += [_("Value (%(c)s)") % {"c": currency} for currency in currencies]
     lines = [
         [row.name, row.requests, row.countable_grave_violations]
@@ -314,7 +366,7 @@ def violations_rows(scope):
     for grave, status in queries.VIOLATION_SERIES:
         kind = _("grave") if grave else _("not grave")
         header.append(f"{kind}: {VerificationStatus(status).label}")
-    header.append(_("Total"))
+    header.append(_("Total (as of %(time)s)") % {"time": taken_at(ViolationsByDay)})
     rows = [
         [f"{m.month:%Y-%m}"] + [m.counts[series] for series in queries.VIOLATION_SERIES] + [m.total]
         for m in months

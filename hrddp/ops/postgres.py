@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db import connections
 
 # Connection settings that libpq reads from the environment: the password stays out of the
 # process list, and a Unix socket directory (the embedded server's) works like a host name.
@@ -114,3 +115,18 @@ def _major_version(program):
         return None
     match = re.search(r"\)\s+(\d+)", output)
     return int(match.group(1)) if match else None
+
+
+def refresh_statistics(tables=(), using="default"):
+    """After a bulk load (seed, import, restore): give the planner statistics of what was loaded.
+
+    Autovacuum may be off or late (it is on the development machines): without statistics the
+    planner takes a million-row table for an empty one. Outside a transaction the tables are also
+    vacuumed, which marks their pages all-visible so that counts can be read from an index alone;
+    VACUUM cannot run inside one, where ANALYZE alone is done. ``tables`` (names) defaults to all.
+    """
+    connection = connections[using]
+    names = ", ".join(connection.ops.quote_name(table) for table in tables)
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {names}".strip())

@@ -381,6 +381,12 @@ class Violation(ExternalReference):
             models.Index(fields=["date"]),
             models.Index(fields=["verification_status", "date"]),
             models.Index(fields=["category", "date"]),
+            # The head of the triage queue (queries.awaiting_triage), without sorting the rest.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(verification_status="alleged"),
+                name="registry_violation_triage",
+            ),
         ]
 
     def __str__(self):

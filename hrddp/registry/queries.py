@@ -64,11 +64,32 @@ class UnitQuerySet(models.QuerySet):
         return unit_record(unit, as_of=as_of)
 
 
+# The start page tells the length of the triage queue up to here, not a million rows: the same
+# cap as the list pages' count.
+TRIAGE_COUNT_CAP = 10_000
+
+
+def count_up_to(queryset, cap):
+    """(rows, more): the queryset's rows counted up to ``cap``, and whether there are more. Reads
+    at most cap + 1 rows, however many match."""
+    counted = queryset.order_by()[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
+
 class ViolationQuerySet(models.QuerySet):
     def countable_grave(self):
         from .models import COUNTABLE_STATUSES
 
         return self.filter(category__is_grave=True, verification_status__in=COUNTABLE_STATUSES)
+
+    def awaiting_triage(self):
+        """Alleged violations, waiting for an HRO's verification decision (domain.md 6.4), the
+        longest waiting first. Index: registry_violation_triage."""
+        from .models import VerificationStatus
+
+        return self.filter(verification_status=VerificationStatus.ALLEGED).order_by(
+            "created_at", "id"
+        )
 
     def recent(self, as_of=None, lookback_days=None):
         as_of = as_of or timezone.localdate()

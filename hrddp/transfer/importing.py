@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 import pghistory
 import tablib
 from django.apps import apps
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from hrddp.audit import steady_history_triggers
+from hrddp.ops.postgres import refresh_statistics
 
 from .models import ImportJob, ImportStatus
 from .resources import RESOURCES, text
@@ -120,9 +121,9 @@ def row_errors(columns, row_result):
 
 def analyse_registry():
     """Refresh the planner's statistics of the registry's tables (autovacuum may be off or late)."""
-    tables = [model._meta.db_table for model in apps.get_app_config("registry").get_models()]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    refresh_statistics(
+        [model._meta.db_table for model in apps.get_app_config("registry").get_models()]
+    )
 
 
 def import_file(kind, content, file_name, user, *, dry_run, progress=None):

@@ -5,12 +5,15 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import monitoring, workflow
 from assessments.models import Measure, MeasureStatus, Notification
 from hrddp.accounts.models import Role
-from hrddp.registry.models import VerificationStatus
+from hrddp.registry.models import VerificationStatus, Violation, ViolationCategory
+from hrddp.registry.queries import TRIAGE_COUNT_CAP
 from hrddp.support.models import Communication, CommunicationKind
 from tests.factories import (
     UnitFactory,
@@ -235,6 +238,38 @@ def test_lists_show_the_first_ten_and_link_to_the_full_list(
     assert "The first 10 are shown." in mine
     assert mine.count("/requests/") - mine.count("/requests/?") == 10
     assert f"{reverse('support:list')}?status=submitted" in mine
+
+
+@pytest.mark.parametrize(
+    "alleged, text",
+    [
+        (3, "Triage queue: 3 alleged violations"),
+        (TRIAGE_COUNT_CAP, f"Triage queue: {TRIAGE_COUNT_CAP} alleged violations"),
+        (TRIAGE_COUNT_CAP + 1, f"Triage queue: more than {TRIAGE_COUNT_CAP:,} alleged violations"),
+    ],
+)
+def test_hro_sees_the_length_of_the_triage_queue_counted_up_to_a_cap(
+    client_for, hro, alleged, text
+):
+    ViolationFactory(verification_status=VerificationStatus.CREDIBLE)
+    Violation.objects.bulk_create(
+        Violation(
+            date=datetime.date(2025, 1, 1),
+            location="Kanda",
+            narrative="Reported.",
+            category=ViolationCategory.objects.get(code="torture"),
+            verification_status=VerificationStatus.ALLEGED,
+        )
+        for _ in range(alleged)
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        page = home(client_for(hro))
+
+    assert page.count(text) == 2  # in the HRO's section and in the links
+    # However long the queue, the count reads at most one row past the cap.
+    (count,) = [q["sql"] for q in queries if "registry_violation" in q["sql"]]
+    assert f"LIMIT {TRIAGE_COUNT_CAP + 1}" in count
 
 
 def test_the_nav_shows_the_unread_notification_count(client_for, manager):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessments.models import AssessmentStatus, InterventionStatus
 from hrddp.accounts.models import Role
+from hrddp.insights.services import refresh_summaries
 from tests.factories import InstitutionFactory, UnitFactory, UserFactory, ViolationFactory
 
 from .conftest import END, INSIDE, START
@@ -228,6 +229,7 @@ def test_impartiality_violations_and_interventions_csv(
     unit = UnitFactory(institution=InstitutionFactory(name="Army"))
     intervention(supported([unit]), InterventionStatus.OPEN, datetime.date(2020, 1, 1))
     ViolationFactory(units=[unit], date=INSIDE)
+    refresh_summaries()
     client = client_for(manager)
 
     impartiality = read_csv(client.get(export_url("impartiality"), PERIOD))

@@ -8,6 +8,7 @@ import pytest
 
 from assessments.models import AssessmentStatus, InterventionStatus
 from hrddp.insights import queries
+from hrddp.insights.services import refresh_summaries
 from hrddp.registry.models import VerificationStatus
 from hrddp.support.models import RequestStatus
 from tests.factories import (
@@ -177,6 +178,7 @@ def record(army, police):
 def test_impartiality_sets_support_beside_countable_grave_violations(supported, record):
     supported([record], ["logistics"], value=100)
     supported([record], ["hr_ihl_training"], value=20, currency="EUR")
+    refresh_summaries()
 
     rows = by_name(queries.impartiality(supported.entity_ids, START, END))
 
@@ -184,14 +186,19 @@ def test_impartiality_sets_support_beside_countable_grave_violations(supported, 
     assert (army.requests, army.value) == (2, {"USD": 100, "EUR": 20})
     assert army.countable_grave_violations == 4
     assert (police.requests, police.value, police.countable_grave_violations) == (0, {}, 2)
+    live = queries.countable_grave_by_institution(START, END)
+    assert live == {army.institution_id: 4, police.institution_id: 2}
 
 
 def test_impartiality_counts_violations_of_the_period_only(supported, record):
+    refresh_summaries()
+
     rows = by_name(
         queries.impartiality(supported.entity_ids, INSIDE + datetime.timedelta(days=1), END)
     )
 
     assert rows == {}
+    assert queries.countable_grave_by_institution(INSIDE + datetime.timedelta(days=1), END) == {}
 
 
 # Risk heat map (4.4)
@@ -255,7 +262,8 @@ def test_pipeline_counts_every_state_in_workflow_order_zeros_included(supported,
 # Violations over time (3)
 
 
-def test_violations_are_counted_per_month_by_gravity_and_status(db):
+@pytest.mark.parametrize("live", [False, True], ids=["summary", "live"])
+def test_violations_are_counted_per_month_by_gravity_and_status(db, live):
     ViolationFactory(date=datetime.date(2025, 1, 5))
     ViolationFactory(date=datetime.date(2025, 1, 31))
     ViolationFactory(
@@ -264,8 +272,9 @@ def test_violations_are_counted_per_month_by_gravity_and_status(db):
     ViolationFactory(date=datetime.date(2025, 3, 1), category=category("looting"))
     ViolationFactory(date=datetime.date(2024, 12, 31))
     ViolationFactory(date=datetime.date(2025, 4, 1))
+    refresh_summaries()
 
-    months = queries.violations_over_time(START, datetime.date(2025, 3, 31))
+    months = queries.violations_over_time(START, datetime.date(2025, 3, 31), live=live)
 
     assert [m.month for m in months] == [datetime.date(2025, m, 1) for m in (1, 2, 3)]
     january, february, march = months
@@ -324,11 +333,17 @@ def test_each_computation_runs_a_fixed_number_of_queries(
         queries.portfolio_balance(entity_ids, START, END)
     with django_assert_num_queries(2):
         queries.impartiality(entity_ids, START, END)
+    with django_assert_num_queries(1):
+        queries.countable_grave_by_institution(START, END)
     with django_assert_num_queries(2):
         queries.risk_heat_map(entity_ids)
     with django_assert_num_queries(1):
         queries.pipeline(entity_ids)
     with django_assert_num_queries(1):
         queries.violations_over_time(START, END)
+    with django_assert_num_queries(1):
+        queries.violations_over_time(START, END, live=True)
+    with django_assert_num_queries(1):
+        queries.summaries_as_of()
     with django_assert_num_queries(1):
         queries.interventions(entity_ids, END)

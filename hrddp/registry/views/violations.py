@@ -197,8 +197,7 @@ def safe_next(request, default):
 @role_required(*REGISTRY_EDITORS)
 def triage(request):
     """Alleged violations, the longest waiting first."""
-    queue = listed_violations().filter(verification_status=VerificationStatus.ALLEGED)
-    queue = queue.order_by("created_at", "id")
+    queue = listed_violations().awaiting_triage()
     if response := export_response(request, "triage", queue):
         return response
     return render(request, "registry/triage.html", {"page_obj": paginate(request, queue)})

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from hrddp.ops.postgres import client_program, run, server_major_version
+from hrddp.ops.postgres import client_program, refresh_statistics, run, server_major_version
 
 
 class Command(BaseCommand):
@@ -62,8 +62,6 @@ class Command(BaseCommand):
             ],
             connection.settings_dict,
         )
-        # pg_dump keeps no planner statistics, and autovacuum may be off or late: without them
-        # the planner takes every restored table for an empty one.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        # pg_dump keeps no planner statistics.
+        refresh_statistics(using=database)
         self.stdout.write(f"Restored {file} into {name}.")

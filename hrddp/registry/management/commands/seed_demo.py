@@ -19,6 +19,8 @@ from django.utils import timezone
 from assessments.demo import seed_pipeline
 from hrddp.accounts.models import Entity, Membership, Role, User
 from hrddp.audit import steady_history_triggers
+from hrddp.insights.services import refresh_summaries
+from hrddp.ops.postgres import refresh_statistics
 from hrddp.registry import demo
 from hrddp.registry.models import (
     AccountabilityAction,
@@ -307,10 +309,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 steady_history_triggers()
                 counts = seed(scale, log=log)
-            # Autovacuum may be off or late: without statistics on the new rows the planner
-            # takes a million-row table for an empty one.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+            refresh_statistics()
+            # The insights dashboard reads summaries of the registry: build them from the new data.
+            refresh_summaries()
             self.stdout.write(
                 self.style.SUCCESS(
                     "Seeded {institutions} institutions, {units:,} units, {people:,} people "
