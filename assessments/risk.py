@@ -44,8 +44,11 @@ class RiskProfile:
         return any(record.has_recent_countable_grave for record in self.records.values())
 
 
-def recipient_records(request, as_of=None):
-    return {unit: Unit.objects.record(unit, as_of=as_of) for unit in request.recipient_units.all()}
+def recipient_records(request, as_of=None, units=None):
+    """{unit: its record's counts and flags} for the request's recipients, in one query."""
+    units = list(request.recipient_units.all() if units is None else units)
+    records = Unit.objects.records(units, as_of=as_of)
+    return {unit: records[unit.pk] for unit in units}
 
 
 def record_floor(records):
@@ -57,7 +60,7 @@ def record_floor(records):
             floor = Level.HIGH
             reasons.append(
                 _("%(unit)s: %(count)s recent countable grave violations, a pattern (floor high)")
-                % {"unit": unit, "count": len(record.recent_countable_grave)}
+                % {"unit": unit, "count": record.recent_countable_grave_count}
             )
         elif record.has_recent_countable_grave:
             floor = highest([floor, Level.MEDIUM] if floor else [Level.MEDIUM])

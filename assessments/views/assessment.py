@@ -20,7 +20,8 @@ from hrddp.accounts.access import can_read_registry, record_view_for, role_requi
 from hrddp.accounts.models import Role
 from hrddp.audit.history import assessment_history
 from hrddp.community.queries import consultable_perceptions
-from hrddp.registry.models import CommandAssignment, Unit
+from hrddp.registry.models import CommandAssignment
+from hrddp.registry.queries import load_pages, load_summaries
 from hrddp.support.models import EXTENDED_SCOPE_LABEL, SupportRequest
 
 from .. import services, workflow
@@ -33,7 +34,7 @@ from ..forms import (
     ScopeAnswerForm,
 )
 from ..models import Assessment, Decision, Level, Measure, Risk
-from ..risk import level_for_score, risk_profile
+from ..risk import level_for_score, recipient_records, risk_profile
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this assessment since you opened it; your text is below, review the "
@@ -148,11 +149,18 @@ def risk_rows(risks):
     return rows
 
 
-def assessment_context(user, assessment):
+def assessment_context(user, assessment, data=None, pages=True):
+    """What the assessment page (``pages``: each recipient's record a page of each route at a
+    time, as ``data`` asks) and its print view (counts only) show."""
     support = assessment.request
     today = timezone.localdate()
     units = list(support.recipient_units.select_related("institution").order_by("name"))
-    records = {unit: Unit.objects.record(unit, as_of=today) for unit in units}
+    records = recipient_records(support, as_of=today, units=units)
+    views = {unit: record_view_for(user, unit) for unit in units}
+    full = [records[unit] for unit in units if views[unit] == "full"]
+    if pages:
+        load_pages(full, data, prefix=lambda record: f"u{record.unit.pk}-")
+    load_summaries([records[unit] for unit in units if not pages or views[unit] == "summary"])
     profile = risk_profile(assessment, as_of=today, records=records)
     # People are registry readers' business; an SSR advisor sees counts only (domain.md 7).
     commanders = current_commanders(units, today) if can_read_registry(user) else {}
@@ -169,7 +177,7 @@ def assessment_context(user, assessment):
             {
                 "unit": unit,
                 "record": records[unit],
-                "record_view": record_view_for(user, unit),
+                "record_view": views[unit],
                 "commanders": commanders.get(unit.pk, []),
             }
             for unit in units
@@ -193,7 +201,7 @@ def assessment_context(user, assessment):
 @role_required()
 def assessment_detail(request, pk):
     assessment = get_assessment_for_user(request.user, pk, assessment_page_queryset())
-    context = assessment_context(request.user, assessment)
+    context = assessment_context(request.user, assessment, request.GET)
     is_hro = is_entity_hro(request.user, assessment)
     refusal = services.edit_refusal(assessment) if is_hro else None
     context["can_edit"] = is_hro and refusal is None
@@ -207,7 +215,9 @@ def assessment_detail(request, pk):
 def assessment_print(request, pk):
     assessment = get_assessment_for_user(request.user, pk, assessment_page_queryset())
     return render(
-        request, "assessments/assessment_print.html", assessment_context(request.user, assessment)
+        request,
+        "assessments/assessment_print.html",
+        assessment_context(request.user, assessment, pages=False),
     )
 
 
