@@ -20,7 +20,7 @@ from hrddp.accounts.access import can_read_registry, record_view_for, role_requi
 from hrddp.accounts.models import Role
 from hrddp.audit.history import assessment_history
 from hrddp.community.queries import consultable_perceptions
-from hrddp.registry.models import CommandAssignment
+from hrddp.registry.models import CommandAssignment, PolicySettings
 from hrddp.registry.queries import load_pages, load_summaries
 from hrddp.support.models import EXTENDED_SCOPE_LABEL, SupportRequest
 
@@ -155,13 +155,14 @@ def assessment_context(user, assessment, data=None, pages=True):
     support = assessment.request
     today = timezone.localdate()
     units = list(support.recipient_units.select_related("institution").order_by("name"))
-    records = recipient_records(support, as_of=today, units=units)
+    policy = PolicySettings.get_solo()
+    records = recipient_records(support, as_of=today, units=units, policy=policy)
     views = {unit: record_view_for(user, unit) for unit in units}
     full = [records[unit] for unit in units if views[unit] == "full"]
     if pages:
         load_pages(full, data, prefix=lambda record: f"u{record.unit.pk}-")
     load_summaries([records[unit] for unit in units if not pages or views[unit] == "summary"])
-    profile = risk_profile(assessment, as_of=today, records=records)
+    profile = risk_profile(assessment, as_of=today, records=records, policy=policy)
     # People are registry readers' business; an SSR advisor sees counts only (domain.md 7).
     commanders = current_commanders(units, today) if can_read_registry(user) else {}
     decisions = list(assessment.decisions.all())
@@ -206,7 +207,12 @@ def assessment_detail(request, pk):
     refusal = services.edit_refusal(assessment) if is_hro else None
     context["can_edit"] = is_hro and refusal is None
     context["edit_refusal"] = refusal
-    context["can_start_new_version"] = is_hro and _is_latest_frozen(assessment)
+    # The versions are on the page already: the latest is the last of them.
+    context["can_start_new_version"] = (
+        is_hro
+        and assessment.is_frozen
+        and max(v["version"] for v in context["versions"]) == assessment.version
+    )
     context["history"] = assessment_history(assessment, request)
     return render(request, "assessments/assessment_detail.html", context)
 
