@@ -58,10 +58,7 @@ def main():
             route_sql, route_params = queries.route_sql(route, unit.pk, as_of)
             where, extra = "", []
             if route == "ancestors":
-                for counted in queries.COUNTED_ROUTES:
-                    s, p = queries.route_sql(counted, unit.pk, as_of)
-                    where += f" AND v.id NOT IN ({s})"
-                    extra += p
+                where, extra = queries._outside_record(unit.pk, as_of)
             explain(
                 f"first page: {route}",
                 f"""SELECT v.id FROM registry_violation v WHERE v.date <= %s

@@ -75,6 +75,30 @@ ROUTE_SQL = {
 }
 
 
+# The same routes as conditions on one violation ``v`` (correlated): the ancestors' context leaves
+# out what the record holds with anti-joins probed per candidate, never by computing a whole route.
+ROUTE_HOLDS_SQL = {
+    "subtree": """EXISTS (SELECT 1 FROM registry_attribution a
+        JOIN registry_unitclosure c ON c.descendant_id = a.unit_id
+        WHERE a.violation_id = v.id AND c.ancestor_id = %s)""",
+    "commanded_at_time": """EXISTS (SELECT 1 FROM registry_attribution a
+        JOIN registry_commandassignment ca ON ca.person_id = a.person_id
+        WHERE a.violation_id = v.id AND ca.unit_id = %s AND ca.start <= v.date
+            AND (ca."end" IS NULL OR ca."end" >= v.date))""",
+    "current_commanders": """EXISTS (SELECT 1 FROM registry_attribution a
+        JOIN registry_commandassignment ca ON ca.person_id = a.person_id
+        WHERE a.violation_id = v.id AND ca.unit_id = %s AND ca.start <= %s
+            AND (ca."end" IS NULL OR ca."end" >= %s))""",
+}
+
+
+def _outside_record(unit_pk, as_of):
+    """``(sql, params)``: " AND the violation ``v`` is in none of the counted routes"."""
+    sql = "".join(f" AND NOT {ROUTE_HOLDS_SQL[route]}" for route in COUNTED_ROUTES)
+    params = [p for route in COUNTED_ROUTES for p in route_sql(route, unit_pk, as_of)[1]]
+    return sql, params
+
+
 def route_sql(route, unit_pk, as_of):
     """``(sql, params)``: the ids of the violations ``route`` reaches for the unit."""
     params = [unit_pk, as_of, as_of] if route == "current_commanders" else [unit_pk]
@@ -338,13 +362,17 @@ def _policy():
     return apps.get_model("registry", "PolicySettings").get_solo()
 
 
-def _limited(route, unit_pk, as_of, limit, extra_where="", extra_params=(), columns="v.id"):
-    """A route's newest ``limit`` violations (as of ``as_of``), as ``(sql, params)``."""
+def _limited(
+    route, unit_pk, as_of, limit, extra_where="", extra_params=(), columns="v.id", newest=True
+):
+    """``limit`` of a route's violations (as of ``as_of``), the newest unless ``newest`` is
+    False (a count needs any ``limit``, and the planner may then start from either end)."""
     sql, params = route_sql(route, unit_pk, as_of)
+    order = "ORDER BY v.date DESC, v.id DESC" if newest else ""
     query = f"""
         SELECT {columns} FROM registry_violation v
         WHERE v.date <= %s AND v.id IN ({sql}){extra_where}
-        ORDER BY v.date DESC, v.id DESC LIMIT {int(limit)}"""
+        {order} LIMIT {int(limit)}"""
     return query, [as_of, *params, *extra_params]
 
 
@@ -363,9 +391,8 @@ def _summary_select(unit_pk, as_of, lookback_days, pattern_threshold):
         sql, route_params = route_sql(route, unit_pk, as_of)
         where = ""
         if route == "ancestors":
-            exclude = [route_sql(r, unit_pk, as_of) for r in COUNTED_ROUTES]
-            where = "".join(f" AND v.id NOT IN ({s})" for s, _p in exclude)
-            route_params = [*route_params, *(p for _s, ps in exclude for p in ps)]
+            where, outside_params = _outside_record(unit_pk, as_of)
+            route_params = [*route_params, *outside_params]
         columns.append(
             f"""(SELECT count(*) FROM (SELECT 1 FROM registry_violation v
                 WHERE v.date <= %s AND v.id IN ({sql}){where} LIMIT {RECORD_CAP + 1}) n)"""
@@ -373,7 +400,7 @@ def _summary_select(unit_pk, as_of, lookback_days, pattern_threshold):
         params += [as_of, *route_params]
     # The whole record, each violation once.
     sql, union_params = _union_count(
-        [_limited(route, unit_pk, as_of, RECORD_CAP + 1) for route in COUNTED_ROUTES]
+        [_limited(route, unit_pk, as_of, RECORD_CAP + 1, newest=False) for route in COUNTED_ROUTES]
     )
     columns.append(sql)
     params += union_params
@@ -383,7 +410,10 @@ def _summary_select(unit_pk, as_of, lookback_days, pattern_threshold):
     recent_params = [as_of - datetime.timedelta(days=lookback_days), list(COUNTABLE_STATUSES)]
     limit = max(RECORD_CAP, pattern_threshold) + 1
     sql, union_params = _union_count(
-        [_limited(route, unit_pk, as_of, limit, recent, recent_params) for route in COUNTED_ROUTES]
+        [
+            _limited(route, unit_pk, as_of, limit, recent, recent_params, newest=False)
+            for route in COUNTED_ROUTES
+        ]
     )
     columns.append(sql)
     params += union_params
@@ -463,9 +493,8 @@ def load_pages(records, data=None, prefix=lambda record: ""):
             sql, params = route_sql(route, unit_pk, record.as_of)
             where = ""
             if route == "ancestors":
-                exclude = [route_sql(r, unit_pk, record.as_of) for r in COUNTED_ROUTES]
-                where = "".join(f" AND v.id NOT IN ({s})" for s, _p in exclude)
-                params = [*params, *(p for _s, ps in exclude for p in ps)]
+                where, outside_params = _outside_record(unit_pk, record.as_of)
+                params = [*params, *outside_params]
             offset = (number - 1) * RECORD_PAGE_SIZE
             branches.append(
                 (
