@@ -77,7 +77,7 @@ class UnitRecordSerializer(serializers.Serializer):
     summary = RecordSummaryRowSerializer(
         many=True,
         required=False,
-        help_text=_("Counts by category and status (SSR advisors), of summary_covers violations."),
+        help_text=_("Counts by category and status (SSR advisors); see summary_partial."),
     )
     summary_partial = serializers.BooleanField(
         required=False,
