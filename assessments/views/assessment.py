@@ -99,11 +99,11 @@ def _is_latest_frozen(assessment):
 
 
 def assessment_page_queryset():
-    """All the assessment page shows, in a number of queries that does not grow with risks."""
+    """All the assessment page shows, in a number of queries that does not grow with risks.
+    (The S1–S5 answers only when the request is of the extended scope: ``assessment_context``.)"""
     measures = Measure.objects.select_related("measure_type").order_by("id")
     return Assessment.objects.select_related("request__created_by").prefetch_related(
         "factors",
-        "scope_answers",
         Prefetch(
             "risks",
             queryset=Risk.objects.order_by("id").prefetch_related(

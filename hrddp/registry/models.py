@@ -171,12 +171,22 @@ class UnitClosure(models.Model):
     change of ``parent`` it follows from.
     """
 
+    # No foreign-key constraints: the triggers keep the pairs, and a unit deleted with triggers
+    # off (as ``verify_history``'s tamper tests do) must not make the deletion itself fail.
     pk = models.CompositePrimaryKey("ancestor_id", "descendant_id")
     ancestor = models.ForeignKey(
-        Unit, on_delete=models.DO_NOTHING, related_name="descendant_links", db_index=False
+        Unit,
+        on_delete=models.DO_NOTHING,
+        related_name="descendant_links",
+        db_index=False,
+        db_constraint=False,
     )
     descendant = models.ForeignKey(
-        Unit, on_delete=models.DO_NOTHING, related_name="ancestor_links", db_index=False
+        Unit,
+        on_delete=models.DO_NOTHING,
+        related_name="ancestor_links",
+        db_index=False,
+        db_constraint=False,
     )
     depth = models.PositiveSmallIntegerField()
 

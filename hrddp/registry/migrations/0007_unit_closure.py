@@ -61,6 +61,7 @@ class Migration(migrations.Migration):
                 (
                     "ancestor",
                     models.ForeignKey(
+                        db_constraint=False,
                         db_index=False,
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="descendant_links",
@@ -70,6 +71,7 @@ class Migration(migrations.Migration):
                 (
                     "descendant",
                     models.ForeignKey(
+                        db_constraint=False,
                         db_index=False,
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="ancestor_links",
