@@ -34,3 +34,4 @@ def policy_letter(ssr_advisor):
         )
 
     return record
+
