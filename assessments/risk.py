@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hrddp.registry.models import Unit
+from hrddp.registry.models import PolicySettings, Unit
 
-from .models import LEVEL_ORDER, Level
+from .models import EFFECTIVE_MEASURE_STATUSES, LEVEL_ORDER, Level
 
 
 def level_for_score(score):
@@ -38,14 +38,20 @@ class RiskProfile:
     inherent_reasons: list = field(default_factory=list)
     residual: str = Level.LOW
     residual_reasons: list = field(default_factory=list)
+    # Read once for the rules that follow (D1, D3, D6), so a page asks the database once.
+    policy: object = None
+    effective_measures: list | None = None  # agreed or in place, with their types
 
     @property
     def has_recent_countable_grave(self):
         return any(record.has_recent_countable_grave for record in self.records.values())
 
 
-def recipient_records(request, as_of=None):
-    return {unit: Unit.objects.record(unit, as_of=as_of) for unit in request.recipient_units.all()}
+def recipient_records(request, as_of=None, units=None, policy=None):
+    """{unit: its record's counts and flags} for the request's recipients, in one query."""
+    units = list(request.recipient_units.all() if units is None else units)
+    records = Unit.objects.records(units, as_of=as_of, policy=policy)
+    return {unit: records[unit.pk] for unit in units}
 
 
 def record_floor(records):
@@ -57,7 +63,7 @@ def record_floor(records):
             floor = Level.HIGH
             reasons.append(
                 _("%(unit)s: %(count)s recent countable grave violations, a pattern (floor high)")
-                % {"unit": unit, "count": len(record.recent_countable_grave)}
+                % {"unit": unit, "count": record.recent_countable_grave_count}
             )
         elif record.has_recent_countable_grave:
             floor = highest([floor, Level.MEDIUM] if floor else [Level.MEDIUM])
@@ -73,14 +79,24 @@ def record_floor(records):
     return floor, reasons
 
 
-def risk_profile(assessment, as_of=None, records=None):
+def risk_profile(assessment, as_of=None, records=None, policy=None):
     as_of = as_of or timezone.localdate()
+    policy = policy or PolicySettings.get_solo()
     if records is None:
-        records = recipient_records(assessment.request, as_of=as_of)
-    profile = RiskProfile(records=records)
+        records = recipient_records(assessment.request, as_of=as_of, policy=policy)
+    profile = RiskProfile(records=records, policy=policy)
     profile.floor, profile.floor_reasons = record_floor(records)
 
     risks = list(assessment.risks.all())
+    # The rules D3 and D6 read the measures from here: from the risks when a page prefetched
+    # them (the assessment page), otherwise in one query the first time a rule asks.
+    if all("measures" in getattr(risk, "_prefetched_objects_cache", {}) for risk in risks):
+        profile.effective_measures = [
+            measure
+            for risk in risks
+            for measure in risk.measures.all()
+            if measure.status in EFFECTIVE_MEASURE_STATUSES
+        ]
     inherent = [(level_for_score(r.likelihood * r.severity), r) for r in risks]
     top = highest([level for level, _risk in inherent])
     profile.inherent = highest([lv for lv in (top, profile.floor) if lv]) or Level.LOW

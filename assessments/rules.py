@@ -27,7 +27,7 @@ class Blocker:
         return f"{self.rule}: {self.message}"
 
 
-def d1_assessment_current(assessment, today=None):
+def d1_assessment_current(assessment, today=None, policy=None):
     """No approval without an assessment submitted for decision and not older than the validity period."""
     today = today or timezone.localdate()
     if (
@@ -42,7 +42,7 @@ def d1_assessment_current(assessment, today=None):
                 _("The HRO submits the assessment for decision."),
             )
         ]
-    validity = PolicySettings.get_solo().validity_days
+    validity = (policy or PolicySettings.get_solo()).validity_days
     submitted_on = timezone.localdate(assessment.submitted_at)
     if submitted_on < today - datetime.timedelta(days=validity):
         return [
@@ -75,9 +75,18 @@ def effective_measures(assessment):
     )
 
 
+def _effective_measures(assessment, profile):
+    """The measures agreed or in place, read once for D3 and D6 and kept on the profile."""
+    if profile.effective_measures is None:
+        profile.effective_measures = list(
+            effective_measures(assessment).select_related("measure_type")
+        )
+    return profile.effective_measures
+
+
 def d3_measure_for_recent_grave(assessment, profile):
     """A recipient with a recent countable grave violation: at least one measure agreed or in place."""
-    if profile.has_recent_countable_grave and not effective_measures(assessment).exists():
+    if profile.has_recent_countable_grave and not _effective_measures(assessment, profile):
         units = ", ".join(
             str(u) for u, r in profile.records.items() if r.has_recent_countable_grave
         )
@@ -132,10 +141,9 @@ def d6_accountability_safeguard(request, assessment, profile):
         return []
     if not (at_least(profile.inherent, Level.MEDIUM) or at_least(profile.residual, Level.MEDIUM)):
         return []
-    if (
-        effective_measures(assessment)
-        .filter(measure_type__is_accountability_safeguard=True)
-        .exists()
+    if any(
+        measure.measure_type.is_accountability_safeguard
+        for measure in _effective_measures(assessment, profile)
     ):
         return []
     return [
@@ -166,7 +174,7 @@ def d7_communication_recorded(request):
 
 def approval_blockers(request, assessment, user, profile, waiver_reason="", today=None):
     return (
-        d1_assessment_current(assessment, today=today)
+        d1_assessment_current(assessment, today=today, policy=getattr(profile, "policy", None))
         + d4_four_eyes(request, assessment, user)
         + (
             d2_waiver_for_high_residual(profile, waiver_reason)

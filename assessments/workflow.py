@@ -198,9 +198,13 @@ def decide(kind):
 
 
 def no_open_intervention(request, assessment, user, data):
-    if request.interventions.filter(
-        status__in=(InterventionStatus.OPEN, InterventionStatus.ESCALATED)
-    ).exists():
+    # A page weighing several actions asks once (``allowed_actions`` shares ``data["seen"]``).
+    seen = data.get("seen", {})
+    if "open_intervention" not in seen:
+        seen["open_intervention"] = request.interventions.filter(
+            status__in=(InterventionStatus.OPEN, InterventionStatus.ESCALATED)
+        ).exists()
+    if seen["open_intervention"]:
         return [
             Blocker(
                 "intervention",
@@ -489,10 +493,11 @@ def allowed_actions(request, user, assessment=None, profile=None):
     """
     assessment = assessment if assessment is not None else current_assessment(request)
     states = []
+    seen = {}  # what one guard found, for the next one that asks the same
     for action in TRANSITIONS.values():
         if request.status not in action.sources or not holds_role(request, user, action.roles):
             continue
-        data = {"preview": True, "profile": profile}
+        data = {"preview": True, "profile": profile, "seen": seen}
         if can_approve in action.guards and assessment is not None and profile is None:
             data["profile"] = profile = risk_profile(assessment)
         blockers = [b for guard in action.guards for b in guard(request, assessment, user, data)]

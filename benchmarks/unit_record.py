@@ -3,7 +3,8 @@
     DATABASE_URL=... python manage.py seed_demo --scale 100     # 300,000 violations
     DATABASE_URL=... python benchmarks/unit_record.py [--units 50]
 
-Prints the median and worst time per record over a fixed sample of units (leaves and roots).
+Prints the median and worst time per record (its counts and flags, and the first page of each
+route, as the record page shows it) over a fixed sample of units (leaves and roots).
 """
 
 import argparse
@@ -22,6 +23,7 @@ import django  # noqa: E402
 django.setup()
 
 from hrddp.registry.models import Unit, Violation  # noqa: E402
+from hrddp.registry.queries import load_pages  # noqa: E402
 
 
 def main():
@@ -34,8 +36,7 @@ def main():
     timings = []
     for unit in Unit.objects.filter(id__in=sample + roots):
         start = time.perf_counter()
-        record = Unit.objects.record(unit)
-        len(record.violations)
+        load_pages([Unit.objects.record(unit)])
         timings.append(time.perf_counter() - start)
     print(
         f"{Violation.objects.count():,} violations, {len(ids):,} units; "

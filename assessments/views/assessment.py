@@ -20,7 +20,8 @@ from hrddp.accounts.access import can_read_registry, record_view_for, role_requi
 from hrddp.accounts.models import Role
 from hrddp.audit.history import assessment_history
 from hrddp.community.queries import consultable_perceptions
-from hrddp.registry.models import CommandAssignment, Unit
+from hrddp.registry.models import CommandAssignment, PolicySettings
+from hrddp.registry.queries import load_pages, load_summaries
 from hrddp.support.models import EXTENDED_SCOPE_LABEL, SupportRequest
 
 from .. import services, workflow
@@ -33,7 +34,7 @@ from ..forms import (
     ScopeAnswerForm,
 )
 from ..models import Assessment, Decision, Level, Measure, Risk
-from ..risk import level_for_score, risk_profile
+from ..risk import level_for_score, recipient_records, risk_profile
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this assessment since you opened it; your text is below, review the "
@@ -98,11 +99,11 @@ def _is_latest_frozen(assessment):
 
 
 def assessment_page_queryset():
-    """All the assessment page shows, in a number of queries that does not grow with risks."""
+    """All the assessment page shows, in a number of queries that does not grow with risks.
+    (The S1–S5 answers only when the request is of the extended scope: ``assessment_context``.)"""
     measures = Measure.objects.select_related("measure_type").order_by("id")
     return Assessment.objects.select_related("request__created_by").prefetch_related(
         "factors",
-        "scope_answers",
         Prefetch(
             "risks",
             queryset=Risk.objects.order_by("id").prefetch_related(
@@ -148,12 +149,20 @@ def risk_rows(risks):
     return rows
 
 
-def assessment_context(user, assessment):
+def assessment_context(user, assessment, data=None, pages=True):
+    """What the assessment page (``pages``: each recipient's record a page of each route at a
+    time, as ``data`` asks) and its print view (counts only) show."""
     support = assessment.request
     today = timezone.localdate()
     units = list(support.recipient_units.select_related("institution").order_by("name"))
-    records = {unit: Unit.objects.record(unit, as_of=today) for unit in units}
-    profile = risk_profile(assessment, as_of=today, records=records)
+    policy = PolicySettings.get_solo()
+    records = recipient_records(support, as_of=today, units=units, policy=policy)
+    views = {unit: record_view_for(user, unit) for unit in units}
+    full = [records[unit] for unit in units if views[unit] == "full"]
+    if pages:
+        load_pages(full, data, prefix=lambda record: f"u{record.unit.pk}-")
+    load_summaries([records[unit] for unit in units if not pages or views[unit] == "summary"])
+    profile = risk_profile(assessment, as_of=today, records=records, policy=policy)
     # People are registry readers' business; an SSR advisor sees counts only (domain.md 7).
     commanders = current_commanders(units, today) if can_read_registry(user) else {}
     decisions = list(assessment.decisions.all())
@@ -169,7 +178,7 @@ def assessment_context(user, assessment):
             {
                 "unit": unit,
                 "record": records[unit],
-                "record_view": record_view_for(user, unit),
+                "record_view": views[unit],
                 "commanders": commanders.get(unit.pk, []),
             }
             for unit in units
@@ -193,12 +202,17 @@ def assessment_context(user, assessment):
 @role_required()
 def assessment_detail(request, pk):
     assessment = get_assessment_for_user(request.user, pk, assessment_page_queryset())
-    context = assessment_context(request.user, assessment)
+    context = assessment_context(request.user, assessment, request.GET)
     is_hro = is_entity_hro(request.user, assessment)
     refusal = services.edit_refusal(assessment) if is_hro else None
     context["can_edit"] = is_hro and refusal is None
     context["edit_refusal"] = refusal
-    context["can_start_new_version"] = is_hro and _is_latest_frozen(assessment)
+    # The versions are on the page already: the latest is the last of them.
+    context["can_start_new_version"] = (
+        is_hro
+        and assessment.is_frozen
+        and max(v["version"] for v in context["versions"]) == assessment.version
+    )
     context["history"] = assessment_history(assessment, request)
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -207,7 +221,9 @@ def assessment_detail(request, pk):
 def assessment_print(request, pk):
     assessment = get_assessment_for_user(request.user, pk, assessment_page_queryset())
     return render(
-        request, "assessments/assessment_print.html", assessment_context(request.user, assessment)
+        request,
+        "assessments/assessment_print.html",
+        assessment_context(request.user, assessment, pages=False),
     )
 
 

@@ -74,15 +74,18 @@ def can_set_verification(user, status):
 
 
 def summary_unit_ids(user):
-    """Units whose record an SSR advisor sees as a summary: those named in their entities' requests."""
+    """Units whose record an SSR advisor sees as a summary: those named in their entities' requests
+    (read once per user instance, that is once per web request, like the roles)."""
     from hrddp.support.models import SupportRequest
 
-    entity_ids = user.entity_ids_for(Role.REQUESTER)
-    return set(
-        SupportRequest.objects.filter(entity_id__in=entity_ids).values_list(
-            "recipient_units", flat=True
-        )
-    ) - {None}
+    if not hasattr(user, "_summary_unit_ids"):
+        entity_ids = user.entity_ids_for(Role.REQUESTER)
+        user._summary_unit_ids = frozenset(
+            SupportRequest.objects.filter(entity_id__in=entity_ids).values_list(
+                "recipient_units", flat=True
+            )
+        ) - {None}
+    return user._summary_unit_ids
 
 
 def record_view_for(user, unit):

@@ -46,21 +46,24 @@ class User(AbstractUser):
         help_text=_("The interface and the emails use this language; empty: the browser's."),
     )
 
+    def role_memberships(self):
+        """(entity id, role) of each of the user's memberships, read once per instance: a web
+        request's user lives for that request, so every permission check of a page shares one
+        query, and the next request reads them afresh."""
+        if not hasattr(self, "_role_memberships"):
+            self._role_memberships = tuple(self.memberships.values_list("entity_id", "role"))
+        return self._role_memberships
+
     def roles(self):
         """The set of roles this user holds in any entity (cached per instance)."""
-        if not hasattr(self, "_roles"):
-            self._roles = frozenset(self.memberships.values_list("role", flat=True))
-        return self._roles
+        return frozenset(role for _entity, role in self.role_memberships())
 
     def has_role(self, *roles):
         return bool(self.roles() & set(roles))
 
     def entity_ids_for(self, *roles):
         """Ids of the entities in which the user holds one of ``roles`` (any role if none given)."""
-        memberships = self.memberships.all()
-        if roles:
-            memberships = memberships.filter(role__in=roles)
-        return set(memberships.values_list("entity_id", flat=True))
+        return {entity for entity, role in self.role_memberships() if not roles or role in roles}
 
 
 @track()

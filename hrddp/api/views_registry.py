@@ -2,7 +2,7 @@
 violations. Who may do what mirrors hrddp/registry/views: the same roles, the same 404s."""
 
 from django.db.models import Count, Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -22,6 +22,7 @@ from hrddp.registry.filters import (
     current_assignments,
 )
 from hrddp.registry.models import CommandAssignment, Institution, Person, Unit, Violation
+from hrddp.registry.queries import ROUTES, load_pages, page_parameter
 from hrddp.registry.views.violations import listed_violations, violation_page_queryset
 
 from .filters import PersonFilter, ViolationFilter
@@ -77,17 +78,32 @@ class UnitViewSet(WriteViewSet):
             .order_by("name", "pk")
         )
 
-    @extend_schema(responses=UnitRecordSerializer, filters=False)
+    @extend_schema(
+        responses=UnitRecordSerializer,
+        filters=False,
+        parameters=[
+            OpenApiParameter(
+                page_parameter(route),
+                int,
+                description=f"Page of the {route} route (25 violations a page, newest first).",
+            )
+            for route in ROUTES
+        ],
+    )
     @action(detail=True, pagination_class=None, filterset_class=None)
     def record(self, request, pk=None):
-        """The unit's record grouped by route (domain.md 3.2), with its flags. Registry readers
-        get every violation; an SSR advisor gets the summary (counts) for units named in their
-        entity's requests; for any other unit the record does not exist for them (404)."""
+        """The unit's record grouped by route (domain.md 3.2), with its counts and flags. Registry
+        readers get each route a page at a time (``subtree_page``, ``commanded_at_time_page``,
+        ``current_commanders_page``, ``ancestors_page``); an SSR advisor gets the summary (counts)
+        for units named in their entity's requests; for any other unit the record does not exist
+        for them (404)."""
         unit = self.get_object()
         view = record_view_for(request.user, unit)
         if view is None:
             raise NotFound
         record = Unit.objects.record(unit)
+        if view == "full":
+            load_pages([record], request.query_params)
         return Response(UnitRecordSerializer(record_data(record, view)).data)
 
 

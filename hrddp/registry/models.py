@@ -2,6 +2,7 @@
 
 import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -102,7 +103,7 @@ class Institution(ExternalReference):
 
 @track()
 class Unit(ExternalReference):
-    """A unit in a tree of any depth. Subtree and ancestors come from recursive CTEs (queries.py)."""
+    """A unit in a tree of any depth. Subtree and ancestors come from ``UnitClosure`` (queries.py)."""
 
     name = models.CharField(_("name"), max_length=200)
     aliases = ArrayField(
@@ -157,6 +158,115 @@ class Unit(ExternalReference):
                         )
                     }
                 )
+
+
+class UnitClosure(models.Model):
+    """The unit tree as pairs: one row per unit and each of its ancestors, and one (depth 0) for
+    the unit itself. Derived from ``Unit.parent`` and kept by the database triggers on ``UnitTree``
+    (so bulk inserts, imports and raw SQL keep it too); the application never writes it.
+
+    Why a table and not a recursive CTE: the planner has statistics on a table (how many units
+    below a root, how few below a leaf), none on a CTE's result, so a root's record and a leaf's get
+    plans fitted to their sizes. Not tracked by the history: ``Unit``'s history holds every
+    change of ``parent`` it follows from.
+    """
+
+    # No foreign-key constraints: the triggers keep the pairs, and a unit deleted with triggers
+    # off (as ``verify_history``'s tamper tests do) must not make the deletion itself fail.
+    pk = models.CompositePrimaryKey("ancestor_id", "descendant_id")
+    ancestor = models.ForeignKey(
+        Unit,
+        on_delete=models.DO_NOTHING,
+        related_name="descendant_links",
+        db_index=False,
+        db_constraint=False,
+    )
+    descendant = models.ForeignKey(
+        Unit,
+        on_delete=models.DO_NOTHING,
+        related_name="ancestor_links",
+        db_index=False,
+        db_constraint=False,
+    )
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["descendant", "depth", "ancestor"], name="unitclosure_up"),
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id} > {self.descendant_id} ({self.depth})"
+
+
+# Statement level: one INSERT of many units (a seed, an import) costs one trigger call, and a
+# unit may come in the same statement as its parent; the recursive part climbs through the new
+# rows, then takes the closure of the first existing ancestor.
+CLOSURE_ON_INSERT = """
+    INSERT INTO registry_unitclosure (ancestor_id, descendant_id, depth)
+    WITH RECURSIVE up(descendant_id, ancestor_id, depth, next_id) AS (
+        SELECT id, id, 0, parent_id FROM new_units
+        UNION ALL
+        SELECT up.descendant_id, n.id, up.depth + 1, n.parent_id
+        FROM up JOIN new_units n ON n.id = up.next_id
+    )
+    SELECT ancestor_id, descendant_id, depth FROM up
+    UNION ALL
+    SELECT link.ancestor_id, up.descendant_id, up.depth + 1 + link.depth
+    FROM up JOIN registry_unitclosure link ON link.descendant_id = up.next_id
+    WHERE NOT EXISTS (SELECT 1 FROM new_units n WHERE n.id = up.next_id);
+    RETURN NULL;
+"""
+# A unit moved under another parent takes its subtree along: the links from the old ancestors to
+# the subtree go, links from the new parent's ancestors come.
+CLOSURE_ON_MOVE = """
+    DELETE FROM registry_unitclosure link
+    WHERE link.descendant_id IN (
+            SELECT descendant_id FROM registry_unitclosure WHERE ancestor_id = NEW.id)
+        AND link.ancestor_id NOT IN (
+            SELECT descendant_id FROM registry_unitclosure WHERE ancestor_id = NEW.id);
+    INSERT INTO registry_unitclosure (ancestor_id, descendant_id, depth)
+    SELECT above.ancestor_id, below.descendant_id, above.depth + below.depth + 1
+    FROM registry_unitclosure above, registry_unitclosure below
+    WHERE above.descendant_id = NEW.parent_id AND below.ancestor_id = NEW.id;
+    RETURN NULL;
+"""
+CLOSURE_ON_DELETE = """
+    DELETE FROM registry_unitclosure WHERE descendant_id = OLD.id OR ancestor_id = OLD.id;
+    RETURN OLD;
+"""
+
+
+class UnitTree(Unit):
+    """The triggers that keep ``UnitClosure`` (on a proxy, so ``Unit`` itself stays as it is)."""
+
+    class Meta:
+        proxy = True
+        triggers = [
+            pgtrigger.Trigger(
+                name="unit_closure_insert",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                referencing=pgtrigger.Referencing(new="new_units"),
+                func=CLOSURE_ON_INSERT,
+            ),
+            pgtrigger.Trigger(
+                name="unit_closure_move",
+                level=pgtrigger.Row,
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("parent_id"),
+                condition=pgtrigger.Condition("OLD.parent_id IS DISTINCT FROM NEW.parent_id"),
+                func=CLOSURE_ON_MOVE,
+            ),
+            pgtrigger.Trigger(
+                name="unit_closure_delete",
+                level=pgtrigger.Row,
+                when=pgtrigger.Before,
+                operation=pgtrigger.Delete,
+                func=CLOSURE_ON_DELETE,
+            ),
+        ]
 
 
 @track()

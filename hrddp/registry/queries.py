@@ -1,6 +1,11 @@
 """Named queries of the registry, above all a unit's record (domain.md 3.2).
 
-The unit tree is walked by recursive CTEs in the database: one query whatever the depth.
+The unit tree is read from ``UnitClosure`` (one row per unit and ancestor, kept by triggers), so a
+subtree or a chain of ancestors is one indexed lookup whatever the depth, with statistics that
+tell the planner a root's subtree from a leaf's.
+
+A record is never loaded whole: its counts, flags and floor come from one query of bounded
+subqueries, each route's violations a page at a time (see ``UnitRecord``).
 """
 
 import datetime
@@ -8,29 +13,96 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.http import QueryDict
+from django.utils import formats, timezone
 
-# UNION (not UNION ALL) so that a cycle, which clean() forbids, could still not loop forever.
-SUBTREE_SQL = """
-    WITH RECURSIVE subtree(id) AS (
-        SELECT id FROM registry_unit WHERE id = %s
-        UNION
-        SELECT child.id FROM registry_unit child JOIN subtree ON child.parent_id = subtree.id
-    )
-    SELECT id FROM subtree
-"""
-ANCESTORS_SQL = """
-    WITH RECURSIVE ancestors(id, parent_id) AS (
-        SELECT id, parent_id FROM registry_unit WHERE id = %s
-        UNION
-        SELECT up.id, up.parent_id
-        FROM registry_unit up JOIN ancestors ON up.id = ancestors.parent_id
-    )
-    SELECT id FROM ancestors WHERE id <> %s
-"""
+# Sent before each of the record's own queries, in the same statement (one implicit transaction):
+# every one of them stops after a page or at the cap, but the planner costs them by the whole
+# record, so a root's would start parallel workers and JIT-compile (measured at a million
+# violations: 6 s of compilation and up to 2 s of worker start-up for 0.3 s of work).
+NO_PARALLEL = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; "
+
+
+def _execute(cursor, sql, params):
+    """Run one of the record's queries without parallel workers or JIT; the cursor ends on its
+    rows."""
+    cursor.execute(NO_PARALLEL + sql, params)
+    while cursor.nextset():
+        pass
+    return cursor
+
+
+# Counts stop here: "1,000+" says as much to a reader as 412,318, and costs a thousandth of it.
+RECORD_CAP = 1000
+RECORD_PAGE_SIZE = 25
+# The routes of domain.md 3.2 that make the record, and the ancestors' violations (context only).
+COUNTED_ROUTES = ("subtree", "commanded_at_time", "current_commanders")
+ROUTES = (*COUNTED_ROUTES, "ancestors")
+
+SUBTREE_SQL = "SELECT descendant_id FROM registry_unitclosure WHERE ancestor_id = %s"
+ANCESTORS_SQL = (
+    "SELECT ancestor_id FROM registry_unitclosure WHERE descendant_id = %s AND depth > 0"
+)
+
+# Ids of the violations each route reaches, before the record's date (``as_of``) is applied.
+# Each takes the unit's id; "current_commanders" also takes the date twice. Written as SQL (not
+# ORM joins) so that every query of the record shares them and the planner sees plain joins it
+# can turn into semi-joins: by date order for a root, by index lookups for a leaf.
+ROUTE_SQL = {
+    "subtree": """
+        SELECT a.violation_id FROM registry_attribution a
+        JOIN registry_unitclosure c ON c.descendant_id = a.unit_id
+        WHERE c.ancestor_id = %s""",
+    # On the violation's date: the assignment's dates hold that date.
+    "commanded_at_time": """
+        SELECT a.violation_id FROM registry_commandassignment ca
+        JOIN registry_attribution a ON a.person_id = ca.person_id
+        JOIN registry_violation av ON av.id = a.violation_id
+        WHERE ca.unit_id = %s AND ca.start <= av.date
+            AND (ca."end" IS NULL OR ca."end" >= av.date)""",
+    # Commands it now (on ``as_of``): their violations at any date.
+    "current_commanders": """
+        SELECT a.violation_id FROM registry_commandassignment ca
+        JOIN registry_attribution a ON a.person_id = ca.person_id
+        WHERE ca.unit_id = %s AND ca.start <= %s AND (ca."end" IS NULL OR ca."end" >= %s)""",
+    "ancestors": """
+        SELECT a.violation_id FROM registry_attribution a
+        JOIN registry_unitclosure c ON c.ancestor_id = a.unit_id
+        WHERE c.descendant_id = %s AND c.depth > 0""",
+}
+
+
+# The same routes as conditions on one violation ``v`` (correlated): the ancestors' context leaves
+# out what the record holds with anti-joins probed per candidate, never by computing a whole route.
+ROUTE_HOLDS_SQL = {
+    "subtree": """EXISTS (SELECT 1 FROM registry_attribution a
+        JOIN registry_unitclosure c ON c.descendant_id = a.unit_id
+        WHERE a.violation_id = v.id AND c.ancestor_id = %s)""",
+    "commanded_at_time": """EXISTS (SELECT 1 FROM registry_attribution a
+        JOIN registry_commandassignment ca ON ca.person_id = a.person_id
+        WHERE a.violation_id = v.id AND ca.unit_id = %s AND ca.start <= v.date
+            AND (ca."end" IS NULL OR ca."end" >= v.date))""",
+    "current_commanders": """EXISTS (SELECT 1 FROM registry_attribution a
+        JOIN registry_commandassignment ca ON ca.person_id = a.person_id
+        WHERE a.violation_id = v.id AND ca.unit_id = %s AND ca.start <= %s
+            AND (ca."end" IS NULL OR ca."end" >= %s))""",
+}
+
+
+def _outside_record(unit_pk, as_of):
+    """``(sql, params)``: " AND the violation ``v`` is in none of the counted routes"."""
+    sql = "".join(f" AND NOT {ROUTE_HOLDS_SQL[route]}" for route in COUNTED_ROUTES)
+    params = [p for route in COUNTED_ROUTES for p in route_sql(route, unit_pk, as_of)[1]]
+    return sql, params
+
+
+def route_sql(route, unit_pk, as_of):
+    """``(sql, params)``: the ids of the violations ``route`` reaches for the unit."""
+    params = [unit_pk, as_of, as_of] if route == "current_commanders" else [unit_pk]
+    return ROUTE_SQL[route], params
 
 
 def subtree_sql(unit_pk):
@@ -40,7 +112,7 @@ def subtree_sql(unit_pk):
 
 def ancestors_sql(unit_pk):
     """An expression usable as ``unit_id__in=``: the unit's ancestors, not the unit itself."""
-    return RawSQL(ANCESTORS_SQL, (unit_pk, unit_pk))
+    return RawSQL(ANCESTORS_SQL, (unit_pk,))
 
 
 class UnitQuerySet(models.QuerySet):
@@ -52,16 +124,16 @@ class UnitQuerySet(models.QuerySet):
 
     def ancestors(self, unit):
         """The unit's ancestors, from the root down (one query)."""
-        found = {u.pk: u for u in self.filter(id__in=ancestors_sql(unit.pk))}
-        chain = []
-        parent_id = unit.parent_id
-        while parent_id in found:
-            chain.append(found.pop(parent_id))
-            parent_id = chain[-1].parent_id
-        return chain[::-1]
+        links = apps.get_model("registry", "UnitClosure").objects.filter(
+            descendant_id=unit.pk, depth__gt=0
+        )
+        return [link.ancestor for link in links.select_related("ancestor").order_by("-depth")]
 
     def record(self, unit, as_of=None):
-        return unit_record(unit, as_of=as_of)
+        return UnitRecord.of(unit, as_of=as_of)
+
+    def records(self, units, as_of=None, policy=None):
+        return records_of(units, as_of=as_of, policy=policy)
 
 
 # The start page tells the length of the triage queue up to here, not a million rows: the same
@@ -97,126 +169,490 @@ class ViolationQuerySet(models.QuerySet):
             lookback_days = apps.get_model("registry", "PolicySettings").get_solo().lookback_days
         return self.filter(date__gt=as_of - datetime.timedelta(days=lookback_days), date__lte=as_of)
 
+    def in_record(self, unit, route, as_of):
+        """The violations ``route`` brings into the unit's record as of ``as_of``; for
+        "ancestors", those of its ancestors that no counted route brings."""
+        unit_pk = _pk(unit)
+        found = self.filter(id__in=RawSQL(*route_sql(route, unit_pk, as_of)), date__lte=as_of)
+        if route == "ancestors":
+            for counted in COUNTED_ROUTES:
+                found = found.exclude(id__in=RawSQL(*route_sql(counted, unit_pk, as_of)))
+        return found
+
+    def in_whole_record(self, unit, as_of):
+        """The record itself: every violation one of the counted routes reaches."""
+        unit_pk = _pk(unit)
+        reached = Q()
+        for route in COUNTED_ROUTES:
+            reached |= Q(id__in=RawSQL(*route_sql(route, unit_pk, as_of)))
+        return self.filter(reached, date__lte=as_of)
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A count that stops at ``cap``: exact up to it, "at least cap + 1" beyond."""
+
+    value: int
+    cap: int = RECORD_CAP
+
+    @property
+    def more(self):
+        return self.value > self.cap
+
+    def __int__(self):
+        return self.value
+
+    def __bool__(self):
+        return self.value > 0
+
+    def __eq__(self, other):
+        if isinstance(other, int):
+            return self.value == other
+        return isinstance(other, CappedCount) and (self.value, self.cap) == (other.value, other.cap)
+
+    def __hash__(self):
+        return hash((self.value, self.cap))
+
+    def __str__(self):
+        if self.more:
+            return f"{formats.number_format(self.cap, force_grouping=True)}+"
+        return formats.number_format(self.value, force_grouping=True)
+
+
+@dataclass
+class RoutePage:
+    """One page of a route's violations (or of another list: ``page_of``), newest first,
+    without counting the whole list."""
+
+    route: str
+    number: int
+    violations: list
+    has_next: bool
+    parameter: str
+    anchor: str = ""
+    data: object = None  # the request's query parameters, to keep the other routes' pages
+
+    def _query(self, number):
+        query = QueryDict(mutable=True)
+        if isinstance(self.data, QueryDict):
+            query = self.data.copy()
+        elif self.data:
+            query.update(self.data)
+        query[self.parameter] = number
+        return f"?{query.urlencode()}#{self.anchor}"
+
+    @property
+    def previous_query(self):
+        return self._query(self.number - 1)
+
+    @property
+    def next_query(self):
+        return self._query(self.number + 1)
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def previous_number(self):
+        return self.number - 1
+
+    @property
+    def next_number(self):
+        return self.number + 1
+
+    @property
+    def rows(self):
+        return self.violations
+
 
 @dataclass
 class UnitRecord:
-    """The record of a unit as of a date, grouped by the three routes of domain.md 3.2.
+    """The record of a unit as of a date (domain.md 3.2), bounded.
 
-    ``ancestors`` holds the violations of the unit's ancestors: context only, never counted.
+    ``counts``, the flags and the floor come from one query (``records_of``) whose subqueries stop
+    at ``RECORD_CAP`` rows, or at the pattern threshold; ``pages`` holds one page of each route
+    (``load_pages``). The querysets ``route(name)``, ``violations`` and ``recent_countable_grave``
+    are lazy and unbounded: slice them.
     """
 
     unit: object
     as_of: datetime.date
     lookback_days: int
     pattern_threshold: int
-    subtree: list = field(default_factory=list)
-    commanded_at_time: list = field(default_factory=list)
-    current_commanders: list = field(default_factory=list)
-    ancestors: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)  # route -> CappedCount, "record" for all three
+    recent_countable_grave_count: CappedCount = CappedCount(0)
+    current_commander_has_countable_grave: bool = False
+    pages: dict = field(default_factory=dict)  # route -> RoutePage
 
-    @cached_property
-    def violations(self):
-        """The record itself: every violation reached by one of the three routes, once."""
-        seen = {}
-        for violation in self.subtree + self.commanded_at_time + self.current_commanders:
-            seen.setdefault(violation.pk, violation)
-        return sorted(seen.values(), key=lambda v: (v.date, v.pk), reverse=True)
+    @classmethod
+    def of(cls, unit, as_of=None):
+        return records_of([unit], as_of=as_of)[_pk(unit)]
+
+    # The rules' flags (domain.md 3.2, 4.4).
+
+    @property
+    def has_recent_countable_grave(self):
+        return bool(self.recent_countable_grave_count)
+
+    @property
+    def has_pattern(self):
+        return int(self.recent_countable_grave_count) >= self.pattern_threshold
+
+    @property
+    def page_size(self):
+        return RECORD_PAGE_SIZE
+
+    @property
+    def record_count(self):
+        return self.counts["record"]
 
     def is_recent(self, violation):
         return (
             self.as_of - datetime.timedelta(days=self.lookback_days) < violation.date <= self.as_of
         )
 
-    @cached_property
+    def is_recent_countable_grave(self, violation):
+        return violation.is_countable_grave and self.is_recent(violation)
+
+    # The violations, as querysets to page through.
+
+    def route(self, name):
+        Violation = apps.get_model("registry", "Violation")
+        return (
+            Violation.objects.in_record(self.unit, name, self.as_of)
+            .select_related("category", "subtype")
+            .order_by("-date", "-id")
+        )
+
+    @property
+    def subtree(self):
+        return self.route("subtree")
+
+    @property
+    def commanded_at_time(self):
+        return self.route("commanded_at_time")
+
+    @property
+    def current_commanders(self):
+        return self.route("current_commanders")
+
+    @property
+    def ancestors(self):
+        return self.route("ancestors")
+
+    @property
+    def violations(self):
+        Violation = apps.get_model("registry", "Violation")
+        return (
+            Violation.objects.in_whole_record(self.unit, self.as_of)
+            .select_related("category", "subtype")
+            .order_by("-date", "-id")
+        )
+
+    @property
     def recent_countable_grave(self):
-        return [v for v in self.violations if v.is_countable_grave and self.is_recent(v)]
+        return self.violations.countable_grave().recent(self.as_of, self.lookback_days)
 
-    @property
-    def has_recent_countable_grave(self):
-        return bool(self.recent_countable_grave)
+    # What an SSR advisor sees (domain.md 7); ``load_summaries`` fills it for many records at once.
 
-    @property
-    def has_pattern(self):
-        return len(self.recent_countable_grave) >= self.pattern_threshold
-
-    @property
-    def current_commander_has_countable_grave(self):
-        """A current commander of the unit has a countable grave violation, at any date."""
-        return any(v.is_countable_grave for v in self.current_commanders)
-
+    @cached_property
     def summary(self):
-        """Counts by category and verification status, for readers who may not see narratives."""
-        counts = {}
-        for violation in self.violations:
-            key = (str(violation.category), violation.get_verification_status_display())
-            counts[key] = counts.get(key, 0) + 1
-        return [
-            {"category": category, "status": status, "count": count}
-            for (category, status), count in sorted(counts.items())
+        return summaries_of([self])[_pk(self.unit)]
+
+
+@dataclass
+class RecordSummary:
+    """Counts by category and verification status of the newest ``RECORD_CAP`` violations of a
+    record: the whole record when it holds no more (``partial`` False)."""
+
+    rows: list
+    partial: bool
+    newest: datetime.date | None = None
+    oldest: datetime.date | None = None
+    cap: int = RECORD_CAP
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def _policy():
+    return apps.get_model("registry", "PolicySettings").get_solo()
+
+
+def _limited(
+    route, unit_pk, as_of, limit, extra_where="", extra_params=(), columns="v.id", newest=True
+):
+    """``limit`` of a route's violations (as of ``as_of``), the newest unless ``newest`` is
+    False (a count needs any ``limit``, and the planner may then start from either end)."""
+    sql, params = route_sql(route, unit_pk, as_of)
+    order = "ORDER BY v.date DESC, v.id DESC" if newest else ""
+    query = f"""
+        SELECT {columns} FROM registry_violation v
+        WHERE v.date <= %s AND v.id IN ({sql}){extra_where}
+        {order} LIMIT {int(limit)}"""
+    return query, [as_of, *params, *extra_params]
+
+
+def _union_count(parts):
+    sql = " UNION ".join(f"({part})" for part, _params in parts)
+    return f"(SELECT count(*) FROM ({sql}) u)", [p for _part, params in parts for p in params]
+
+
+def _summary_select(unit_pk, as_of, lookback_days, pattern_threshold):
+    """One row of counts and flags for a unit: every subquery stops early (LIMIT), so a root of
+    400,000 violations costs about what a leaf of ten does."""
+    from .models import COUNTABLE_STATUSES
+
+    columns, params = ["%s"], [unit_pk]
+    for route in ROUTES:
+        sql, route_params = route_sql(route, unit_pk, as_of)
+        where = ""
+        if route == "ancestors":
+            where, outside_params = _outside_record(unit_pk, as_of)
+            route_params = [*route_params, *outside_params]
+        columns.append(
+            f"""(SELECT count(*) FROM (SELECT 1 FROM registry_violation v
+                WHERE v.date <= %s AND v.id IN ({sql}){where} LIMIT {RECORD_CAP + 1}) n)"""
+        )
+        params += [as_of, *route_params]
+    # The whole record, each violation once.
+    sql, union_params = _union_count(
+        [_limited(route, unit_pk, as_of, RECORD_CAP + 1, newest=False) for route in COUNTED_ROUTES]
+    )
+    columns.append(sql)
+    params += union_params
+    # Recent countable grave violations, each once: enough of each route to tell a pattern.
+    recent = """ AND v.date > %s AND v.verification_status = ANY(%s) AND v.category_id IN (
+        SELECT id FROM registry_violationcategory WHERE is_grave)"""
+    recent_params = [as_of - datetime.timedelta(days=lookback_days), list(COUNTABLE_STATUSES)]
+    limit = max(RECORD_CAP, pattern_threshold) + 1
+    sql, union_params = _union_count(
+        [
+            _limited(route, unit_pk, as_of, limit, recent, recent_params, newest=False)
+            for route in COUNTED_ROUTES
         ]
+    )
+    columns.append(sql)
+    params += union_params
+    # A current commander with a countable grave violation, at any date (up to ``as_of``).
+    sql, commander_params = route_sql("current_commanders", unit_pk, as_of)
+    columns.append(
+        f"""EXISTS (SELECT 1 FROM registry_violation v
+            JOIN registry_violationcategory cat ON cat.id = v.category_id
+            WHERE cat.is_grave AND v.verification_status = ANY(%s) AND v.date <= %s
+                AND v.id IN ({sql}))"""
+    )
+    params += [list(COUNTABLE_STATUSES), as_of, *commander_params]
+    return "SELECT " + ", ".join(columns), params
 
 
-def unit_record(unit, as_of=None):
-    """The record of ``unit`` as of ``as_of`` (today by default), in a constant number of queries.
-
-    The database finds the candidates (violations attributed to the unit's tree or to anyone ever
-    assigned to it); the routes are then told apart in Python on those few rows, so the cost
-    follows the size of the record, not of the violations table.
-    """
-    Violation = apps.get_model("registry", "Violation")
-    CommandAssignment = apps.get_model("registry", "CommandAssignment")
-    policy = apps.get_model("registry", "PolicySettings").get_solo()
+def records_of(units, as_of=None, policy=None):
+    """{unit pk: UnitRecord} with counts and flags, for any number of units in one query (two
+    without ``policy``, the policy settings). Each unit's row is planned with its own id, so a
+    root and a leaf each get the plan that suits them."""
+    units = list(units)
     as_of = as_of or timezone.localdate()
+    policy = policy or _policy()
+    records = {}
+    if not units:
+        return records
+    selects = [
+        _summary_select(_pk(unit), as_of, policy.lookback_days, policy.pattern_threshold)
+        for unit in units
+    ]
+    sql = " UNION ALL ".join(f"({select})" for select, _params in selects)
+    with connection.cursor() as cursor:
+        _execute(cursor, sql, [p for _select, params in selects for p in params])
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    for unit in units:
+        *route_counts, total, recent_grave, commander_grave = rows[_pk(unit)]
+        counts = {
+            route: CappedCount(n, RECORD_CAP) for route, n in zip(ROUTES, route_counts, strict=True)
+        }
+        counts["record"] = CappedCount(total, RECORD_CAP)
+        records[_pk(unit)] = UnitRecord(
+            unit=unit,
+            as_of=as_of,
+            lookback_days=policy.lookback_days,
+            pattern_threshold=policy.pattern_threshold,
+            counts=counts,
+            recent_countable_grave_count=CappedCount(recent_grave, RECORD_CAP),
+            current_commander_has_countable_grave=commander_grave,
+        )
+    return records
 
-    Unit = apps.get_model("registry", "Unit")
-    subtree = Unit.objects.subtree_ids(unit)
-    ancestors = {u.pk for u in Unit.objects.ancestors(unit)}
-    assignments = list(
-        CommandAssignment.objects.filter(unit_id=unit.pk, start__lte=as_of).values_list(
-            "person_id", "start", "end"
-        )
-    )
-    current = {person for person, start, end in assignments if end is None or end >= as_of}
-    people = {person for person, _start, _end in assignments}
 
-    violations = (
-        Violation.objects.filter(
-            Q(attributions__unit_id__in=subtree | ancestors)
-            | Q(attributions__person_id__in=people),
-            date__lte=as_of,
-        )
-        .distinct()
-        .select_related("category", "subtype")
-        .prefetch_related("attributions__unit", "attributions__person")
+def page_parameter(route, prefix=""):
+    return f"{prefix}{route}_page"
+
+
+def page_number(data, parameter):
+    try:
+        return max(1, int(data.get(parameter, 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def load_pages(records, data=None, prefix=lambda record: ""):
+    """Fill ``record.pages`` for each record: one page of each route, the page each route's own
+    parameter asks for in ``data`` (``request.GET``), in three queries for any number of
+    records: the ids of every page, the violations, their attributions."""
+    Attribution = apps.get_model("registry", "Attribution")
+    data = data or {}
+    records = list(records)
+    branches, wanted = [], {}
+    for record in records:
+        unit_pk = _pk(record.unit)
+        for route in ROUTES:
+            parameter = page_parameter(route, prefix(record))
+            number = page_number(data, parameter)
+            wanted[(unit_pk, route)] = (number, parameter)
+            sql, params = route_sql(route, unit_pk, record.as_of)
+            where = ""
+            if route == "ancestors":
+                where, outside_params = _outside_record(unit_pk, record.as_of)
+                params = [*params, *outside_params]
+            offset = (number - 1) * RECORD_PAGE_SIZE
+            branches.append(
+                (
+                    f"""(SELECT %s, %s, v.id FROM registry_violation v
+                    WHERE v.date <= %s AND v.id IN ({sql}){where}
+                    ORDER BY v.date DESC, v.id DESC
+                    LIMIT {RECORD_PAGE_SIZE + 1} OFFSET {offset})""",
+                    [unit_pk, route, record.as_of, *params],
+                )
+            )
+    found = {key: [] for key in wanted}
+    if branches:
+        with connection.cursor() as cursor:
+            _execute(
+                cursor,
+                " UNION ALL ".join(sql for sql, _params in branches),
+                [p for _sql, params in branches for p in params],
+            )
+            for unit_pk, route, violation_pk in cursor.fetchall():
+                found[(unit_pk, route)].append(violation_pk)
+    # The violations come with their attributions, in one query: every violation a route
+    # reaches has at least one attribution (the routes go through them).
+    violations = {}
+    attributions = Attribution.objects.filter(
+        violation_id__in={pk for pks in found.values() for pk in pks}
+    ).select_related("violation__category", "violation__subtype", "unit", "person")
+    for attribution in attributions.order_by("violation_id", "pk"):
+        violation = violations.setdefault(attribution.violation_id, attribution.violation)
+        cache = violation.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache.setdefault("attributions", []).append(attribution)
+    for record in records:
+        unit_pk = _pk(record.unit)
+        for route in ROUTES:
+            number, parameter = wanted[(unit_pk, route)]
+            rows = [violations[pk] for pk in found[(unit_pk, route)] if pk in violations]
+            for violation in rows:
+                violation.is_recent_countable_grave = record.is_recent_countable_grave(violation)
+            record.pages[route] = RoutePage(
+                route=route,
+                number=number,
+                violations=rows[:RECORD_PAGE_SIZE],
+                has_next=len(rows) > RECORD_PAGE_SIZE,
+                parameter=parameter,
+                anchor=f"record-{prefix(record)}{route}",
+                data=data,
+            )
+    return records
+
+
+def page_of(queryset, data, parameter, anchor="", size=RECORD_PAGE_SIZE):
+    """The page of ``queryset`` that ``data[parameter]`` asks for, without counting the rest:
+    one query, one row more than a page to tell whether an older page exists."""
+    number = page_number(data or {}, parameter)
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    return RoutePage(
+        route=parameter,
+        number=number,
+        violations=rows[:size],
+        has_next=len(rows) > size,
+        parameter=parameter,
+        anchor=anchor,
+        data=data,
     )
-    record = UnitRecord(
-        unit=unit,
-        as_of=as_of,
-        lookback_days=policy.lookback_days,
-        pattern_threshold=policy.pattern_threshold,
-    )
-    for violation in violations:
-        units = {a.unit_id for a in violation.attributions.all() if a.unit_id}
-        persons = {a.person_id for a in violation.attributions.all() if a.person_id}
-        routes = (
-            bool(units & subtree),
-            any(
-                person in persons
-                and start <= violation.date
-                and (end is None or end >= violation.date)
-                for person, start, end in assignments
-            ),
-            bool(persons & current),
+
+
+def load_summaries(records):
+    """Fill ``record.summary`` for each record, in one query for all."""
+    records = list(records)
+    summaries = summaries_of(records)
+    for record in records:
+        record.__dict__["summary"] = summaries[_pk(record.unit)]
+    return records
+
+
+def summaries_of(records):
+    """{unit pk: RecordSummary} for any number of records in one query: counts by category and
+    verification status over each record's newest ``RECORD_CAP`` violations (the whole record
+    when it is no bigger; ``partial`` says when it is)."""
+    ViolationCategory = apps.get_model("registry", "ViolationCategory")
+    records = list(records)
+    branches = []
+    for record in records:
+        unit_pk = _pk(record.unit)
+        parts = [
+            _limited(route, unit_pk, record.as_of, RECORD_CAP + 1, columns="v.id, v.date")
+            for route in COUNTED_ROUTES
+        ]
+        union = " UNION ".join(f"({sql})" for sql, _params in parts)
+        branches.append(
+            (
+                f"""(SELECT %s AS unit_id, n.id, n.date, count(*) OVER () AS reached
+                FROM ({union}) n ORDER BY n.date DESC, n.id DESC LIMIT {RECORD_CAP + 1})""",
+                [unit_pk, *(p for _sql, params in parts for p in params)],
+            )
         )
-        if routes[0]:
-            record.subtree.append(violation)
-        if routes[1]:
-            record.commanded_at_time.append(violation)
-        if routes[2]:
-            record.current_commanders.append(violation)
-        if not any(routes) and units & ancestors:
-            record.ancestors.append(violation)
-    return record
+    summaries = {
+        _pk(record.unit): RecordSummary(rows=[], partial=False, cap=RECORD_CAP)
+        for record in records
+    }
+    if not branches:
+        return summaries
+    sql = f"""
+        WITH newest AS ({" UNION ALL ".join(sql for sql, _params in branches)}),
+        kept AS (
+            SELECT unit_id, id, date, reached,
+                row_number() OVER (PARTITION BY unit_id ORDER BY date DESC, id DESC) AS rank
+            FROM newest
+        )
+        SELECT kept.unit_id, cat.code, cat.name, v.verification_status, count(*),
+            min(kept.date), max(kept.date), max(kept.reached)
+        FROM kept JOIN registry_violation v ON v.id = kept.id
+        JOIN registry_violationcategory cat ON cat.id = v.category_id
+        WHERE kept.rank <= {RECORD_CAP}
+        GROUP BY kept.unit_id, cat.code, cat.name, v.verification_status"""
+    with connection.cursor() as cursor:
+        _execute(cursor, sql, [p for _sql, params in branches for p in params])
+        rows = cursor.fetchall()
+    from .models import VerificationStatus
+
+    for unit_pk, code, name, status, count, oldest, newest, reached in rows:
+        summary = summaries[unit_pk]
+        summary.partial = summary.partial or reached > RECORD_CAP
+        summary.oldest = min(filter(None, [summary.oldest, oldest]))
+        summary.newest = max(filter(None, [summary.newest, newest]))
+        summary.rows.append(
+            {
+                "category": str(ViolationCategory(code=code, name=name)),
+                "category_code": code,
+                "status": VerificationStatus(status).label,
+                "verification_status": status,
+                "count": count,
+            }
+        )
+    for summary in summaries.values():
+        summary.rows.sort(key=lambda row: (row["category"], row["status"]))
+    return summaries
 
 
 def _pk(unit):
@@ -227,7 +663,7 @@ def units_whose_record_holds(violation, as_of=None):
     """Ids of the units whose record (domain.md 3.2) holds ``violation``: the attributed units and
     their ancestors; the units its attributed people commanded on its date; the units they
     command now."""
-    Unit = apps.get_model("registry", "Unit")
+    UnitClosure = apps.get_model("registry", "UnitClosure")
     CommandAssignment = apps.get_model("registry", "CommandAssignment")
     as_of = as_of or timezone.localdate()
     attributions = list(violation.attributions.values_list("unit_id", "person_id"))
@@ -235,10 +671,11 @@ def units_whose_record_holds(violation, as_of=None):
     person_ids = {person for _unit, person in attributions if person}
     holders = set(unit_ids)
     if unit_ids:
-        any_ancestor = Q()
-        for unit_id in unit_ids:
-            any_ancestor |= Q(id__in=ancestors_sql(unit_id))
-        holders |= set(Unit.objects.filter(any_ancestor).values_list("id", flat=True))
+        holders |= set(
+            UnitClosure.objects.filter(descendant_id__in=unit_ids).values_list(
+                "ancestor_id", flat=True
+            )
+        )
     if person_ids:
         at_the_time = Q(start__lte=violation.date) & (
             Q(end__isnull=True) | Q(end__gte=violation.date)

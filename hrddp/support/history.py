@@ -21,14 +21,23 @@ class Edit(Change):
     version: int | None = None  # the assessment version the edited row belongs to
 
 
-def assessment_edits(assessments):
-    """Every recorded change to these assessments and to their factors, answers, risks and
-    measures, oldest first, in four queries."""
+EDITS_LIMIT = 50
+
+
+def assessment_edits(assessments, limit=EDITS_LIMIT):
+    """The latest ``limit`` recorded changes to these assessments and to their factors, answers,
+    risks and measures, oldest first, in at most four queries; and whether older ones exist
+    (each assessment's page pages through its whole history)."""
     assessments = list(assessments)
     if not assessments:
-        return []
+        return [], False
     versions = {a.pk: a.version for a in assessments}
-    events = list(MiddlewareEvents.objects.references(assessments).select_related("user"))
+    newest_first = ("-pgh_created_at", "-pgh_slug")
+    events = list(
+        MiddlewareEvents.objects.references(assessments)
+        .select_related("user")
+        .order_by(*newest_first)[: limit + 1]
+    )
     risk_event = apps.get_model("assessments", "RiskEvent")
     risk_assessment = dict(
         risk_event.objects.filter(assessment_id__in=versions)
@@ -41,13 +50,18 @@ def assessment_edits(assessments):
             MiddlewareEvents.objects.references([Risk(pk=pk) for pk in risk_assessment])
             .across("assessments.MeasureEvent")
             .select_related("user")
+            .order_by(*newest_first)[: limit + 1]
         )
-    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_slug))
-    measure_types = {
-        measure_type.pk: measure_type.label
-        for measure_type in apps.get_model("assessments", "MeasureType").objects.all()
-    }
-    return [_edit(event, versions, risk_assessment, measure_types) for event in events]
+    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_slug), reverse=True)
+    more = len(events) > limit
+    events = events[:limit][::-1]
+    measure_types = {}
+    if any("measure_type_id" in (event.pgh_data or {}) for event in events):
+        measure_types = {
+            measure_type.pk: measure_type.label
+            for measure_type in apps.get_model("assessments", "MeasureType").objects.all()
+        }
+    return [_edit(event, versions, risk_assessment, measure_types) for event in events], more
 
 
 def _edit(event, versions, risk_assessment, measure_types):

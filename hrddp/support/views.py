@@ -167,6 +167,7 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
     for transition in transitions:
         action = workflow.TRANSITIONS.get(transition.action)
         transition.action_label = action.label if action else transition.action
+    edits, more_edits = assessment_edits(assessments)
     can_communicate = can_record_communication(user, support_request)
     can_deliver = can_record_delivery(user, support_request)
     today = timezone.localdate()
@@ -196,7 +197,8 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
         "can_edit": can_edit_request(user, support_request) and is_editable(support_request),
         "transitions": transitions,
         "decisions": support_request.decisions.select_related("decided_by", "assessment"),
-        "edits": assessment_edits(assessments),
+        "edits": edits,
+        "more_edits": more_edits,
         "history": request_history(support_request, request),
         "show_edit_values": can_read_registry(user),
         "communications": support_request.communications.select_related("recorded_by"),

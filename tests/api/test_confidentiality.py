@@ -84,10 +84,10 @@ def test_registry_reader_gets_the_record_by_route_with_flags(api_for, manager, r
     assert response.status_code == 200
     body = response.json()
     assert body["view"] == "full"
-    assert len(body["routes"]["subtree"]) == 1
-    assert len(body["routes"]["commanded_at_time"]) == 1
-    assert len(body["routes"]["current_commanders"]) == 1
-    assert body["routes"]["ancestors"] == []
+    assert len(body["routes"]["subtree"]["results"]) == 1
+    assert len(body["routes"]["commanded_at_time"]["results"]) == 1
+    assert len(body["routes"]["current_commanders"]["results"]) == 1
+    assert body["routes"]["ancestors"]["results"] == []
     assert body["flags"] == {
         "recent_countable_grave": True,
         "recent_countable_grave_count": 2,

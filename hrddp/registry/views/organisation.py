@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,8 +29,11 @@ from ..filters import (
 )
 from ..forms import AssignmentForm, InstitutionForm, PersonForm, UnitForm
 from ..models import CommandAssignment, Institution, Person, Unit
+from ..queries import load_pages, page_of
 
 PAGE_SIZE = 25
+# Lists inside a detail page (sub-units, past assignments) show this many, then link to the list.
+DETAIL_LIST_SIZE = 50
 
 
 def _list_page(request, template, filterset, export=None):
@@ -75,17 +78,18 @@ def institution_list(request):
 @role_required(*UNIT_BROWSERS)
 def institution_detail(request, pk):
     institution = get_object_or_404(Institution.objects.annotate(unit_count=Count("units")), pk=pk)
-    root_units = (
+    root_units = list(
         institution.units.filter(parent__isnull=True)
         .annotate(child_count=Count("children"))
-        .order_by("name")
+        .order_by("name", "pk")[: DETAIL_LIST_SIZE + 1]
     )
     return render(
         request,
         "registry/institution_detail.html",
         {
             "institution": institution,
-            "root_units": root_units,
+            "root_units": root_units[:DETAIL_LIST_SIZE],
+            "more_root_units": len(root_units) > DETAIL_LIST_SIZE,
             "history": institution_history(institution, request),
         },
     )
@@ -132,21 +136,35 @@ def unit_list(request):
 @role_required(*UNIT_BROWSERS)
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.select_related("institution"), pk=pk)
+    children = list(
+        unit.children.annotate(child_count=Count("children")).order_by("name", "pk")[
+            : DETAIL_LIST_SIZE + 1
+        ]
+    )
     context = {
         "unit": unit,
         "ancestors": Unit.objects.ancestors(unit),
-        "children": unit.children.annotate(child_count=Count("children")).order_by("name"),
+        "children": children[:DETAIL_LIST_SIZE],
+        "more_children": len(children) > DETAIL_LIST_SIZE,
         "record_view": record_view_for(request.user, unit),
         "history": unit_history(unit, request),
     }
     if context["record_view"]:
-        context["record"] = Unit.objects.record(unit)
+        record = Unit.objects.record(unit)
+        if context["record_view"] == "full":
+            load_pages([record], request.GET)
+        context["record"] = record
     # People are registry readers' business; an SSR advisor sees no names (domain.md 7).
     if can_read_registry(request.user):
         today = timezone.localdate()
-        assignments = list(unit.assignments.select_related("person"))
-        context["current_assignments"] = [a for a in assignments if a.is_current(today)]
-        context["past_assignments"] = [a for a in assignments if not a.is_current(today)]
+        # The current ones all (a unit has a handful); of the others the latest, the rest on the
+        # assignments list.
+        assignments = unit.assignments.select_related("person").order_by("-start", "-pk")
+        is_current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+        context["current_assignments"] = list(assignments.filter(is_current))
+        past = list(assignments.exclude(is_current)[: DETAIL_LIST_SIZE + 1])
+        context["past_assignments"] = past[:DETAIL_LIST_SIZE]
+        context["more_past_assignments"] = len(past) > DETAIL_LIST_SIZE
     return render(request, "registry/unit_detail.html", context)
 
 
@@ -206,18 +224,23 @@ def person_detail(request, pk):
         raise Http404
     person = get_object_or_404(Person, pk=pk)
     today = timezone.localdate()
-    assignments = list(person.assignments.select_related("unit__institution"))
-    attributions = person.attributions.select_related("violation__category").order_by(
-        "-violation__date", "-violation_id"
-    )
+    assignments = person.assignments.select_related("unit__institution").order_by("-start", "-pk")
+    is_current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+    past = list(assignments.exclude(is_current)[: DETAIL_LIST_SIZE + 1])
+    attributions = person.attributions.select_related(
+        "violation__category", "violation__subtype"
+    ).order_by("-violation__date", "-violation_id", "-pk")
     return render(
         request,
         "registry/person_detail.html",
         {
             "person": person,
-            "current_assignments": [a for a in assignments if a.is_current(today)],
-            "past_assignments": [a for a in assignments if not a.is_current(today)],
-            "attributions": attributions,
+            "current_assignments": list(assignments.filter(is_current)),
+            "past_assignments": past[:DETAIL_LIST_SIZE],
+            "more_past_assignments": len(past) > DETAIL_LIST_SIZE,
+            "attributions": page_of(
+                attributions, request.GET, "attributions_page", anchor="attributions"
+            ),
             "history": person_history(person, request),
         },
     )

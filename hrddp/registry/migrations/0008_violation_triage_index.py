@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_history'),
+        ('registry', '0007_unit_closure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
