@@ -41,36 +41,108 @@ PERSONAS = (
 
 #        persona:   anon none req hro mgr aud adm o-req o-hro o-mgr su
 MATRIX = {
-    "assessments:detail@agency": ("assessment@agency", "302 403 404 404 404 404 404 200 200 200 404"),
-    "assessments:detail@mission": ("assessment@mission", "302 403 200 200 200 200 200 404 404 404 200"),
+    "assessments:detail@agency": (
+        "assessment@agency",
+        "302 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "assessments:detail@mission": (
+        "assessment@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
     "assessments:edit@agency": ("assessment@agency", "302 403 404 404 404 404 404 403 403 403 404"),
-    "assessments:edit@mission": ("assessment@mission", "302 403 403 403 403 403 403 404 404 404 403"),
-    "assessments:intervention_action@agency": ("intervention@agency", "405 405 405 405 405 405 405 405 405 405 405"),
-    "assessments:intervention_action@agency POST": ("intervention@agency", "302 403 403 404 404 403 403 403 302 302 403"),
-    "assessments:intervention_action@mission": ("intervention@mission", "405 405 405 405 405 405 405 405 405 405 405"),
-    "assessments:intervention_action@mission POST": ("intervention@mission", "302 403 403 302 302 403 403 403 404 404 403"),
-    "assessments:intervention_communication_add@agency": ("intervention@agency", "405 405 405 405 405 405 405 405 405 405 405"),
-    "assessments:intervention_communication_add@agency POST": ("intervention@agency", "302 403 403 404 404 403 403 403 400 400 403"),
-    "assessments:intervention_communication_add@mission": ("intervention@mission", "405 405 405 405 405 405 405 405 405 405 405"),
-    "assessments:intervention_communication_add@mission POST": ("intervention@mission", "302 403 403 400 400 403 403 403 404 404 403"),
-    "assessments:intervention_detail@agency": ("intervention@agency", "302 403 404 404 404 404 404 200 200 200 404"),
-    "assessments:intervention_detail@mission": ("intervention@mission", "302 403 200 200 200 200 200 404 404 404 200"),
+    "assessments:edit@mission": (
+        "assessment@mission",
+        "302 403 403 403 403 403 403 404 404 404 403",
+    ),
+    "assessments:intervention_action@agency": (
+        "intervention@agency",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "assessments:intervention_action@agency POST": (
+        "intervention@agency",
+        "302 403 403 404 404 403 403 403 302 302 403",
+    ),
+    "assessments:intervention_action@mission": (
+        "intervention@mission",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "assessments:intervention_action@mission POST": (
+        "intervention@mission",
+        "302 403 403 302 302 403 403 403 404 404 403",
+    ),
+    "assessments:intervention_communication_add@agency": (
+        "intervention@agency",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "assessments:intervention_communication_add@agency POST": (
+        "intervention@agency",
+        "302 403 403 404 404 403 403 403 400 400 403",
+    ),
+    "assessments:intervention_communication_add@mission": (
+        "intervention@mission",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "assessments:intervention_communication_add@mission POST": (
+        "intervention@mission",
+        "302 403 403 400 400 403 403 403 404 404 403",
+    ),
+    "assessments:intervention_detail@agency": (
+        "intervention@agency",
+        "302 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "assessments:intervention_detail@mission": (
+        "intervention@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
     "assessments:intervention_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
-    "assessments:new_version@agency": ("assessment@agency", "302 403 405 405 405 405 405 405 405 405 405"),
-    "assessments:new_version@agency POST": ("assessment@agency", "302 403 404 404 404 404 404 403 302 403 404"),
-    "assessments:new_version@mission": ("assessment@mission", "302 403 405 405 405 405 405 405 405 405 405"),
-    "assessments:new_version@mission POST": ("assessment@mission", "302 403 403 302 403 403 403 404 404 404 403"),
+    "assessments:new_version@agency": (
+        "assessment@agency",
+        "302 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "assessments:new_version@agency POST": (
+        "assessment@agency",
+        "302 403 404 404 404 404 404 403 302 403 404",
+    ),
+    "assessments:new_version@mission": (
+        "assessment@mission",
+        "302 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "assessments:new_version@mission POST": (
+        "assessment@mission",
+        "302 403 403 302 403 403 403 404 404 404 403",
+    ),
     "assessments:notification_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
     "assessments:notification_read": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "assessments:notification_read POST": (None, "302 403 302 302 302 302 302 302 302 302 302"),
-    "assessments:print@agency": ("assessment@agency", "302 403 404 404 404 404 404 200 200 200 404"),
-    "assessments:print@mission": ("assessment@mission", "302 403 200 200 200 200 200 404 404 404 200"),
-    "assessments:risk_add@agency": ("assessment@agency", "302 403 404 404 404 404 404 403 403 403 404"),
-    "assessments:risk_add@mission": ("assessment@mission", "302 403 403 403 403 403 403 404 404 404 403"),
-    "assessments:risk_delete@agency": ("risk@agency", "302 403 404 404 404 404 404 403 403 403 404"),
-    "assessments:risk_delete@mission": ("risk@mission", "302 403 403 403 403 403 403 404 404 404 403"),
+    "assessments:print@agency": (
+        "assessment@agency",
+        "302 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "assessments:print@mission": (
+        "assessment@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "assessments:risk_add@agency": (
+        "assessment@agency",
+        "302 403 404 404 404 404 404 403 403 403 404",
+    ),
+    "assessments:risk_add@mission": (
+        "assessment@mission",
+        "302 403 403 403 403 403 403 404 404 404 403",
+    ),
+    "assessments:risk_delete@agency": (
+        "risk@agency",
+        "302 403 404 404 404 404 404 403 403 403 404",
+    ),
+    "assessments:risk_delete@mission": (
+        "risk@mission",
+        "302 403 403 403 403 403 403 404 404 404 403",
+    ),
     "assessments:risk_edit@agency": ("risk@agency", "302 403 404 404 404 404 404 403 403 403 404"),
-    "assessments:risk_edit@mission": ("risk@mission", "302 403 403 403 403 403 403 404 404 404 403"),
+    "assessments:risk_edit@mission": (
+        "risk@mission",
+        "302 403 403 403 403 403 403 404 404 404 403",
+    ),
     "community:my_reports": (None, "302 200 200 200 200 200 200 200 200 200 200"),
     "community:perception_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
     "community:perception_list": (None, "302 403 403 200 200 200 200 403 200 200 200"),
@@ -106,22 +178,55 @@ MATRIX = {
     "registry:violation_update": ("violation", "302 403 403 200 403 403 403 403 200 403 403"),
     "registry:violation_verify": ("violation", "405 405 405 405 405 405 405 405 405 405 405"),
     "registry:violation_verify POST": ("violation", "302 403 403 302 403 403 403 403 302 403 403"),
-    "support:communication_add@agency": ("request@agency", "405 405 405 405 405 405 405 405 405 405 405"),
-    "support:communication_add@agency POST": ("request@agency", "302 403 404 404 404 403 403 400 400 400 403"),
-    "support:communication_add@mission": ("request@mission", "405 405 405 405 405 405 405 405 405 405 405"),
-    "support:communication_add@mission POST": ("request@mission", "302 403 400 400 400 403 403 404 404 404 403"),
+    "support:communication_add@agency": (
+        "request@agency",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "support:communication_add@agency POST": (
+        "request@agency",
+        "302 403 404 404 404 403 403 400 400 400 403",
+    ),
+    "support:communication_add@mission": (
+        "request@mission",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "support:communication_add@mission POST": (
+        "request@mission",
+        "302 403 400 400 400 403 403 404 404 404 403",
+    ),
     "support:create": (None, "302 403 200 403 403 403 403 200 403 403 403"),
-    "support:delivery_add@agency": ("request@agency", "405 405 405 405 405 405 405 405 405 405 405"),
-    "support:delivery_add@agency POST": ("request@agency", "302 403 404 403 404 403 403 400 403 400 403"),
-    "support:delivery_add@mission": ("request@mission", "405 405 405 405 405 405 405 405 405 405 405"),
-    "support:delivery_add@mission POST": ("request@mission", "302 403 400 403 400 403 403 404 403 404 403"),
+    "support:delivery_add@agency": (
+        "request@agency",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "support:delivery_add@agency POST": (
+        "request@agency",
+        "302 403 404 403 404 403 403 400 403 400 403",
+    ),
+    "support:delivery_add@mission": (
+        "request@mission",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "support:delivery_add@mission POST": (
+        "request@mission",
+        "302 403 400 403 400 403 403 404 403 404 403",
+    ),
     "support:detail@agency": ("request@agency", "302 403 404 404 404 404 404 200 200 200 404"),
     "support:detail@mission": ("request@mission", "302 403 200 200 200 200 200 404 404 404 200"),
     "support:list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
     "support:transition@agency": ("request@agency", "405 405 405 405 405 405 405 405 405 405 405"),
-    "support:transition@agency POST": ("request@agency", "302 403 404 404 404 404 404 302 302 302 404"),
-    "support:transition@mission": ("request@mission", "405 405 405 405 405 405 405 405 405 405 405"),
-    "support:transition@mission POST": ("request@mission", "302 403 302 302 302 302 302 404 404 404 302"),
+    "support:transition@agency POST": (
+        "request@agency",
+        "302 403 404 404 404 404 404 302 302 302 404",
+    ),
+    "support:transition@mission": (
+        "request@mission",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "support:transition@mission POST": (
+        "request@mission",
+        "302 403 302 302 302 302 302 404 404 404 302",
+    ),
     "support:update@agency": ("request@agency", "302 403 404 403 403 403 403 302 403 403 403"),
     "support:update@mission": ("request@mission", "302 403 302 403 403 403 403 404 403 403 403"),
     "support:waivers": (None, "302 403 403 403 200 200 403 403 403 200 403"),
@@ -130,6 +235,9 @@ MATRIX = {
     "transfer:import_job": ("import_job", "302 403 403 200 403 403 404 403 404 403 404"),
     "transfer:import_confirm": ("import_job", "405 405 405 405 405 405 405 405 405 405 405"),
     "transfer:import_confirm POST": ("import_job", "302 403 403 302 403 403 404 403 404 403 404"),
+    # Spreadsheet exports (issue 11): a job and its file are the asker's (the mission's HRO's) only.
+    "transfer:export_job": ("export_job", "302 404 404 200 404 404 404 404 404 404 404"),
+    "transfer:export_file": ("export_job", "302 404 404 200 404 404 404 404 404 404 404"),
     "set_language": (None, "302 302 302 302 302 302 302 302 302 302 302"),
     "set_language POST": (None, "302 302 302 302 302 302 302 302 302 302 302"),
     "two_factor": (None, "302 200 200 200 200 200 200 200 200 200 200"),
@@ -159,34 +267,100 @@ MATRIX = {
     "api:violation-detail": ("violation", "401 403 404 200 200 200 200 404 200 200 200"),
     "api:support-request-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:support-request-list POST": (None, "401 403 400 403 403 403 403 400 403 403 403"),
-    "api:support-request-detail@mission": ("request@mission", "401 403 200 200 200 200 200 404 404 404 200"),
-    "api:support-request-detail@agency": ("request@agency", "401 403 404 404 404 404 404 200 200 200 404"),
-    "api:support-request-transitions@mission": ("request@mission", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:support-request-transitions@mission POST": ("request@mission", "401 403 400 400 400 400 400 404 404 404 400"),
-    "api:support-request-transitions@agency": ("request@agency", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:support-request-transitions@agency POST": ("request@agency", "401 403 404 404 404 404 404 400 400 400 404"),
+    "api:support-request-detail@mission": (
+        "request@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:support-request-detail@agency": (
+        "request@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:support-request-transitions@mission": (
+        "request@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:support-request-transitions@mission POST": (
+        "request@mission",
+        "401 403 400 400 400 400 400 404 404 404 400",
+    ),
+    "api:support-request-transitions@agency": (
+        "request@agency",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:support-request-transitions@agency POST": (
+        "request@agency",
+        "401 403 404 404 404 404 404 400 400 400 404",
+    ),
     "api:assessment-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:assessment-list POST": (None, "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:assessment-detail@mission": ("assessment@mission", "401 403 200 200 200 200 200 404 404 404 200"),
-    "api:assessment-detail@agency": ("assessment@agency", "401 403 404 404 404 404 404 200 200 200 404"),
-    "api:assessment-risk@mission": ("assessment@mission", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:assessment-risk@agency": ("assessment@agency", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:assessment-risks@mission": ("assessment@mission", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:assessment-risks@mission POST": ("assessment@mission", "401 403 403 409 403 403 403 404 404 404 403"),
-    "api:assessment-risks@agency": ("assessment@agency", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:assessment-risks@agency POST": ("assessment@agency", "401 403 404 404 404 404 404 403 409 403 404"),
+    "api:assessment-detail@mission": (
+        "assessment@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:assessment-detail@agency": (
+        "assessment@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:assessment-risk@mission": (
+        "assessment@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:assessment-risk@agency": (
+        "assessment@agency",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:assessment-risks@mission": (
+        "assessment@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:assessment-risks@mission POST": (
+        "assessment@mission",
+        "401 403 403 409 403 403 403 404 404 404 403",
+    ),
+    "api:assessment-risks@agency": (
+        "assessment@agency",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:assessment-risks@agency POST": (
+        "assessment@agency",
+        "401 403 404 404 404 404 404 403 409 403 404",
+    ),
     "api:intervention-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:intervention-list POST": (None, "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:intervention-detail@mission": ("intervention@mission", "401 403 200 200 200 200 200 404 404 404 200"),
-    "api:intervention-detail@agency": ("intervention@agency", "401 403 404 404 404 404 404 200 200 200 404"),
-    "api:intervention-actions@mission": ("intervention@mission", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:intervention-actions@mission POST": ("intervention@mission", "401 403 403 400 400 403 403 403 404 404 403"),
-    "api:intervention-actions@agency": ("intervention@agency", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:intervention-actions@agency POST": ("intervention@agency", "401 403 403 404 404 403 403 403 400 400 403"),
+    "api:intervention-detail@mission": (
+        "intervention@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:intervention-detail@agency": (
+        "intervention@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:intervention-actions@mission": (
+        "intervention@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:intervention-actions@mission POST": (
+        "intervention@mission",
+        "401 403 403 400 400 403 403 403 404 404 403",
+    ),
+    "api:intervention-actions@agency": (
+        "intervention@agency",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:intervention-actions@agency POST": (
+        "intervention@agency",
+        "401 403 403 404 404 403 403 403 400 400 403",
+    ),
     "api:communication-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:communication-list POST": (None, "401 403 400 400 400 403 403 400 400 400 403"),
-    "api:communication-detail@mission": ("communication@mission", "401 403 200 200 200 200 200 404 404 404 200"),
-    "api:communication-detail@agency": ("communication@agency", "401 403 404 404 404 404 404 200 200 200 404"),
+    "api:communication-detail@mission": (
+        "communication@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:communication-detail@agency": (
+        "communication@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
 }
