@@ -154,6 +154,7 @@ def write_rows(query, writers, progress):
         with connection.cursor() as cursor:
             if outermost:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute(exporting.NO_JIT)
             cursor.execute(f"SELECT count(*) FROM ({query}) AS export")
             total = cursor.fetchone()[0]
         if progress:
