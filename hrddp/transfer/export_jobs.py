@@ -208,14 +208,14 @@ def run_job(job_id):
     job = claim(job_id)
     if job is None:
         return ExportJob.objects.filter(pk=job_id).first()
-    spec = exporting.SPECS[job.list_name]
-    export_dir().mkdir(parents=True, exist_ok=True)
     name = f"{FILE_PREFIX}{job.pk}-{secrets.token_hex(8)}.xlsx"
     partial = export_dir() / f"{name}.part"
     progress = JobProgress(ExportJob, job.pk)
     started = time.monotonic()
     try:
+        export_dir().mkdir(parents=True, exist_ok=True)
         with translation.override(job.language):
+            spec = exporting.SPECS[job.list_name]
             rows = write_xlsx(partial, job.query, spec, progress)
         os.replace(partial, export_dir() / name)
     except OperationalError:

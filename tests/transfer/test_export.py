@@ -20,6 +20,7 @@ from hrddp.registry.models import (
 from hrddp.transfer import exporting
 from hrddp.transfer.models import ExportJob
 from tests.factories import (
+    AssignmentFactory,
     EntityFactory,
     PersonFactory,
     SourceFactory,
@@ -285,3 +286,21 @@ def test_a_client_that_goes_away_mid_export_leaves_the_connection_usable(client_
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_dates_are_iso_whatever_the_servers_date_style():
+    from hrddp.registry.models import CommandAssignment
+
+    AssignmentFactory(start=datetime.date(2024, 3, 5), end=datetime.date(2024, 12, 31))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL DateStyle = 'SQL, DMY'")  # until the test's rollback
+    response = exporting.csv_response(
+        CommandAssignment.objects.all(), exporting.SPECS["assignments"]
+    )
+    assert csv_rows(response)[1][4:] == ["2024-03-05", "2024-12-31"]
+
+
+def test_a_list_without_an_order_is_exported_in_a_stable_one():
+    """The same file twice for the same data."""
+    sql = exporting.select_sql(Perception.objects.order_by(), exporting.SPECS["perceptions"])
+    assert sql.endswith('ORDER BY "community_perception"."id" ASC')

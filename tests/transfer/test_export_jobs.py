@@ -74,7 +74,11 @@ def test_the_spreadsheet_is_written_by_a_job_for_the_list_as_filtered(
     client = client_for(manager)
     torture = category("torture").pk
     job = ask(
-        client, "registry:violation_list", django_capture_on_commit_callbacks, category=torture
+        client,
+        "registry:violation_list",
+        django_capture_on_commit_callbacks,
+        category=torture,
+        page=2,
     )
     assert sent == [job.pk]
     assert (job.created_by, job.list_name, job.language) == (manager, "violations", "en")
