@@ -16,6 +16,12 @@ manager would (the view itself, its filters, its queryset), in this process (the
   the worker runs it (``export_jobs.run_job``): its total time, the file's size, memory growth.
 
 ``--cleanup`` deletes the generated violations.
+
+Measured on 2 shared cores (seed_demo --scale 333: 999,000 violations, 1.3M attributions), two
+runs: CSV 999,000 rows (128 MB), first byte 25 ms, first rows 87-144 ms, 31-60 s, 1.02 and 0.96 x
+the rows per second of psql \\copy run beside it, memory growth 0.2 MB; the Python path it replaced
+224 s, its first rows after 50 s. XLSX: the job's page after 69 ms, the file in 299 s (the export
+of issue 5 sent its first byte after 482 s, measured beside it).
 """
 
 import argparse
@@ -218,6 +224,7 @@ def run_xlsx(user):
     growth = process.memory_info().rss - rss_before
     size = job.file_size or 0
     export_jobs.file_path(job).unlink(missing_ok=True)
+    job.delete()
     return to_page, total, job.total_rows, size, growth, job.status
 
 
