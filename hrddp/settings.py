@@ -271,7 +271,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hrddp.insights.tasks.refresh_summaries",
         "schedule": env.int("INSIGHTS_REFRESH_SECONDS", default=300),
     },
+    # Spreadsheet exports: sends again a job whose task was lost, deletes files past their time.
+    "export-sweep": {
+        "task": "hrddp.transfer.tasks.sweep_exports",
+        "schedule": env.int("EXPORT_SWEEP_SECONDS", default=60),
+    },
 }
+
+# Spreadsheet exports are written here by the worker, for their asker only, and deleted after
+# EXPORT_KEEP_HOURS. The web and worker processes must share the folder.
+EXPORT_DIR = env("EXPORT_DIR", default="") or str(VAR_DIR / "exports")
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.
 if not DEBUG:

@@ -34,6 +34,12 @@ def sessions_outlive_time_travel(settings):
     settings.SESSION_COOKIE_AGE = 100 * 365 * 24 * 3600
 
 
+@pytest.fixture(autouse=True)
+def exports_in_a_temporary_folder(settings, tmp_path):
+    """Spreadsheet exports are written under var/ in the product; a test's go to its own folder."""
+    settings.EXPORT_DIR = str(tmp_path / "exports")
+
+
 SEED_MIGRATIONS = (
     "hrddp.registry.migrations.0002_seed_vocabulary",
     "assessments.migrations.0002_seed_catalogue",

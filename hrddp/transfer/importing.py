@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pghistory
 import tablib
 from django.apps import apps
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
@@ -23,6 +23,7 @@ from hrddp.audit import steady_history_triggers
 from hrddp.ops.postgres import refresh_statistics
 
 from .models import ImportJob, ImportStatus
+from .progress import Progress
 from .resources import RESOURCES, text
 
 # Files with more rows than this are checked and imported by a Celery task, with a progress bar.
@@ -210,31 +211,12 @@ def start(job, *, dry_run):
     return True
 
 
-class Progress:
-    """Writes a job's progress through a connection of its own: the import's transaction stays
-    open (all or nothing) while the progress page reads the count."""
-
-    def __init__(self, job_id):
-        self.job_id = job_id
-        self.connection = connections.create_connection("default")
-
-    def __call__(self, processed):
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s",
-                [processed, self.job_id],
-            )
-
-    def close(self):
-        self.connection.close()
-
-
 def run_job(job_id, *, dry_run):
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     expected = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING
     if job.status != expected:
         return job  # a rerun of a finished task changes nothing
-    progress = Progress(job.pk) if runs_in_background(job) else None
+    progress = Progress(ImportJob, job.pk) if runs_in_background(job) else None
     try:
         report = import_file(
             job.kind,

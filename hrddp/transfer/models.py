@@ -1,7 +1,9 @@
-"""An import from a file (issue 5): kept between the dry run and the confirmation."""
+"""Files in and out: an import kept between its dry run and its confirmation (issue 5), a
+spreadsheet export written in the background (issue 11)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,3 +69,64 @@ class ImportJob(models.Model):
     @property
     def has_errors(self):
         return bool(self.errors) or bool(self.counts.get("error"))
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Writing the file")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Deleted after its retention time")
+
+
+class ExportJob(models.Model):
+    """A spreadsheet export of a list, written by a Celery task (issue 11).
+
+    ``query`` is the list's own SELECT, compiled when the reader asked (their filters, what they
+    may see, their language's labels): the worker writes exactly what the page would have shown.
+    Only ``export_jobs.py`` writes ``status``."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("asked by"),
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    list_name = models.CharField(_("list"), max_length=40)
+    list_url = models.CharField(_("list address, with its filters"), max_length=2000)
+    language = models.CharField(_("language"), max_length=10)
+    query = models.TextField(_("query"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    # When the task was last sent to the broker: the sweep sends it again if nothing came of it.
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("rows written"), default=0)
+    heartbeat_at = models.DateTimeField(_("last sign of work"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [
+            models.Index(fields=["created_by", "created_at"]),
+            # The sweep's two questions: what is waiting or stuck, what is past its time.
+            models.Index(fields=["status", "queued_at"]),
+            models.Index(fields=["status", "finished_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.list_name} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_pending(self):
+        return self.status in PENDING_EXPORT_STATUSES
+
+
+PENDING_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)

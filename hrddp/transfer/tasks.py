@@ -5,7 +5,7 @@ from celery import shared_task
 from assessments import monitoring
 from assessments.tasks import RETRY
 
-from . import importing
+from . import export_jobs, importing
 
 CHECK_CHUNK = 500
 
@@ -27,3 +27,15 @@ def enqueue_violation_checks(violation_ids):
     ids = list(violation_ids)
     for start in range(0, len(ids), CHECK_CHUNK):
         check_imported_violations.delay(ids[start : start + CHECK_CHUNK])
+
+
+@shared_task(**RETRY)
+def build_export(job_id):
+    job = export_jobs.run_job(job_id)
+    return job.status if job else None
+
+
+@shared_task(**RETRY)
+def sweep_exports():
+    result = export_jobs.sweep()
+    return {key: len(value) for key, value in result.items()}

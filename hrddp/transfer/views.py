@@ -1,18 +1,25 @@
-"""Import pages: upload and dry run, every row's outcome, confirmation, progress (issue 5)."""
+"""Import pages: upload and dry run, every row's outcome, confirmation, progress (issue 5).
+Export jobs: a spreadsheet's progress and its download (issue 11)."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import REGISTRY_IMPORTERS, role_required
 
-from . import importing
+from . import export_jobs, importing
 from .columns import IMPORT_COLUMNS
+from .exporting import SPECS
 from .forms import ImportForm
-from .models import ImportJob, ImportKind, ImportStatus
+from .models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportStatus
 
 ROWS_PER_PAGE = 200
 # Seconds between reloads of a running import's page (an HTTP Refresh header: no script needed).
@@ -79,3 +86,46 @@ def import_confirm(request, pk):
     elif job.status == ImportStatus.DONE:
         messages.success(request, _("The file was imported."))
     return redirect("transfer:import_job", pk=job.pk)
+
+
+# Export jobs: anyone signed in may export a list they can see (their own reports at least); a job
+# and its file are its asker's only, 404 for anyone else.
+
+
+def get_export_for_user(user, pk):
+    return get_object_or_404(ExportJob.objects.filter(created_by=user).defer("query"), pk=pk)
+
+
+@login_required
+def export_job(request, pk):
+    job = get_export_for_user(request.user, pk)
+    keep = datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
+    response = render(
+        request,
+        "transfer/export_job.html",
+        {
+            "job": job,
+            "title": SPECS[job.list_name].title,
+            "available_until": job.finished_at + keep if job.finished_at else None,
+        },
+    )
+    if job.is_pending:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@login_required
+def export_file(request, pk):
+    job = get_export_for_user(request.user, pk)
+    if job.status != ExportStatus.DONE:
+        raise Http404
+    try:
+        stream = open(export_jobs.file_path(job), "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=export_jobs.download_name(job),
+        content_type=export_jobs.XLSX_CONTENT_TYPE,
+    )

@@ -11,7 +11,8 @@ from assessments import workflow
 from assessments.models import Trigger, TriggerKind
 from hrddp.accounts.models import Role
 from hrddp.community.models import Method, Perception
-from hrddp.transfer.models import ImportJob, ImportKind, ImportStatus
+from hrddp.transfer import export_jobs
+from hrddp.transfer.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportStatus
 from tests.factories import (
     AssignmentFactory,
     EntityFactory,
@@ -105,6 +106,21 @@ def build_world():
         content=b"external_ref,name\n",
         created_by=users["hro"],
         status=ImportStatus.INVALID,
+    )
+    # A spreadsheet export the mission's HRO asked for, written and ready: theirs only.
+    export_jobs.export_dir().mkdir(parents=True, exist_ok=True)
+    (export_jobs.export_dir() / "export-world.xlsx").write_bytes(b"PK")
+    objects["export_job"] = ExportJob.objects.create(
+        created_by=users["hro"],
+        list_name="units",
+        list_url="/registry/units/",
+        language="en",
+        query="SELECT 1",
+        status=ExportStatus.DONE,
+        file_name="export-world.xlsx",
+        file_size=2,
+        total_rows=0,
+        finished_at=timezone.now(),
     )
     for key, entity, prefix in (("mission", mission, ""), ("agency", agency, "other_")):
         request = active_request(

@@ -1,0 +1,300 @@
+"""Spreadsheet exports written in the background (issue 11): a list of a million rows takes a
+minute to write as XLSX, so the reader gets the job's page at once, its progress, then the file.
+
+The job row holds who asked, the list and its filters, the reader's language and the list's
+SELECT as compiled when they asked (``exporting.select_sql``): what they may see, in their order,
+with their language's labels. The task runs that SELECT in one read-only snapshot and writes the
+file under ``EXPORT_DIR``; only its asker may download it, until ``EXPORT_KEEP_HOURS`` have passed.
+
+The task is sent to the broker after the job row commits; a send that is lost (broker down, process
+killed) leaves the row queued, and the periodic ``sweep`` sends it again. So does a job whose
+worker died mid-file. This module is the only writer of a job's ``status``.
+"""
+
+import datetime
+import logging
+import os
+import secrets
+import time
+from pathlib import Path
+
+import xlsxwriter
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from . import exporting
+from .models import ExportJob, ExportStatus
+from .progress import Progress
+
+logger = logging.getLogger(__name__)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_PREFIX = "export-"
+# A queued job whose task has not started this long after it was sent was lost on the way.
+QUEUED_GRACE = datetime.timedelta(minutes=2)
+# A running job that gave no sign of work for this long lost its worker (progress is written
+# every few thousand rows, seconds apart).
+STALE_AFTER = datetime.timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+ROWS_PER_FETCH = 2000
+PROGRESS_EVERY = 10_000
+
+
+def export_dir():
+    return Path(settings.EXPORT_DIR)
+
+
+def file_path(job):
+    return export_dir() / job.file_name
+
+
+def download_name(job):
+    spec = exporting.SPECS[job.list_name]
+    return exporting.file_name(spec, "xlsx", timezone.localdate(job.created_at))
+
+
+def list_url(request):
+    """The list's address with its filters, without the page number or the format."""
+    query = request.GET.copy()
+    for name in ("page", "format"):
+        query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def enqueue(job_id):
+    from .tasks import build_export
+
+    build_export.delay(job_id)
+
+
+def create_job(request, spec_name, queryset):
+    """A queued job for the list as the reader sees it now; its task is sent once the row is
+    committed (a lost send is the sweep's to repair)."""
+    query = exporting.select_sql(queryset, exporting.SPECS[spec_name])
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            created_by=request.user,
+            list_name=spec_name,
+            list_url=list_url(request),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            query=query,
+        )
+        transaction.on_commit(lambda: enqueue(job.pk), robust=True)
+    return job
+
+
+# The worker
+
+
+def cell_writers(sheet, workbook, spec):
+    """One function per column writing a value into its typed cell (a blank for no value)."""
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+
+    def text(row, col, value):
+        sheet.write_string(row, col, value)
+
+    def number(row, col, value):
+        sheet.write_number(row, col, value)
+
+    def date(row, col, value):
+        sheet.write_datetime(row, col, value, date_format)
+
+    def moment(row, col, value):
+        sheet.write_datetime(row, col, value, datetime_format)
+
+    def partial_date(row, col, value):
+        if len(value) == 10:  # known to the day: a date the spreadsheet can sort and filter
+            date(row, col, datetime.date.fromisoformat(value))
+        else:
+            text(row, col, value)
+
+    writers = {
+        exporting.TEXT: text,
+        exporting.NUMBER: number,
+        exporting.DATE: date,
+        exporting.DATETIME: moment,
+        exporting.PARTIAL_DATE: partial_date,
+    }
+    return [writers[column.kind] for column in spec.columns]
+
+
+def write_xlsx(path, query, spec, progress=None):
+    """Write ``query``'s rows (``exporting.select_sql``) to an XLSX file; returns the row count.
+
+    One read-only snapshot for the count and the rows; rows are fetched a few thousand at a time
+    through a server-side cursor and flushed to disk row by row (constant memory)."""
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,  # each row is flushed to disk once the next one starts
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet(gettext("Export")[:31])
+    sheet.write_row(0, 0, spec.headers(), workbook.add_format({"bold": True}))
+    writers = cell_writers(sheet, workbook, spec)
+    try:
+        written = write_rows(query, writers, progress)
+    finally:
+        workbook.close()
+    return written
+
+
+def write_rows(query, writers, progress):
+    written = 0
+    # Inside a caller's transaction (a test's) the snapshot is the caller's.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if outermost:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute(exporting.NO_JIT)
+            cursor.execute(f"SELECT count(*) FROM ({query}) AS export")
+            total = cursor.fetchone()[0]
+        if progress:
+            progress.total(total)
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(query)
+            reported = 0
+            while rows := cursor.fetchmany(ROWS_PER_FETCH):
+                for values in rows:
+                    written += 1
+                    for col, (write, value) in enumerate(zip(writers, values, strict=True)):
+                        if value is not None and value != "":
+                            write(written, col, value)
+                if progress and written - reported >= PROGRESS_EVERY:
+                    progress(written)
+                    reported = written
+    return written
+
+
+class JobProgress(Progress):
+    """The job's progress, and its row count once known, seen by its page while it works."""
+
+    def total(self, total):
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {self.table} SET total_rows = %s, heartbeat_at = %s WHERE id = %s",
+                [total, timezone.now(), self.job_id],
+            )
+
+
+def claim(job_id):
+    """Mark a queued job running, for this worker only; None if it is not queued (a rerun, a
+    duplicate send, or another worker has it) or has had its attempts."""
+    now = timezone.now()
+    claimed = ExportJob.objects.filter(
+        pk=job_id, status=ExportStatus.QUEUED, attempts__lt=MAX_ATTEMPTS
+    ).update(
+        status=ExportStatus.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now, processed_rows=0
+    )
+    return ExportJob.objects.get(pk=job_id) if claimed else None
+
+
+def finish(job, status, **fields):
+    ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+        status=status, finished_at=timezone.now(), **fields
+    )
+
+
+def run_job(job_id):
+    """Write a queued job's file. Harmless to run twice: only one run claims the job."""
+    job = claim(job_id)
+    if job is None:
+        return ExportJob.objects.filter(pk=job_id).first()
+    name = f"{FILE_PREFIX}{job.pk}-{secrets.token_hex(8)}.xlsx"
+    partial = export_dir() / f"{name}.part"
+    progress = JobProgress(ExportJob, job.pk)
+    started = time.monotonic()
+    try:
+        export_dir().mkdir(parents=True, exist_ok=True)
+        with translation.override(job.language):
+            spec = exporting.SPECS[job.list_name]
+            rows = write_xlsx(partial, job.query, spec, progress)
+        os.replace(partial, export_dir() / name)
+    except OperationalError:
+        # The database went away: back in the queue for the task's retry, or the sweep's.
+        partial.unlink(missing_ok=True)
+        try:
+            ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+                status=ExportStatus.QUEUED, queued_at=timezone.now()
+            )
+        except DatabaseError:
+            pass  # still away: the job looks stale to the sweep in a few minutes
+        raise
+    except Exception:
+        partial.unlink(missing_ok=True)
+        logger.exception("Export %s failed", job.pk)
+        finish(job, ExportStatus.FAILED)
+    else:
+        finish(
+            job,
+            ExportStatus.DONE,
+            file_name=name,
+            file_size=(export_dir() / name).stat().st_size,
+            total_rows=rows,
+            processed_rows=rows,
+        )
+        logger.info("Export %s: %s rows in %.1f s", job.pk, rows, time.monotonic() - started)
+    finally:
+        progress.close()
+    job.refresh_from_db()
+    return job
+
+
+# The sweep: lost jobs sent again, old files deleted
+
+
+def requeue_lost(now=None):
+    """Send again the jobs whose task never started or whose worker died; fail those that have
+    had their attempts. Returns the ids sent."""
+    now = now or timezone.now()
+    lost = Q(status=ExportStatus.QUEUED, queued_at__lt=now - QUEUED_GRACE) | Q(
+        status=ExportStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    )
+    sent = []
+    with transaction.atomic():
+        for job in ExportJob.objects.filter(lost).select_for_update(skip_locked=True):
+            if job.attempts >= MAX_ATTEMPTS:
+                ExportJob.objects.filter(pk=job.pk).update(
+                    status=ExportStatus.FAILED, finished_at=now
+                )
+                continue
+            ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.QUEUED, queued_at=now)
+            sent.append(job.pk)
+        transaction.on_commit(lambda: [enqueue(pk) for pk in sent], robust=True)
+    return sent
+
+
+def delete_expired(now=None):
+    """Delete the files (and the stored query) of the jobs older than the retention time, and any
+    file of ours left in the folder that long (a worker that died after writing). Returns the ids
+    expired."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
+    expired = list(
+        ExportJob.objects.filter(
+            status__in=(ExportStatus.DONE, ExportStatus.FAILED), finished_at__lt=cutoff
+        ).values_list("pk", "file_name")
+    )
+    for _pk, name in expired:
+        if name:
+            (export_dir() / name).unlink(missing_ok=True)
+    ExportJob.objects.filter(pk__in=[pk for pk, _name in expired]).update(
+        status=ExportStatus.EXPIRED, file_name="", file_size=None, query=""
+    )
+    if export_dir().is_dir():
+        for path in export_dir().glob(f"{FILE_PREFIX}*"):
+            if path.stat().st_mtime < cutoff.timestamp():
+                path.unlink(missing_ok=True)
+    return [pk for pk, _name in expired]
+
+
+def sweep(now=None):
+    return {"requeued": requeue_lost(now), "expired": delete_expired(now)}
