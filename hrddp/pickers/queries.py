@@ -1,0 +1,183 @@
+"""Lookups behind the pickers (issue 11): what a search-as-you-type field offers, and which record
+a typed text names.
+
+Both work on a queryset the caller has already narrowed to what the user may choose, and neither
+ever reads more than a page of rows: a search returns ``PAGE_SIZE`` rows and says whether there
+are more; a typed text is resolved by id, external reference or exact name, never by listing.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.functions import Concat, Trim
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from hrddp.registry.models import Institution, Person, Unit, Violation
+
+# The unit separator character: no one types it, so a search cannot match across two aliases.
+ALIAS_SEPARATOR = "\x1f"
+
+
+def alias_text():
+    """The aliases as one string. ``aliases__icontains`` would search the array's text form, so a
+    search for ``,`` or ``"`` would match, and a term could span two aliases."""
+    return Func(
+        F("aliases"), Value(ALIAS_SEPARATOR), function="array_to_string", output_field=TextField()
+    )
+
+
+PAGE_SIZE = 20
+# A no-JS user told that a text is ambiguous sees this many candidates, with their ids.
+CANDIDATES_SHOWN = 10
+
+# "2nd Brigade — Army (#123)": what the page renders, so what a person copies or leaves as is.
+LABEL_WITH_ID = re.compile(r"^(?P<text>.*?)\s*\(#(?P<pk>\d{1,18})\)$", re.S)
+BARE_ID = re.compile(r"^#?(?P<pk>\d{1,18})$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of record a picker chooses: how it is labelled and searched."""
+
+    key: str
+    url_name: str
+    queryset: Callable
+    label: Callable
+    ordering: tuple
+    # Fields searched by a part of a word (case aside), and matched whole by a typed name.
+    name_fields: tuple = ("name",)
+    alias_field: str | None = "aliases"
+    # Relations the label reads: a record given with them loaded is labelled without a query.
+    label_relations: tuple = ()
+    # The label as a database expression, so that it may be typed whole, without the id.
+    label_expression: Callable | None = None
+    help_text: str = field(
+        default=_("Type a name, an alias, an id (#123) or an external reference.")
+    )
+
+    @property
+    def url(self):
+        return reverse_lazy(self.url_name)
+
+    def can_label(self, obj):
+        return all(obj._meta.get_field(name).is_cached(obj) for name in self.label_relations)
+
+    def text(self, obj):
+        """The label with its id, as the page shows it and as it may be typed back."""
+        return f"{self.label(obj)} (#{obj.pk})"
+
+
+def unit_label(unit):
+    return f"{unit.name} — {unit.institution.name}"
+
+
+UNITS = Source(
+    key="units",
+    url_name="pickers:units",
+    queryset=lambda: Unit.objects.select_related("institution"),
+    label=unit_label,
+    ordering=("name", "pk"),
+    label_relations=("institution",),
+    label_expression=lambda: Concat("name", Value(" — "), "institution__name"),
+)
+PEOPLE = Source(
+    key="people",
+    url_name="pickers:people",
+    queryset=lambda: Person.objects.all(),
+    label=str,
+    ordering=("name", "pk"),
+    # Person.__str__: the rank, then the name.
+    label_expression=lambda: Trim(Concat("rank", Value(" "), "name")),
+)
+INSTITUTIONS = Source(
+    key="institutions",
+    url_name="pickers:institutions",
+    queryset=lambda: Institution.objects.all(),
+    label=str,
+    ordering=("name", "pk"),
+    alias_field=None,
+    help_text=_("Type a name, an id (#123) or an external reference."),
+)
+VIOLATIONS = Source(
+    key="violations",
+    url_name="pickers:violations",
+    queryset=lambda: Violation.objects.select_related("category"),
+    label=str,
+    ordering=("-date", "-pk"),
+    label_relations=("category",),
+    # A violation has no name: it is found by its id or external reference, and its place.
+    name_fields=(),
+    alias_field=None,
+    help_text=_("Type an id (#123) or an external reference."),
+)
+SOURCES = {source.key: source for source in (UNITS, PEOPLE, INSTITUTIONS, VIOLATIONS)}
+
+
+def _with_aliases(source, queryset):
+    if source.alias_field is None:
+        return queryset
+    return queryset.alias(alias_text=alias_text())
+
+
+def _id_or_reference(text):
+    q = Q(external_ref=text)
+    if match := BARE_ID.match(text):
+        q |= Q(pk=int(match["pk"]))
+    return q
+
+
+def search(source, queryset, term, page=1):
+    """A page of the records whose id or external reference is ``term``, or whose name or an
+    alias contains it (case aside): ``(rows, more)``."""
+    term = term.strip()
+    if term:
+        q = _id_or_reference(term)
+        for name in source.name_fields:
+            q |= Q(**{f"{name}__icontains": term})
+        if source.alias_field:
+            q |= Q(alias_text__icontains=term)
+        if source.key == VIOLATIONS.key:
+            q |= Q(location__istartswith=term)
+        queryset = _with_aliases(source, queryset).filter(q)
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    rows = list(queryset.order_by(*source.ordering)[start : start + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def by_pk(queryset, pks):
+    """The records of ``pks`` that ``queryset`` allows, in one query: ``{pk: record}``."""
+    return {obj.pk: obj for obj in queryset.filter(pk__in=pks)} if pks else {}
+
+
+def named(source, queryset, text, limit=CANDIDATES_SHOWN + 1):
+    """Records whose external reference is ``text`` or whose name or an alias is ``text``, whole
+    (case aside); at most ``limit``."""
+    if (found := list(queryset.filter(external_ref=text)[:1])) or not source.name_fields:
+        return found
+    q = Q()
+    for name in source.name_fields:
+        q |= Q(**{f"{name}__iexact": text})
+    if source.label_expression:
+        queryset = queryset.alias(label_text=source.label_expression())
+        q |= Q(label_text__iexact=text)
+    if source.alias_field:
+        # Each alias between separators, so that only a whole alias matches.
+        separator = Value(ALIAS_SEPARATOR, output_field=TextField())
+        q |= Q(padded_aliases__icontains=f"{ALIAS_SEPARATOR}{text}{ALIAS_SEPARATOR}")
+        queryset = _with_aliases(source, queryset).alias(
+            padded_aliases=Func(
+                separator, "alias_text", separator, function="CONCAT", output_field=TextField()
+            )
+        )
+    return list(queryset.filter(q).order_by(*source.ordering)[:limit])
+
+
+def resembling(source, queryset, text, limit=CANDIDATES_SHOWN):
+    """Suggestions for a text that names nothing: records whose name or alias contains it."""
+    if not source.name_fields:
+        return []
+    rows, _more = search(source, queryset, text)
+    return rows[:limit]
