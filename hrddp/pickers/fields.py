@@ -285,6 +285,10 @@ class PickerField(forms.Field):
             return [self.prepare_value(item) for item in value]
         return value
 
+    def _pk(self, value):
+        value = self.prepare_value(value)
+        return int(value) if isinstance(value, str) and value.isdigit() else value
+
     def display(self, value):
         """What the widget shows for a value: typed text as it resolves (or as typed), ids as
         their records' labels with ids."""
@@ -303,7 +307,7 @@ class PickerField(forms.Field):
     def _records_of(self, value):
         """The records of ids: those already known and ready to label as they are, the others
         read in one query."""
-        pks = [self.prepare_value(item) for item in (value if isinstance(value, list) else [value])]
+        pks = [self._pk(item) for item in (value if isinstance(value, list) else [value])]
         ready = {
             pk: self._known[pk]
             for pk in pks
@@ -319,8 +323,8 @@ class PickerField(forms.Field):
             return True
         if initial in self.empty_values:
             return bool(chosen)
-        initial = initial if isinstance(initial, list | tuple) else [initial]
-        return chosen != {getattr(item, "pk", item) for item in initial}
+        many = isinstance(initial, list | tuple) or hasattr(initial, "model")
+        return chosen != {self._pk(item) for item in (initial if many else [initial])}
 
 
 class MultiplePickerField(PickerField):

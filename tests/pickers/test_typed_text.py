@@ -165,3 +165,14 @@ def test_a_refused_text_stays_in_the_field_as_typed(brigade):
     field = MultiplePickerField(pickers.UNITS)
     html = field.widget.render("units", "Tigers\nNavy Seals")
     assert f"2nd Brigade — National Army (#{brigade.pk})\nNavy Seals" in html
+
+
+def test_a_form_sees_no_change_when_the_same_records_come_back(brigade):
+    battalion = UnitFactory(name="3rd Battalion")
+    field = MultiplePickerField(pickers.UNITS)
+    same = f"{brigade.pk}\n3rd Battalion"
+    assert not field.has_changed(Unit.objects.filter(pk__in=[brigade.pk, battalion.pk]), same)
+    assert not field.has_changed([str(brigade.pk), battalion], same)
+    assert field.has_changed([brigade], same)
+    assert not units().has_changed(str(brigade.pk), "Tigers")
+    assert units().has_changed(None, "Tigers") and units().has_changed(brigade.pk, "Navy Seals")
