@@ -236,7 +236,8 @@ class PickerField(forms.Field):
         """Whether the text before "(#id)" is the record's label, name or an alias (or empty)."""
         wanted = " ".join(text.split()).casefold()
         names = [self.source.label(record), str(record)]
-        names += [getattr(record, name) for name in self.source.name_fields]
+        if self.source.name_field:
+            names.append(getattr(record, self.source.name_field))
         if self.source.alias_field:
             names += getattr(record, self.source.alias_field) or []
         return not wanted or wanted in {" ".join(name.split()).casefold() for name in names}

@@ -53,6 +53,10 @@
       persist: false,
       preload: "focus",
       loadThrottle: 250,
+      // One letter begins too many words to be worth a search; from two, the list narrows.
+      shouldLoad: function (query) {
+        return query.length !== 1;
+      },
       // The server searches names and aliases; every row it sends is a match.
       score: function () {
         return function () {

@@ -119,12 +119,31 @@ def test_an_hro_of_the_entity_who_is_no_ssr_advisor_there_is_refused(
 # What a search finds
 
 
-def test_units_are_found_by_part_of_a_name_or_alias_case_aside(client_for, hro):
+def test_units_are_found_by_the_beginning_of_a_word_of_a_name_or_alias(client_for, hro):
     tigers = UnitFactory(name="2nd Brigade", aliases=["Les Tigres"])
     UnitFactory(name="3rd Battalion")
     client = client_for(hro)
     for term in ("BRIG", "tigr"):
         assert [row["id"] for row in search(client, "units", term).json()["results"]] == [tigers.pk]
+
+
+def test_people_are_found_by_rank_and_name_words_in_any_order(client_for, hro):
+    bosco = PersonFactory(name="Jean-Pierre Bosco", rank="Colonel", aliases=["Le Vieux"])
+    PersonFactory(name="Jean Kabila", rank="Major")
+    client = client_for(hro)
+    for term in ("col bos", "bosco jean", "pierre", "vieux", "COLONEL"):
+        assert [row["id"] for row in search(client, "people", term).json()["results"]] == [
+            bosco.pk
+        ], term
+
+
+def test_any_text_can_be_searched_for(client_for, hro):
+    person = PersonFactory(name="Seán O'Brien")
+    client = client_for(hro)
+    assert texts(search(client, "people", "o'bri")) == [f"Colonel Seán O'Brien (#{person.pk})"]
+    assert texts(search(client, "people", "SEÁN")) == [f"Colonel Seán O'Brien (#{person.pk})"]
+    for odd in ("a\\b", "x:y", "&|!()", "' OR 1=1 --", "—", "*"):
+        assert search(client, "people", odd).status_code == 200, odd
 
 
 def test_a_search_finds_an_id_or_an_external_reference(client_for, hro):
