@@ -99,6 +99,8 @@
         no_more_results: message(texts.noMoreResults, "no-more-results"),
       },
     });
+    // The original input only carries the value now: the label belongs to Tom Select's field.
+    input.setAttribute("aria-hidden", "true");
     // The help text and any error stay announced with the field a person actually types in.
     var described = input.getAttribute("aria-describedby");
     if (described) {

@@ -250,3 +250,21 @@ def test_the_request_form_reads_as_much_with_many_units_and_people(
     small = {url: queries_of(client, url) for url in urls}
     grow_the_registry(brigade.institution)
     assert {url: queries_of(client, url) for url in urls} == small
+
+
+# The script
+
+
+def test_the_pickers_script_comes_with_the_pages_that_have_a_picker_only(client_for, hro, brigade):
+    violation = ViolationFactory(units=[brigade])
+    client = client_for(hro)
+    with_pickers = [
+        reverse("registry:unit_list"),
+        reverse("registry:violation_update", args=[violation.pk]),
+        reverse("community:report"),
+    ]
+    for url in with_pickers:
+        page = client.get(url).content.decode()
+        assert "js/pickers.js" in page and "tom-select.complete.min.js" in page, url
+    for url in (reverse("registry:unit_detail", args=[brigade.pk]), reverse("home")):
+        assert "<script" not in client.get(url).content.decode(), url
