@@ -246,6 +246,15 @@ MATRIX = {
     "two_factor_recovery_codes": (None, "302 302 302 302 200 302 200 302 302 200 200"),
     "two_factor_disable": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "two_factor_disable POST": (None, "302 302 302 302 403 302 403 302 302 403 403"),
+    # Pickers' searches (issue 11): as the pages that use them. Units for anyone signed in (the
+    # report of an abuse names one); a request's named-individual candidates for its entity's SSR
+    # advisors only.
+    "pickers:units": (None, "302 200 200 200 200 200 200 200 200 200 200"),
+    "pickers:institutions": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "pickers:people": (None, "302 403 403 200 200 200 200 403 200 200 200"),
+    "pickers:violations": (None, "302 403 403 200 200 200 200 403 200 200 200"),
+    "pickers:named_individuals@mission": ("request@mission", "302 403 200 403 403 403 403 404 403 403 403"),
+    "pickers:named_individuals@agency": ("request@agency", "302 403 404 403 403 403 403 200 403 403 403"),
     "api:token": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "api:token POST": (None, "400 400 400 400 400 400 400 400 400 400 400"),
     "api:policy-settings": (None, "401 403 200 200 200 200 200 200 200 200 200"),

@@ -1,3 +1,7 @@
+from django.contrib import admin
+from django.http import QueryDict
+
+
 class ReadOnlyAdminMixin:
     """History in the admin: readable by staff, never added, changed or deleted there."""
 
@@ -9,3 +13,43 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TextInputFilter(admin.SimpleListFilter):
+    """A list filter typed into, for a relation to a large table: Django's own filter would list
+    every row of that table as a link (issue 11). Subclasses set ``title``, ``parameter_name`` and
+    ``lookup``, e.g. ``"institution__name__icontains"``."""
+
+    template = "admin/text_input_filter.html"
+    lookup = None
+
+    def lookups(self, request, model_admin):
+        # One placeholder choice, so that the admin shows the filter (has_output()).
+        return [("", "")]
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        return {}
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        return queryset.filter(**{self.lookup: value}) if value else queryset
+
+    def choices(self, changelist):
+        # The list's other parameters (search, ordering, other filters) travel with the form.
+        others = changelist.get_query_string(remove=[self.parameter_name])
+        yield {
+            "value": self.value() or "",
+            "others": [
+                (name, value) for name, values in QueryDict(others[1:]).lists() for value in values
+            ],
+            "clear": others,
+        }
+
+
+def text_input_filter(title, parameter_name, lookup):
+    """``list_filter = [text_input_filter(_("institution"), "institution", "institution__name__icontains")]``"""
+    return type(
+        f"{parameter_name.title().replace('_', '')}TextFilter",
+        (TextInputFilter,),
+        {"title": title, "parameter_name": parameter_name, "lookup": lookup},
+    )

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "hrddp.transfer",
     "hrddp.audit",
     "hrddp.ops",
+    "hrddp.pickers",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

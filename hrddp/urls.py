@@ -32,5 +32,6 @@ urlpatterns = [
     path("community/", include("hrddp.community.urls")),
     path("transfer/", include("hrddp.transfer.urls")),
     path("api/", include("hrddp.api.urls")),
+    path("pickers/", include("hrddp.pickers.urls")),
     path("admin/", admin.site.urls),
 ]

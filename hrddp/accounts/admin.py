@@ -26,3 +26,4 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "entity"]
     search_fields = ["user__username", "entity__name"]
     list_select_related = ["user", "entity"]
+    autocomplete_fields = ["user"]

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from hrddp.admin_mixins import text_input_filter
 
 from .models import Perception
 
@@ -15,7 +18,10 @@ class PerceptionAdmin(admin.ModelAdmin):
         "trust_in_force",
         "trust_in_mission",
     ]
-    list_filter = ["method", "institution"]
+    list_filter = [
+        "method",
+        text_input_filter(_("institution"), "institution", "institution__name__icontains"),
+    ]
     search_fields = ["area", "population_group"]
     list_select_related = ["institution", "unit"]
     autocomplete_fields = ["institution", "unit"]

@@ -3,25 +3,18 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from hrddp.registry.forms_violations import UnitChoiceField, date_input
-from hrddp.registry.models import Institution, Unit
+from hrddp.pickers import queries as pickers
+from hrddp.pickers.fields import PickerFilter
+from hrddp.registry.forms_violations import date_input
 
 from .models import Method, Perception
 
 ANY = _("Any")
 
 
-class UnitChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = UnitChoiceField
-
-
 class PerceptionFilter(django_filters.FilterSet):
-    institution = django_filters.ModelChoiceFilter(
-        label=_("Institution"), queryset=Institution.objects.all(), empty_label=ANY
-    )
-    unit = UnitChoiceFilter(
-        label=_("Unit"), queryset=Unit.objects.select_related("institution"), empty_label=ANY
-    )
+    institution = PickerFilter(label=_("Institution"), source=pickers.INSTITUTIONS, empty_label=ANY)
+    unit = PickerFilter(label=_("Unit"), source=pickers.UNITS, empty_label=ANY)
     area = django_filters.CharFilter(label=_("Area"), lookup_expr="icontains")
     method = django_filters.ChoiceFilter(label=_("Method"), choices=Method.choices, empty_label=ANY)
     date_from = django_filters.DateFilter(

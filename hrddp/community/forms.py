@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hrddp.registry.forms_violations import UnitChoiceField, date_input
-from hrddp.registry.models import Unit, ViolationCategory
+from hrddp.pickers import queries as pickers
+from hrddp.pickers.fields import PickerField, PickerFormMixin
+from hrddp.registry.forms_violations import date_input
+from hrddp.registry.models import ViolationCategory
 
 from .models import Perception
 
@@ -23,10 +25,11 @@ def trust_field(label):
     )
 
 
-class PerceptionForm(forms.ModelForm):
-    unit = UnitChoiceField(
+class PerceptionForm(PickerFormMixin, forms.ModelForm):
+    institution = PickerField(pickers.INSTITUTIONS, label=_("Institution"), required=False)
+    unit = PickerField(
+        pickers.UNITS,
         label=_("Unit"),
-        queryset=Unit.objects.select_related("institution"),
         required=False,
         help_text=_("If the population was asked about one unit; its institution is filled in."),
     )
@@ -72,11 +75,7 @@ class AbuseReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The perpetrators as you saw them: uniforms, insignia, vehicles, numbers."),
     )
-    unit = UnitChoiceField(
-        label=_("Which unit, if you know"),
-        queryset=Unit.objects.select_related("institution"),
-        required=False,
-    )
+    unit = PickerField(pickers.UNITS, label=_("Which unit, if you know"), required=False)
     category = forms.ModelChoiceField(
         label=_("Kind of abuse"), queryset=ViolationCategory.objects.all()
     )

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from solo.admin import SingletonModelAdmin
 
-from hrddp.admin_mixins import ReadOnlyAdminMixin
+from hrddp.admin_mixins import ReadOnlyAdminMixin, text_input_filter
 
 from . import models
 
@@ -15,16 +16,18 @@ class PolicySettingsAdmin(SingletonModelAdmin):
 class InstitutionAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    search_fields = ["name", "=external_ref"]
 
 
 @admin.register(models.Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "institution", "parent", "location"]
-    list_filter = ["institution"]
-    search_fields = ["name"]
+    list_filter = [
+        text_input_filter(_("institution"), "institution", "institution__name__icontains")
+    ]
+    search_fields = ["name", "aliases", "=external_ref"]
     list_select_related = ["institution", "parent"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["institution", "parent"]
 
 
 class AssignmentInline(admin.TabularInline):
@@ -36,7 +39,7 @@ class AssignmentInline(admin.TabularInline):
 @admin.register(models.Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "rank"]
-    search_fields = ["name"]
+    search_fields = ["name", "aliases", "=external_ref"]
     inlines = [AssignmentInline]
 
 
@@ -80,7 +83,7 @@ class SourceInline(admin.StackedInline):
 class ViolationAdmin(admin.ModelAdmin):
     list_display = ["date", "category", "location", "verification_status", "scale"]
     list_filter = ["verification_status", "category", "scale"]
-    search_fields = ["location", "narrative"]
+    search_fields = ["=external_ref", "location", "narrative"]
     date_hierarchy = "date"
     list_select_related = ["category"]
     raw_id_fields = ["reported_by"]

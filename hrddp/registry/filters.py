@@ -2,22 +2,15 @@
 
 import django_filters
 from django import forms
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.pickers import queries as pickers
+from hrddp.pickers.fields import PickerFilter
+from hrddp.pickers.queries import alias_text
+
 from .models import CommandAssignment, Institution, InstitutionKind, Person, Unit
-
-# The unit separator character: no one types it, so a search cannot match across two aliases.
-ALIAS_SEPARATOR = "\x1f"
-
-
-def alias_text():
-    """The aliases as one string. ``aliases__icontains`` would search the array's text form, so a
-    search for ``,`` or ``"`` would match, and a term could span two aliases."""
-    return Func(
-        F("aliases"), Value(ALIAS_SEPARATOR), function="array_to_string", output_field=TextField()
-    )
 
 
 def search_name_and_aliases(queryset, name, value):
@@ -49,10 +42,8 @@ class UnitFilter(django_filters.FilterSet):
         method=search_name_and_aliases,
         help_text=_("Name or alias."),
     )
-    institution = django_filters.ModelChoiceFilter(
-        label=_("Institution"), queryset=Institution.objects.all()
-    )
-    parent = django_filters.ModelChoiceFilter(label=_("Parent unit"), queryset=Unit.objects.all())
+    institution = PickerFilter(label=_("Institution"), source=pickers.INSTITUTIONS)
+    parent = PickerFilter(label=_("Parent unit"), source=pickers.UNITS)
     location = django_filters.CharFilter(label=_("Location"), lookup_expr="icontains")
 
     class Meta:
@@ -67,10 +58,8 @@ class PersonFilter(django_filters.FilterSet):
         help_text=_("Name or alias."),
     )
     rank = django_filters.CharFilter(label=_("Rank"), lookup_expr="icontains")
-    commands = django_filters.ModelChoiceFilter(
-        label=_("Currently in command of"),
-        queryset=Unit.objects.all(),
-        method="filter_commands",
+    commands = PickerFilter(
+        label=_("Currently in command of"), source=pickers.UNITS, method="filter_commands"
     )
 
     class Meta:
@@ -84,8 +73,8 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
-    person = django_filters.ModelChoiceFilter(label=_("Person"), queryset=Person.objects.all())
+    unit = PickerFilter(label=_("Unit"), source=pickers.UNITS)
+    person = PickerFilter(label=_("Person"), source=pickers.PEOPLE)
     current = django_filters.BooleanFilter(
         label=_("Current assignments only"),
         widget=forms.CheckboxInput,

@@ -5,13 +5,14 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .forms_violations import UnitChoiceField, date_input
+from hrddp.pickers import queries as pickers
+from hrddp.pickers.fields import PickerFilter
+
+from .forms_violations import date_input
 from .models import (
     Attribution,
-    Person,
     Reliability,
     Scale,
-    Unit,
     VerificationStatus,
     Violation,
     ViolationCategory,
@@ -19,10 +20,6 @@ from .models import (
 from .queries import subtree_sql
 
 ANY = _("Any")
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    field_class = UnitChoiceField
 
 
 class ViolationFilter(django_filters.FilterSet):
@@ -46,17 +43,14 @@ class ViolationFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("To"), field_name="date", lookup_expr="lte", widget=date_input()
     )
-    unit = UnitFilter(
+    unit = PickerFilter(
         label=_("Unit, with its sub-units"),
-        queryset=Unit.objects.select_related("institution"),
+        source=pickers.UNITS,
         method="attributed_to_unit",
         empty_label=ANY,
     )
-    person = django_filters.ModelChoiceFilter(
-        label=_("Person"),
-        queryset=Person.objects.all(),
-        method="attributed_to_person",
-        empty_label=ANY,
+    person = PickerFilter(
+        label=_("Person"), source=pickers.PEOPLE, method="attributed_to_person", empty_label=ANY
     )
 
     class Meta:

@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.pickers import queries as pickers
+from hrddp.pickers.fields import PickerField, PickerFormMixin
+
 from .models import CommandAssignment, Institution, Person, Unit
 
 # Anything earlier is a typing mistake (a year of 0202), not a security force's history.
@@ -40,7 +43,12 @@ class InstitutionForm(forms.ModelForm):
         fields = ["name", "kind", "country", "description"]
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(PickerFormMixin, forms.ModelForm):
+    institution = PickerField(pickers.INSTITUTIONS, label=_("Institution"))
+    # Any unit may be typed, so that choosing one's own sub-unit reaches Unit.clean(), whose
+    # message says why it is refused.
+    parent = PickerField(pickers.UNITS, label=_("Parent unit"), required=False)
+
     class Meta:
         model = Unit
         fields = [
@@ -55,14 +63,6 @@ class UnitForm(forms.ModelForm):
         widgets = {"active_from": DateInput(), "active_to": DateInput()}
         help_texts = {"aliases": ALIASES_HELP}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.order_by("name")
-        # Every unit stays a choice, so that choosing one's own sub-unit reaches Unit.clean(),
-        # whose message says why it is refused.
-        self.fields["parent"].queryset = Unit.objects.select_related("institution").order_by("name")
-        self.fields["parent"].label_from_instance = lambda unit: f"{unit.name} ({unit.institution})"
-
     def clean(self):
         cleaned_data = super().clean()
         check_not_too_early(self, "active_from", "active_to")
@@ -76,16 +76,14 @@ class PersonForm(forms.ModelForm):
         help_texts = {"aliases": ALIASES_HELP}
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(PickerFormMixin, forms.ModelForm):
+    person = PickerField(pickers.PEOPLE, label=_("Person"))
+    unit = PickerField(pickers.UNITS, label=_("Unit"))
+
     class Meta:
         model = CommandAssignment
         fields = ["person", "unit", "role", "start", "end"]
         widgets = {"start": DateInput(), "end": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.select_related("institution").order_by("name")
-        self.fields["unit"].label_from_instance = lambda unit: f"{unit.name} ({unit.institution})"
 
     def clean_start(self):
         start = self.cleaned_data["start"]

@@ -1,18 +1,18 @@
 """Forms for recording a violation with its attributions, accountability actions and sources."""
 
 from django import forms
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.accounts.access import can_set_verification
+from hrddp.pickers import queries as pickers
+from hrddp.pickers.fields import PickerField, PickerFormMixin
 
 from .models import (
     AccountabilityAction,
     Attribution,
-    Person,
     Source,
-    Unit,
     VerificationStatus,
     Violation,
     ViolationSubtype,
@@ -74,18 +74,9 @@ class ViolationForm(forms.ModelForm):
         status.initial = self.instance.verification_status
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return f"{unit.name} ({unit.institution.name})"
-
-
-class AttributionForm(forms.ModelForm):
-    unit = UnitChoiceField(
-        label=_("Unit"), queryset=Unit.objects.select_related("institution"), required=False
-    )
-    person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.all(), required=False
-    )
+class AttributionForm(PickerFormMixin, forms.ModelForm):
+    unit = PickerField(pickers.UNITS, label=_("Unit"), required=False)
+    person = PickerField(pickers.PEOPLE, label=_("Person"), required=False)
 
     class Meta:
         model = Attribution
@@ -114,33 +105,10 @@ class SourceForm(forms.ModelForm):
         self.fields["obtained_on"].widget = date_input()
 
 
-class SharedChoicesFormSet(BaseInlineFormSet):
-    """Every form offers the same long lists (units, people): read them once, not once per form."""
-
-    shared_choice_fields = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._shared_choices = {
-            name: list(self.form.base_fields[name].choices) for name in self.shared_choice_fields
-        }
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        for name, choices in self._shared_choices.items():
-            form.fields[name].choices = choices
-        return form
-
-
-class AttributionBaseFormSet(SharedChoicesFormSet):
-    shared_choice_fields = ("unit", "person")
-
-
 AttributionFormSet = inlineformset_factory(
     Violation,
     Attribution,
     form=AttributionForm,
-    formset=AttributionBaseFormSet,
     extra=2,
     can_delete_extra=False,
 )
@@ -154,8 +122,12 @@ SourceFormSet = inlineformset_factory(
 
 def violation_formsets(data=None, instance=None):
     """The three inline formsets of the violation page, with fixed prefixes."""
+    # Each attribution's picker shows its unit or person: read with the attributions, not one by one.
+    attributions = Attribution.objects.select_related("unit__institution", "person").order_by("pk")
     return {
-        "attributions": AttributionFormSet(data, instance=instance, prefix="attributions"),
+        "attributions": AttributionFormSet(
+            data, instance=instance, prefix="attributions", queryset=attributions
+        ),
         "actions": AccountabilityActionFormSet(data, instance=instance, prefix="actions"),
         "sources": SourceFormSet(data, instance=instance, prefix="sources"),
     }

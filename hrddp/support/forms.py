@@ -3,13 +3,13 @@
 import re
 
 from django import forms
-from django.db.models import Q
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from hrddp.registry.filters import current_assignments
+from hrddp.pickers import queries as pickers
+from hrddp.pickers.fields import MultiplePickerField
 from hrddp.registry.forms import DateInput, check_not_too_early
-from hrddp.registry.models import CommandAssignment, Person, Unit
 
 from .access import requester_entities
 from .models import (
@@ -20,7 +20,10 @@ from .models import (
     SupportRequest,
     SupportType,
 )
+from .queries import named_individual_choices
 
+# Up to this many candidates, the form names them (the people in command of a few units).
+NAMED_CANDIDATES_LISTED = 20
 POLICY_SCOPE_CHOICES = [(t.value, t.label) for t in SupportType if t not in EXTENDED_SCOPE_TYPES]
 EXTENDED_SCOPE_CHOICES = [
     (t.value, format_lazy("{} ({})", t.label, EXTENDED_SCOPE_LABEL))
@@ -29,18 +32,21 @@ EXTENDED_SCOPE_CHOICES = [
 ]
 
 
-def named_individual_choices(support_request):
-    """People an SSR advisor may name: those now in command in the recipient units, and those
-    already named. Not the whole registry: SSR advisors do not browse people (domain.md 7)."""
-    in_command = CommandAssignment.objects.filter(
-        current_assignments(), unit__in=support_request.recipient_units.all()
-    ).values("person_id")
-    return Person.objects.filter(
-        Q(pk__in=in_command) | Q(pk__in=support_request.named_individuals.all())
-    ).order_by("name", "pk")
-
-
 class SupportRequestForm(forms.ModelForm):
+    recipient_units = MultiplePickerField(
+        pickers.UNITS,
+        label=_("Recipient units"),
+        help_text=_("One or more units that receive the support."),
+    )
+    named_individuals = MultiplePickerField(
+        pickers.PEOPLE,
+        label=_("Named individuals"),
+        required=False,
+        help_text=_(
+            "Optional. The people now in command in the recipient units "
+            "(save a change of units first)."
+        ),
+    )
     policy_types = forms.MultipleChoiceField(
         label=_("Policy scope"),
         choices=POLICY_SCOPE_CHOICES,
@@ -83,10 +89,7 @@ class SupportRequestForm(forms.ModelForm):
             "respond_by": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {
-            "recipient_units": _("One or more units that receive the support."),
-            "currency": _("Three-letter code, for example USD or EUR."),
-        }
+        help_texts = {"currency": _("Three-letter code, for example USD or EUR.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,18 +98,12 @@ class SupportRequestForm(forms.ModelForm):
         self.fields["entity"].empty_label = None
         if not self.instance.entity_id and len(entities) == 1:
             self.initial["entity"] = entities[0].pk
-        units = self.fields["recipient_units"]
-        units.queryset = Unit.objects.select_related("institution").order_by(
-            "institution__name", "name", "pk"
-        )
-        units.label_from_instance = lambda unit: f"{unit.institution.name} — {unit.name}"
-        units.widget.attrs["size"] = 12
         if self.instance.pk:
-            self.fields["named_individuals"].queryset = named_individual_choices(self.instance)
-            self.fields["named_individuals"].help_text = _(
-                "Optional. The people now in command in the recipient units "
-                "(save a change of units first)."
-            )
+            # Only the candidates may be typed or searched: the picker searches the same ones.
+            named = self.fields["named_individuals"]
+            named.queryset = named_individual_choices(self.instance)
+            named.search_url = reverse("pickers:named_individuals", args=[self.instance.pk])
+            named.name_choices_if_few(NAMED_CANDIDATES_LISTED)
             self.initial["policy_types"] = [
                 t for t in self.instance.support_types if t not in EXTENDED_SCOPE_TYPES
             ]

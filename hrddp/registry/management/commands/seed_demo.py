@@ -228,6 +228,9 @@ def seed(scale, log=None):
             for unit in row["recipient_units"]
         ]
     )
+    # The pipeline reads units' records: without statistics on the rows just copied in, the
+    # planner would take the tables for empty and nest loops over them.
+    refresh_statistics()
     # The pipeline walks requests through the real workflow into every state.
     counts["support_requests"] = len(created) + seed_pipeline(entities, users)
     return counts

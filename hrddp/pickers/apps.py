@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PickersConfig(AppConfig):
+    name = "hrddp.pickers"
+    label = "pickers"
