@@ -253,8 +253,14 @@ MATRIX = {
     "pickers:institutions": (None, "302 403 200 200 200 200 200 200 200 200 200"),
     "pickers:people": (None, "302 403 403 200 200 200 200 403 200 200 200"),
     "pickers:violations": (None, "302 403 403 200 200 200 200 403 200 200 200"),
-    "pickers:named_individuals@mission": ("request@mission", "302 403 200 403 403 403 403 404 403 403 403"),
-    "pickers:named_individuals@agency": ("request@agency", "302 403 404 403 403 403 403 200 403 403 403"),
+    "pickers:named_individuals@mission": (
+        "request@mission",
+        "302 403 200 403 403 403 403 404 403 403 403",
+    ),
+    "pickers:named_individuals@agency": (
+        "request@agency",
+        "302 403 404 403 403 403 403 200 403 403 403",
+    ),
     "api:token": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "api:token POST": (None, "400 400 400 400 400 400 400 400 400 400 400"),
     "api:policy-settings": (None, "401 403 200 200 200 200 200 200 200 200 200"),

@@ -8,7 +8,6 @@ are those ``workflow.allowed_intervention_actions`` offers, taken through
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.accounts.models import Role
 from hrddp.audit.history import intervention_history
+from hrddp.pagination import paginate
 from hrddp.support.access import holds_role_in
 from hrddp.support.models import Communication, CommunicationKind
 from hrddp.transfer.exporting import export_response
@@ -35,7 +35,6 @@ from ..forms_monitoring import (
 from ..models import OPEN_INTERVENTION_STATUSES, Intervention, InterventionStatus, Notification
 from ..models import overdue_intervention as overdue
 
-PAGE_SIZE = 25
 # Who records the intercession letter and the authorities' response (domain.md 5).
 LETTER_ROLES = (Role.HRO, Role.MANAGER)
 ACTION_ROLES = (Role.HRO, Role.MANAGER)
@@ -128,7 +127,7 @@ def intervention_list(request):
     )
     if response := export_response(request, "interventions", interventions):
         return response
-    page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, interventions)
     page.object_list = flag(list(page.object_list), today)
     context = {"page_obj": page, "show": show, "show_choices": SHOW_CHOICES, "today": today}
     return render(request, "assessments/intervention_list.html", context)
@@ -241,7 +240,7 @@ def intervention_communication_add(request, pk):
 @role_required()
 def notification_list(request):
     notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notifications)
     return render(request, "assessments/notification_list.html", {"page_obj": page})
 
 

@@ -4,8 +4,9 @@ from django.utils import timezone
 from django.views import i18n as i18n_views
 
 from assessments.views.dashboard import waiting_for
+from hrddp.pagination import count_up_to
 from hrddp.registry.models import Violation
-from hrddp.registry.queries import TRIAGE_COUNT_CAP, count_up_to
+from hrddp.registry.queries import TRIAGE_COUNT_CAP
 
 from .access import can_edit_registry, role_required
 

@@ -74,7 +74,7 @@ class UnitViewSet(WriteViewSet):
     def get_queryset(self):
         return (
             Unit.objects.select_related("institution", "parent")
-            .annotate(child_count=Count("children"))
+            .with_child_count()
             .order_by("name", "pk")
         )
 
@@ -118,7 +118,7 @@ class PersonViewSet(WriteViewSet):
             return Person.objects.none()
         current = CommandAssignment.objects.filter(current_assignments())
         return (
-            Person.objects.annotate(violation_count=Count("attributions__violation", distinct=True))
+            Person.objects.with_violation_count()
             .prefetch_related(
                 Prefetch("assignments", queryset=current, to_attr="current_assignments")
             )
@@ -134,7 +134,7 @@ class AssignmentViewSet(WriteViewSet):
     def get_queryset(self):
         if not can_read_registry(self.request.user):
             return CommandAssignment.objects.none()
-        return CommandAssignment.objects.select_related("person", "unit").order_by("-start", "pk")
+        return CommandAssignment.objects.select_related("person", "unit").order_by("-start", "-pk")
 
 
 class ViolationViewSet(WriteViewSet):

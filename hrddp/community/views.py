@@ -7,12 +7,12 @@ member, with or without a role, may report an abuse and sees their own reports, 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hrddp.accounts.access import REGISTRY_EDITORS, REGISTRY_READERS, role_required
 from hrddp.audit.history import perception_history
+from hrddp.pagination import paginate
 from hrddp.registry.models import Violation
 from hrddp.transfer.exporting import export_response
 
@@ -20,12 +20,6 @@ from .filters import PerceptionFilter
 from .forms import AbuseReportForm, PerceptionForm
 from .models import Perception
 from .services import report_abuse
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @role_required(*REGISTRY_READERS)

@@ -17,6 +17,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.registry.models import Institution, Person, Unit, Violation
+from hrddp.registry.queries import words_query
 
 # The unit separator character: no one types it, so a search cannot match across two aliases.
 ALIAS_SEPARATOR = "\x1f"
@@ -46,17 +47,6 @@ class Document(Func):
 
     function = "picker_document"
     output_field = SearchVectorField()
-
-
-def _tsquery(text, prefix):
-    """Every word typed, whole or as the start of a word: ``2nd brig`` → ``'2nd':* & 'brig':*``.
-    Each chunk is quoted, so that PostgreSQL's own parser splits it as it split the names."""
-    chunks = [chunk.replace("\\", "").replace("'", "''") for chunk in text.split()]
-    suffix = ":*" if prefix else ""
-    return " & ".join(f"'{chunk}'{suffix}" for chunk in chunks if WORD.search(chunk))
-
-
-WORD = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -157,23 +147,32 @@ def _id_or_reference(text):
     return q
 
 
-def search(source, queryset, term, page=1):
-    """A page of the records whose id or external reference is ``term``, or whose name, alias
-    (or rank) has a word beginning with each word typed, case aside: ``(rows, more)``."""
+def matching(source, queryset, term):
+    """The records whose id or external reference is ``term``, or whose name, alias (or rank) has
+    a word beginning with each word typed, case aside: what a picker offers and what a list's
+    search box finds."""
     term = term.strip()
+    if not term:
+        return queryset
+    q = _id_or_reference(term)
+    if source.document:
+        if query := words_query(term, prefix=True):
+            queryset = source.with_document(queryset)
+            q |= source.matches(query)
+    elif source.name_field:
+        q |= Q(**{f"{source.name_field}__icontains": term})
+    return queryset.filter(q)
+
+
+def search(source, queryset, term, page=1):
+    """A page of the records ``matching`` the term: ``(rows, more)``."""
     ordering = source.ordering
-    if term:
-        q = _id_or_reference(term)
+    if term.strip():
+        queryset = matching(source, queryset, term)
         if source.document:
-            if query := _tsquery(term, prefix=True):
-                queryset = source.with_document(queryset)
-                q |= source.matches(query)
             # Sorted on an expression the name's index does not hold: PostgreSQL then reads the
             # matches from the word index, instead of walking every name in order to find them.
             ordering = (Upper(source.name_field), "pk")
-        elif source.name_field:
-            q |= Q(**{f"{source.name_field}__icontains": term})
-        queryset = queryset.filter(q)
     start = (max(page, 1) - 1) * PAGE_SIZE
     rows = list(queryset.order_by(*ordering)[start : start + PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -203,7 +202,7 @@ def named(source, queryset, text, limit=CANDIDATES_SHOWN + 1):
             )
         )
     if source.document:
-        if not (query := _tsquery(text, prefix=False)):
+        if not (query := words_query(text, prefix=False)):
             return []
         queryset = source.with_document(queryset).filter(source.matches(query))
     return list(queryset.filter(q).order_by(*source.ordering)[:limit])

@@ -8,18 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from hrddp.pickers import queries as pickers
 from hrddp.pickers.fields import PickerFilter
-from hrddp.pickers.queries import alias_text
 
 from .models import CommandAssignment, Institution, InstitutionKind, Person, Unit
 
 
-def search_name_and_aliases(queryset, name, value):
-    value = value.strip()
-    if not value:
-        return queryset
-    return queryset.alias(alias_text=alias_text()).filter(
-        Q(name__icontains=value) | Q(alias_text__icontains=value)
-    )
+def search_units(queryset, name, value):
+    return pickers.matching(pickers.UNITS, queryset, value)
+
+
+def search_people(queryset, name, value):
+    return pickers.matching(pickers.PEOPLE, queryset, value)
 
 
 def current_assignments(on=None):
@@ -38,9 +36,7 @@ class InstitutionFilter(django_filters.FilterSet):
 
 class UnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"),
-        method=search_name_and_aliases,
-        help_text=_("Name or alias."),
+        label=_("Search"), method=search_units, help_text=pickers.UNITS.help_text
     )
     institution = PickerFilter(label=_("Institution"), source=pickers.INSTITUTIONS)
     parent = PickerFilter(label=_("Parent unit"), source=pickers.UNITS)
@@ -53,9 +49,7 @@ class UnitFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"),
-        method=search_name_and_aliases,
-        help_text=_("Name or alias."),
+        label=_("Search"), method=search_people, help_text=pickers.PEOPLE.help_text
     )
     rank = django_filters.CharFilter(label=_("Rank"), lookup_expr="icontains")
     commands = PickerFilter(

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.pickers import queries as pickers
@@ -58,7 +58,7 @@ class ViolationFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(location__icontains=value) | Q(narrative__icontains=value))
+        return queryset.search(value)
 
     def grave_only(self, queryset, name, value):
         return queryset.filter(category__is_grave=True) if value else queryset

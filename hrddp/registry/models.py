@@ -16,7 +16,7 @@ from solo.models import SingletonModel
 
 from hrddp.audit import track
 
-from .queries import UnitQuerySet, ViolationQuerySet
+from .queries import PersonQuerySet, UnitQuerySet, ViolationQuerySet
 
 
 class ExternalReference(models.Model):
@@ -283,6 +283,8 @@ class Person(ExternalReference):
         help_text=_("Optional service number or other identifier."),
     )
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta(ExternalReference.Meta):
         ordering = ["name"]
         verbose_name = _("person")
@@ -323,6 +325,8 @@ class CommandAssignment(ExternalReference):
         indexes = [
             models.Index(fields=["unit", "start", "end"]),
             models.Index(fields=["person", "start", "end"]),
+            # The assignments list's order, latest first (read backwards).
+            models.Index(fields=["start", "id"]),
         ]
         constraints = [
             *ExternalReference.Meta.constraints,
@@ -488,7 +492,8 @@ class Violation(ExternalReference):
         verbose_name = _("violation")
         verbose_name_plural = _("violations")
         indexes = [
-            models.Index(fields=["date"]),
+            # The list's order, newest first (read backwards), without sorting a million rows.
+            models.Index(fields=["date", "id"]),
             models.Index(fields=["verification_status", "date"]),
             models.Index(fields=["category", "date"]),
             # The head of the triage queue (queries.awaiting_triage), without sorting the rest.

@@ -9,15 +9,19 @@ subqueries, each route's violations a page at a time (see ``UnitRecord``).
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.apps import apps
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import formats, timezone
+
+from hrddp.pagination import COUNT_CAP
 
 # Sent before each of the record's own queries, in the same statement (one implicit transaction):
 # every one of them stops after a page or at the cap, but the planner costs them by the whole
@@ -115,7 +119,26 @@ def ancestors_sql(unit_pk):
     return RawSQL(ANCESTORS_SQL, (unit_pk,))
 
 
+class RowCount(models.Subquery):
+    """The rows of a correlated queryset, counted for each row shown (a subquery that runs for the
+    page's 25 rows), where ``Count()`` would group the whole table before a page is cut from it."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) counted)"
+    output_field = models.IntegerField()
+
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset.order_by(), **extra)  # a count needs no order
+
+
 class UnitQuerySet(models.QuerySet):
+    def with_child_count(self):
+        """``child_count``: the unit's direct sub-units."""
+        return self.annotate(
+            child_count=RowCount(
+                self.model.objects.filter(parent=models.OuterRef("pk")).values("pk")
+            )
+        )
+
     def subtree(self, unit):
         return self.filter(id__in=subtree_sql(_pk(unit)))
 
@@ -138,17 +161,49 @@ class UnitQuerySet(models.QuerySet):
 
 # The start page tells the length of the triage queue up to here, not a million rows: the same
 # cap as the list pages' count.
-TRIAGE_COUNT_CAP = 10_000
+TRIAGE_COUNT_CAP = COUNT_CAP
 
 
-def count_up_to(queryset, cap):
-    """(rows, more): the queryset's rows counted up to ``cap``, and whether there are more. Reads
-    at most cap + 1 rows, however many match."""
-    counted = queryset.order_by()[: cap + 1].count()
-    return min(counted, cap), counted > cap
+def words_query(text, prefix=True):
+    """A tsquery of every word typed, whole or as the start of a word: ``2nd brig`` →
+    ``'2nd':* & 'brig':*``; empty when nothing typed is a word. Each chunk is quoted, so that
+    PostgreSQL's own parser splits it as it split the indexed text."""
+    chunks = [chunk.replace("\\", "").replace("'", "''") for chunk in text.split()]
+    suffix = ":*" if prefix else ""
+    return " & ".join(f"'{chunk}'{suffix}" for chunk in chunks if WORD.search(chunk))
+
+
+WORD = re.compile(r"[^\W_]")
+
+
+class ViolationDocument(models.Func):
+    """The words of a violation's location and narrative: ``violation_document(location,
+    narrative)``, the immutable SQL function its GIN index is built on (migration registry 0010)."""
+
+    function = "violation_document"
+    output_field = SearchVectorField()
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_violation_count(self):
+        """``violation_count``: the violations attributed to the person, each counted once."""
+        attributions = apps.get_model("registry", "Attribution").objects.filter(
+            person=models.OuterRef("pk")
+        )
+        return self.annotate(
+            violation_count=RowCount(attributions.values("violation_id").distinct())
+        )
 
 
 class ViolationQuerySet(models.QuerySet):
+    def search(self, text):
+        """Violations whose location or narrative has a word beginning with each word typed."""
+        if not (query := words_query(text)):
+            return self.none() if text.strip() else self
+        return self.alias(document=ViolationDocument("location", "narrative")).filter(
+            document=SearchQuery(query, search_type="raw", config="simple")
+        )
+
     def countable_grave(self):
         from .models import COUNTABLE_STATUSES
 

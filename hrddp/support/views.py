@@ -7,7 +7,6 @@ workflow.allowed_actions() allows, with the blockers of those it refuses.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from assessments.risk import risk_profile
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.accounts.models import Role
 from hrddp.audit.history import request_history
+from hrddp.pagination import paginate
 from hrddp.registry.models import Unit
 from hrddp.transfer.exporting import export_response
 
@@ -43,7 +43,6 @@ from .forms import CommunicationForm, DeliveryForm, SupportRequestForm, Transiti
 from .history import assessment_edits
 from .models import EXTENDED_SCOPE_LABEL, RequestStatus, SupportRequest
 
-PAGE_SIZE = 25
 # Blockers that belong to a field of the action's form, shown beside it.
 FIELD_FOR_RULE = {"reason": "reason", "conditions": "conditions", "D2": "waiver_reason"}
 
@@ -77,7 +76,7 @@ def request_list(request):
     filterset = SupportRequestFilter(request.GET or None, queryset=requests, request=request)
     if response := export_response(request, "requests", filterset.qs):
         return response
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     return render(
         request,
         "support/request_list.html",
@@ -307,5 +306,5 @@ def waiver_list(request):
     )
     if response := export_response(request, "waivers", decisions):
         return response
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, decisions)
     return render(request, "support/waiver_list.html", {"page_obj": page})

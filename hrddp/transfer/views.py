@@ -6,7 +6,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import REGISTRY_IMPORTERS, role_required
+from hrddp.pagination import paginate
 
 from . import export_jobs, importing
 from .columns import IMPORT_COLUMNS
@@ -67,7 +67,7 @@ def import_job(request, pk):
     rows = job.rows
     if request.GET.get("show") == "errors":
         rows = [row for row in rows if row["outcome"] == "error"]
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, ROWS_PER_PAGE)
     response = render(request, "transfer/import_job.html", {"job": job, "page_obj": page})
     if job.is_running:
         response["Refresh"] = str(REFRESH_SECONDS)

@@ -198,7 +198,10 @@ def test_unit_search_finds_a_unit_by_alias(client_for, ssr_advisor):
     assert list_names(client, "unit_list", q="3RD") == ["3rd Battalion"]
     # The array's text form ({"Les Tigres","Bataillon Simba"}) must not leak into the search.
     assert list_names(client, "unit_list", q=",") == []
-    assert list_names(client, "unit_list", q="Tigres Bataillon") == []
+    # Words, as the pickers find them (one word index): each word typed begins a word of the
+    # name or an alias; the middle of a word finds nothing.
+    assert list_names(client, "unit_list", q="bat sim") == ["3rd Battalion"]
+    assert list_names(client, "unit_list", q="igres") == []
 
 
 def test_unit_list_filters_by_institution_parent_and_location(client_for, hro):

@@ -1,7 +1,6 @@
 """Pages of the registry's organisation side: institutions, units, people, command assignments."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from hrddp.accounts.access import (
     role_required,
 )
 from hrddp.audit.history import institution_history, person_history, unit_history
+from hrddp.pagination import paginate
 from hrddp.transfer.exporting import export_response
 
 from ..filters import (
@@ -31,7 +31,6 @@ from ..forms import AssignmentForm, InstitutionForm, PersonForm, UnitForm
 from ..models import CommandAssignment, Institution, Person, Unit
 from ..queries import load_pages, page_of
 
-PAGE_SIZE = 25
 # Lists inside a detail page (sub-units, past assignments) show this many, then link to the list.
 DETAIL_LIST_SIZE = 50
 
@@ -40,7 +39,7 @@ def _list_page(request, template, filterset, export=None):
     """The list page, or with ``?format=csv|xlsx`` the same filtered rows as a file."""
     if export and (response := export_response(request, export, filterset.qs)):
         return response
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     return render(request, template, {"filter": filterset, "page_obj": page})
 
 
@@ -80,7 +79,7 @@ def institution_detail(request, pk):
     institution = get_object_or_404(Institution.objects.annotate(unit_count=Count("units")), pk=pk)
     root_units = list(
         institution.units.filter(parent__isnull=True)
-        .annotate(child_count=Count("children"))
+        .with_child_count()
         .order_by("name", "pk")[: DETAIL_LIST_SIZE + 1]
     )
     return render(
@@ -122,7 +121,7 @@ def _institution_form(request, institution):
 def unit_list(request):
     units = (
         Unit.objects.select_related("institution", "parent")
-        .annotate(child_count=Count("children"))
+        .with_child_count()
         .order_by("name", "pk")
     )
     return _list_page(
@@ -136,11 +135,7 @@ def unit_list(request):
 @role_required(*UNIT_BROWSERS)
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.select_related("institution"), pk=pk)
-    children = list(
-        unit.children.annotate(child_count=Count("children")).order_by("name", "pk")[
-            : DETAIL_LIST_SIZE + 1
-        ]
-    )
+    children = list(unit.children.with_child_count().order_by("name", "pk")[: DETAIL_LIST_SIZE + 1])
     context = {
         "unit": unit,
         "ancestors": Unit.objects.ancestors(unit),
@@ -204,9 +199,7 @@ def _unit_form(request, unit):
 @role_required(*REGISTRY_READERS)
 def person_list(request):
     current = CommandAssignment.objects.filter(current_assignments()).select_related("unit")
-    people = Person.objects.annotate(
-        violation_count=Count("attributions__violation", distinct=True)
-    ).order_by("name", "pk")
+    people = Person.objects.with_violation_count().order_by("name", "pk")
     people = people.prefetch_related(
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
     )
@@ -271,9 +264,7 @@ def _person_form(request, person):
 
 @role_required(*REGISTRY_READERS)
 def assignment_list(request):
-    assignments = CommandAssignment.objects.select_related("person", "unit__institution").order_by(
-        "-start", "pk"
-    )
+    assignments = CommandAssignment.objects.select_related("person", "unit__institution").order_by("-start", "-pk")
     return _list_page(
         request,
         "registry/assignment_list.html",

@@ -1,7 +1,6 @@
 """Violation pages and the HRO triage queue (domain.md 3, 3.1 and 7)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -19,14 +18,13 @@ from hrddp.accounts.access import (
     role_required,
 )
 from hrddp.audit.history import violation_history
+from hrddp.pagination import paginate
 from hrddp.transfer.exporting import export_response
 
 from .. import services
 from ..filters_violations import ViolationFilter
 from ..forms_violations import VerificationForm, ViolationForm, violation_formsets
 from ..models import Attribution, Source, VerificationChange, VerificationStatus, Violation
-
-PAGE_SIZE = 25
 
 # Fields of a source anyone who reads the registry may see; identity and contact are for HROs.
 NON_IDENTIFYING_SOURCE_FIELDS = (
@@ -73,10 +71,6 @@ def violation_page_queryset(user):
             queryset=VerificationChange.objects.select_related("changed_by"),
         ),
     )
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @role_required(*REGISTRY_READERS)
