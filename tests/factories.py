@@ -70,6 +70,18 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     end = None
 
 
+def days_ago(n):
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def unit_chain(*names):
+    """Units each under the one before: ``unit_chain("Brigade", "Battalion", "Company")``."""
+    units = []
+    for name in names:
+        units.append(UnitFactory(name=name, parent=units[-1] if units else None))
+    return units
+
+
 def category(code):
     return registry.ViolationCategory.objects.get(code=code)
 

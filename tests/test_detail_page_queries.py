@@ -2,7 +2,6 @@
 show (issue 11): at most 15 queries, the same with 5 rows as with 50, none asked twice."""
 
 import collections
-import datetime
 
 import pytest
 from django.urls import reverse
@@ -19,6 +18,7 @@ from tests.factories import (
     ViolationFactory,
     active_request,
     add_risk,
+    days_ago,
     make_request,
 )
 
@@ -31,10 +31,6 @@ MAX_QUERIES = 15
 # factors, answers, risks, measures, decisions, recipients' records (counts and a page of each
 # route), commanders, perceptions, versions and history. Constant for any number of rows.
 OVER_THE_GOAL = {"request": 24, "assessment": 20, "assessment print": 17}
-
-
-def days_ago(n):
-    return timezone.localdate() - datetime.timedelta(days=n)
 
 
 def build_world(rows, mission, ssr_advisor, hro, manager):

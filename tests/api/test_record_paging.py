@@ -1,26 +1,20 @@
 """The API's unit record (issue 11): each route a page at a time, as on the record page, with
 its counts and flags; the page parameters documented in the OpenAPI schema."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from tests.factories import UnitFactory, ViolationFactory
+from tests.factories import (
+    ViolationFactory,
+    days_ago,
+    unit_chain,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def days_ago(n):
-    return timezone.localdate() - datetime.timedelta(days=n)
-
-
 @pytest.fixture
 def tree():
-    brigade = UnitFactory(name="Brigade")
-    battalion = UnitFactory(name="Battalion", parent=brigade)
-    company = UnitFactory(name="Company", parent=battalion)
-    return brigade, battalion, company
+    return unit_chain("Brigade", "Battalion", "Company")
 
 
 def test_api_record_pages_each_route_and_keeps_the_flags(tree, api_for, manager):

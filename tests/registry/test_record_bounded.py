@@ -2,8 +2,6 @@
 route a page at a time, the flags and floors exactly as for a small record, the SSR advisor's
 summary bounded and labelled when it covers only the newest violations."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +15,10 @@ from tests.factories import (
     AssignmentFactory,
     PersonFactory,
     SupportRequestFactory,
-    UnitFactory,
     ViolationFactory,
     category,
+    days_ago,
+    unit_chain,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +26,9 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def days_ago(n):
-    return TODAY - datetime.timedelta(days=n)
-
-
 @pytest.fixture
 def tree():
-    brigade = UnitFactory(name="Brigade")
-    battalion = UnitFactory(name="Battalion", parent=brigade)
-    company = UnitFactory(name="Company", parent=battalion)
-    return brigade, battalion, company
+    return unit_chain("Brigade", "Battalion", "Company")
 
 
 @pytest.fixture

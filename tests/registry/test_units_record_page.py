@@ -1,10 +1,7 @@
 """The unit page's record (domain.md 3.2), and how much of it each reader sees (domain.md 7)."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from hrddp.registry.models import PolicySettings, VerificationStatus
 from tests.factories import (
@@ -15,6 +12,7 @@ from tests.factories import (
     UnitFactory,
     ViolationFactory,
     category,
+    days_ago,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +23,6 @@ ROUTE_HEADINGS = [
     "Brought by current commanders",
     "Context: violations of parent units (not counted)",
 ]
-
-
-def days_ago(n):
-    return timezone.localdate() - datetime.timedelta(days=n)
 
 
 @pytest.fixture
