@@ -1,7 +1,7 @@
 """Registry endpoints: institutions, units (and a unit's record), people, command assignments,
 violations. Who may do what mirrors hrddp/registry/views: the same roles, the same 404s."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -58,7 +58,7 @@ class InstitutionViewSet(WriteViewSet):
     action_roles = {"list": UNIT_BROWSERS, "retrieve": UNIT_BROWSERS, **EDIT}
 
     def get_queryset(self):
-        return Institution.objects.annotate(unit_count=Count("units")).order_by("name", "pk")
+        return Institution.objects.with_unit_count().order_by("name", "pk")
 
 
 class UnitViewSet(WriteViewSet):

@@ -16,7 +16,7 @@ from solo.models import SingletonModel
 
 from hrddp.audit import track
 
-from .queries import PersonQuerySet, UnitQuerySet, ViolationQuerySet
+from .queries import InstitutionQuerySet, PersonQuerySet, UnitQuerySet, ViolationQuerySet
 
 
 class ExternalReference(models.Model):
@@ -91,6 +91,8 @@ class Institution(ExternalReference):
     )
     country = models.CharField(_("country or regional organisation"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta(ExternalReference.Meta):
         ordering = ["name"]

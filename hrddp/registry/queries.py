@@ -184,6 +184,13 @@ class ViolationDocument(models.Func):
     output_field = SearchVectorField()
 
 
+class InstitutionQuerySet(models.QuerySet):
+    def with_unit_count(self):
+        """``unit_count``: the institution's units."""
+        units = apps.get_model("registry", "Unit").objects.filter(institution=models.OuterRef("pk"))
+        return self.annotate(unit_count=RowCount(units.values("pk")))
+
+
 class PersonQuerySet(models.QuerySet):
     def with_violation_count(self):
         """``violation_count``: the violations attributed to the person, each counted once."""

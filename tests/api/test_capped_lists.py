@@ -98,12 +98,16 @@ def test_an_api_list_under_the_cap_counts_exactly(api_for, hro):
 
 @pytest.mark.parametrize(
     ("list_name", "api_url"),
-    [("registry:unit_list", "/api/v1/units/"), ("registry:person_list", "/api/v1/people/")],
+    [
+        ("registry:institution_list", "/api/v1/institutions/"),
+        ("registry:unit_list", "/api/v1/units/"),
+        ("registry:person_list", "/api/v1/people/"),
+    ],
 )
 def test_unit_and_people_lists_count_per_row_not_by_grouping_the_table(
     list_name, api_url, client_for, api_for, hro
 ):
-    """Sub-units and violations per row are counted for the rows shown: a GROUP BY over the
+    """Units, sub-units and violations per row are counted for the rows shown: a GROUP BY over the
     whole table would sort a hundred thousand rows before the page could be cut from it."""
     unit = UnitFactory(name="Brigade")
     UnitFactory.create_batch(2, parent=unit)
@@ -118,6 +122,8 @@ def test_unit_and_people_lists_count_per_row_not_by_grouping_the_table(
         assert not [q["sql"] for q in queries if "GROUP BY" in q["sql"]]
     rows = {row["name"]: row for row in api_for(hro).get("/api/v1/units/").json()["results"]}
     assert rows["Brigade"]["child_count"] == 2
+    institutions = api_for(hro).get("/api/v1/institutions/").json()["results"]
+    assert {row["id"]: row["unit_count"] for row in institutions}[unit.institution_id] == 3
     people = api_for(hro).get("/api/v1/people/").json()["results"]
     assert {row["id"]: row["violation_count"] for row in people}[person.pk] == 2
 

@@ -1,7 +1,7 @@
 """Pages of the registry's organisation side: institutions, units, people, command assignments."""
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,7 +65,7 @@ def _get_or_none(model, pk):
 
 @role_required(*UNIT_BROWSERS)
 def institution_list(request):
-    institutions = Institution.objects.annotate(unit_count=Count("units")).order_by("name")
+    institutions = Institution.objects.with_unit_count().order_by("name", "pk")
     return _list_page(
         request,
         "registry/institution_list.html",
@@ -76,7 +76,7 @@ def institution_list(request):
 
 @role_required(*UNIT_BROWSERS)
 def institution_detail(request, pk):
-    institution = get_object_or_404(Institution.objects.annotate(unit_count=Count("units")), pk=pk)
+    institution = get_object_or_404(Institution.objects.with_unit_count(), pk=pk)
     root_units = list(
         institution.units.filter(parent__isnull=True)
         .with_child_count()
@@ -264,7 +264,9 @@ def _person_form(request, person):
 
 @role_required(*REGISTRY_READERS)
 def assignment_list(request):
-    assignments = CommandAssignment.objects.select_related("person", "unit__institution").order_by("-start", "-pk")
+    assignments = CommandAssignment.objects.select_related("person", "unit__institution").order_by(
+        "-start", "-pk"
+    )
     return _list_page(
         request,
         "registry/assignment_list.html",
