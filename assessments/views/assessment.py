@@ -7,8 +7,10 @@ is shown through the registry's record templates, which never show sources.
 """
 
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
+from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -102,15 +104,25 @@ def assessment_page_queryset():
     """All the assessment page shows, in a number of queries that does not grow with risks.
     (The S1–S5 answers only when the request is of the extended scope: ``assessment_context``.)"""
     measures = Measure.objects.select_related("measure_type").order_by("id")
-    return Assessment.objects.select_related("request__created_by").prefetch_related(
-        "factors",
-        Prefetch(
-            "risks",
-            queryset=Risk.objects.order_by("id").prefetch_related(
-                Prefetch("measures", queryset=measures)
+    # The versions bar names every version of the request: read with the assessment itself.
+    versions = (
+        Assessment.objects.filter(request=OuterRef("request"))
+        .order_by("version")
+        .values(row=JSONObject(pk="pk", version="version", status="status"))
+    )
+    return (
+        Assessment.objects.select_related("request__created_by")
+        .annotate(all_versions=ArraySubquery(versions))
+        .prefetch_related(
+            "factors",
+            Prefetch(
+                "risks",
+                queryset=Risk.objects.order_by("id").prefetch_related(
+                    Prefetch("measures", queryset=measures)
+                ),
             ),
-        ),
-        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
+        )
     )
 
 
@@ -195,7 +207,7 @@ def assessment_context(user, assessment, data=None, pages=True):
         "perceptions": perceptions,
         "consulted_perceptions": consulted,
         "decision": decisions[0] if decisions else None,
-        "versions": list(support.assessments.order_by("version").values("pk", "version", "status")),
+        "versions": assessment.all_versions,
     }
 
 
