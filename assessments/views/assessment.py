@@ -9,7 +9,7 @@ is shown through the registry's record templates, which never show sources.
 from django.contrib import messages
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -110,9 +110,18 @@ def assessment_page_queryset():
         .order_by("version")
         .values(row=JSONObject(pk="pk", version="version", status="status"))
     )
+    # The page shows the latest decision on this version: joined in, not fetched apart.
+    latest_decision = Decision.objects.filter(assessment=OuterRef("pk")).order_by(
+        "-decided_at", "-pk"
+    )[:1]
     return (
-        Assessment.objects.select_related("request__created_by")
-        .annotate(all_versions=ArraySubquery(versions))
+        Assessment.objects.annotate(
+            all_versions=ArraySubquery(versions),
+            decision=FilteredRelation(
+                "decisions", condition=Q(decisions__pk=Subquery(latest_decision.values("pk")))
+            ),
+        )
+        .select_related("request__created_by", "decision__decided_by")
         .prefetch_related(
             "factors",
             Prefetch(
@@ -121,7 +130,6 @@ def assessment_page_queryset():
                     Prefetch("measures", queryset=measures)
                 ),
             ),
-            Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
         )
     )
 
@@ -177,7 +185,6 @@ def assessment_context(user, assessment, data=None, pages=True):
     profile = risk_profile(assessment, as_of=today, records=records, policy=policy)
     # People are registry readers' business; an SSR advisor sees counts only (domain.md 7).
     commanders = current_commanders(units, today) if can_read_registry(user) else {}
-    decisions = list(assessment.decisions.all())
     risks = risk_rows(assessment.risks.all())
     perceptions = list(consultable_perceptions(assessment))
     consulted = [perception for perception in perceptions if perception.is_consulted]
@@ -206,7 +213,7 @@ def assessment_context(user, assessment, data=None, pages=True):
         "has_measures": any(row["measures"] for row in risks),
         "perceptions": perceptions,
         "consulted_perceptions": consulted,
-        "decision": decisions[0] if decisions else None,
+        "decision": assessment.decision,
         "versions": assessment.all_versions,
     }
 
