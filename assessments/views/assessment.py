@@ -213,7 +213,8 @@ def assessment_context(user, assessment, data=None, pages=True):
         "has_measures": any(row["measures"] for row in risks),
         "perceptions": perceptions,
         "consulted_perceptions": consulted,
-        "decision": assessment.decision,
+        # Without a decision, the join leaves no attribute at all.
+        "decision": getattr(assessment, "decision", None),
         "versions": assessment.all_versions,
     }
 
