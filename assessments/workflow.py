@@ -23,6 +23,7 @@ from hrddp.support.models import RequestStatus as S
 
 from . import rules
 from .models import (
+    OPEN_INTERVENTION_STATUSES,
     Assessment,
     AssessmentStatus,
     Decision,
@@ -201,9 +202,14 @@ def no_open_intervention(request, assessment, user, data):
     # A page weighing several actions asks once (``allowed_actions`` shares ``data["seen"]``).
     seen = data.get("seen", {})
     if "open_intervention" not in seen:
-        seen["open_intervention"] = request.interventions.filter(
-            status__in=(InterventionStatus.OPEN, InterventionStatus.ESCALATED)
-        ).exists()
+        # The request page reads it with the request (has_open_intervention); a decision, on
+        # the locked request, asks afresh.
+        known = getattr(request, "has_open_intervention", None)
+        seen["open_intervention"] = (
+            known
+            if known is not None
+            else request.interventions.filter(status__in=OPEN_INTERVENTION_STATUSES).exists()
+        )
     if seen["open_intervention"]:
         return [
             Blocker(

@@ -150,7 +150,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Every failure (AccessFailureLog) and every sign-in (AccessLog) is kept, readable in the admin.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "hrddp.accounts.backends.UserBackend",
 ]
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)

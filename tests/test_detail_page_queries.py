@@ -25,12 +25,15 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 15
-# Over the goal of 15, measured, and held here so that they cannot grow: the request page shows
-# the request, its recipients' record flags, its assessments' edits, transitions, decisions,
-# communications, deliveries, triggers and history, one query each; the assessment page its
-# factors, answers, risks, measures, decisions, recipients' records (counts and a page of each
-# route), commanders, perceptions, versions and history. Constant for any number of rows.
-OVER_THE_GOAL = {"request": 24, "assessment": 20, "assessment print": 17}
+# Over the goal of 15, measured, and held here so that it cannot grow: the request page (20 for a
+# manager, 18 for an HRO). Besides the session, the signed-in user and a manager's second factor,
+# it shows the request, its recipients (and their record flags, under the policy settings), its
+# named individuals, its assessments' risks (and, for a manager weighing approval, their measures),
+# transitions, decisions, triggers, communications and deliveries, and three histories (the
+# request's, its assessments', their measures'), with the measure types that name the edits: each
+# a table of its own, one query each. Folding them further would mean one hand-written query of
+# unrelated tables, or fewer things shown. Constant for any number of rows.
+OVER_THE_GOAL = {"request": 20}
 
 
 def build_world(rows, mission, ssr_advisor, hro, manager):

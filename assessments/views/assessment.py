@@ -7,8 +7,10 @@ is shown through the registry's record templates, which never show sources.
 """
 
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -102,15 +104,33 @@ def assessment_page_queryset():
     """All the assessment page shows, in a number of queries that does not grow with risks.
     (The S1–S5 answers only when the request is of the extended scope: ``assessment_context``.)"""
     measures = Measure.objects.select_related("measure_type").order_by("id")
-    return Assessment.objects.select_related("request__created_by").prefetch_related(
-        "factors",
-        Prefetch(
-            "risks",
-            queryset=Risk.objects.order_by("id").prefetch_related(
-                Prefetch("measures", queryset=measures)
+    # The versions bar names every version of the request: read with the assessment itself.
+    versions = (
+        Assessment.objects.filter(request=OuterRef("request"))
+        .order_by("version")
+        .values(row=JSONObject(pk="pk", version="version", status="status"))
+    )
+    # The page shows the latest decision on this version: joined in, not fetched apart.
+    latest_decision = Decision.objects.filter(assessment=OuterRef("pk")).order_by(
+        "-decided_at", "-pk"
+    )[:1]
+    return (
+        Assessment.objects.annotate(
+            all_versions=ArraySubquery(versions),
+            decision=FilteredRelation(
+                "decisions", condition=Q(decisions__pk=Subquery(latest_decision.values("pk")))
             ),
-        ),
-        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
+        )
+        .select_related("request__created_by", "decision__decided_by")
+        .prefetch_related(
+            "factors",
+            Prefetch(
+                "risks",
+                queryset=Risk.objects.order_by("id").prefetch_related(
+                    Prefetch("measures", queryset=measures)
+                ),
+            ),
+        )
     )
 
 
@@ -165,7 +185,6 @@ def assessment_context(user, assessment, data=None, pages=True):
     profile = risk_profile(assessment, as_of=today, records=records, policy=policy)
     # People are registry readers' business; an SSR advisor sees counts only (domain.md 7).
     commanders = current_commanders(units, today) if can_read_registry(user) else {}
-    decisions = list(assessment.decisions.all())
     risks = risk_rows(assessment.risks.all())
     perceptions = list(consultable_perceptions(assessment))
     consulted = [perception for perception in perceptions if perception.is_consulted]
@@ -194,8 +213,9 @@ def assessment_context(user, assessment, data=None, pages=True):
         "has_measures": any(row["measures"] for row in risks),
         "perceptions": perceptions,
         "consulted_perceptions": consulted,
-        "decision": decisions[0] if decisions else None,
-        "versions": list(support.assessments.order_by("version").values("pk", "version", "status")),
+        # Without a decision, the join leaves no attribute at all.
+        "decision": getattr(assessment, "decision", None),
+        "versions": assessment.all_versions,
     }
 
 

@@ -51,8 +51,12 @@ class User(AbstractUser):
         request's user lives for that request, so every permission check of a page shares one
         query, and the next request reads them afresh."""
         if not hasattr(self, "_role_memberships"):
-            self._role_memberships = tuple(self.memberships.values_list("entity_id", "role"))
+            self.cache_role_memberships(self.memberships.values_list("entity_id", "role"))
         return self._role_memberships
+
+    def cache_role_memberships(self, memberships):
+        """Keep (entity id, role) pairs read with the user (accounts.queries.signed_in_user)."""
+        self._role_memberships = tuple(memberships)
 
     def roles(self):
         """The set of roles this user holds in any entity (cached per instance)."""

@@ -8,6 +8,8 @@ Values are shown as every record's history shows them (hrddp/audit/history.py).
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from pghistory.models import MiddlewareEvents
 
 from hrddp.audit.history import Change, change
@@ -24,6 +26,17 @@ class Edit(Change):
 EDITS_LIMIT = 50
 
 
+def _risk_events(**lookups):
+    return apps.get_model("assessments", "RiskEvent").objects.filter(**lookups)
+
+
+def with_edited_risks(assessments):
+    """``assessments`` with ``edited_risk_ids``: every risk they ever had, deleted ones included,
+    whose measures' edits ``assessment_edits`` reads; so that it need not ask for them itself."""
+    risks = _risk_events(assessment_id=OuterRef("pk")).values("pgh_obj_id").distinct()
+    return assessments.annotate(edited_risk_ids=ArraySubquery(risks))
+
+
 def assessment_edits(assessments, limit=EDITS_LIMIT):
     """The latest ``limit`` recorded changes to these assessments and to their factors, answers,
     risks and measures, oldest first, in at most four queries; and whether older ones exist
@@ -38,12 +51,14 @@ def assessment_edits(assessments, limit=EDITS_LIMIT):
         .select_related("user")
         .order_by(*newest_first)[: limit + 1]
     )
-    risk_event = apps.get_model("assessments", "RiskEvent")
-    risk_assessment = dict(
-        risk_event.objects.filter(assessment_id__in=versions)
-        .values_list("pgh_obj_id", "assessment_id")
-        .distinct()
-    )
+    if all(hasattr(a, "edited_risk_ids") for a in assessments):
+        risk_assessment = {pk: a.pk for a in assessments for pk in a.edited_risk_ids}
+    else:
+        risk_assessment = dict(
+            _risk_events(assessment_id__in=versions)
+            .values_list("pgh_obj_id", "assessment_id")
+            .distinct()
+        )
     if risk_assessment:
         Risk = apps.get_model("assessments", "Risk")
         events += list(

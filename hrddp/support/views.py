@@ -8,7 +8,7 @@ workflow.allowed_actions() allows, with the blockers of those it refuses.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import workflow
-from assessments.models import Decision, Level
+from assessments.models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, Level
 from assessments.risk import risk_profile
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.accounts.models import Role
@@ -40,7 +40,7 @@ from .access import (
 )
 from .filters import SupportRequestFilter
 from .forms import CommunicationForm, DeliveryForm, SupportRequestForm, TransitionForm
-from .history import assessment_edits
+from .history import assessment_edits, with_edited_risks
 from .models import EXTENDED_SCOPE_LABEL, RequestStatus, SupportRequest
 
 # Blockers that belong to a field of the action's form, shown beside it.
@@ -128,11 +128,21 @@ def request_update(request, pk):
 
 
 def _detail_queryset():
-    return SupportRequest.objects.select_related("entity", "created_by").prefetch_related(
-        Prefetch(
-            "recipient_units", queryset=Unit.objects.select_related("institution").order_by("name")
-        ),
-        "named_individuals",
+    # Whether an intervention is open blocks some actions (workflow.no_open_intervention): read
+    # with the request rather than asked apart.
+    open_interventions = Intervention.objects.filter(
+        request=OuterRef("pk"), status__in=OPEN_INTERVENTION_STATUSES
+    )
+    return (
+        SupportRequest.objects.select_related("entity", "created_by")
+        .annotate(has_open_intervention=Exists(open_interventions))
+        .prefetch_related(
+            Prefetch(
+                "recipient_units",
+                queryset=Unit.objects.select_related("institution").order_by("name"),
+            ),
+            "named_individuals",
+        )
     )
 
 
@@ -145,7 +155,11 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
     """The request page. After a refused POST, ``action_form``/``forms`` keep what the user typed
     and ``refused`` lists the blockers of the refused action."""
     user = request.user
-    assessments = list(support_request.assessments.select_related("drafter").order_by("-version"))
+    assessments = list(
+        with_edited_risks(support_request.assessments.select_related("drafter")).order_by(
+            "-version"
+        )
+    )
     assessment = assessments[0] if assessments else None
     profile = risk_profile(assessment) if assessment else None
     waiver = bool(profile) and workflow.needs_waiver(profile)

@@ -1,0 +1,35 @@
+"""Named queries of users."""
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+
+from .models import Membership, User
+
+
+def signed_in_user(pk):
+    """The user a web request is made by, with what nearly every page asks about them in the same
+    query: their memberships (every permission check) and their unread notifications (the count in
+    the page's header). None if there is no such user."""
+    memberships = Membership.objects.filter(user=OuterRef("pk")).order_by("pk")
+    notifications = User._meta.get_field("notifications").related_model
+    # COUNT as a plain function, not an aggregate: every page loads the user, and the list pages
+    # are held free of GROUP BY (tests/api/test_capped_lists.py).
+    unread = (
+        notifications.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    )
+    user = (
+        User.objects.annotate(
+            membership_entities=ArraySubquery(memberships.values("entity_id")),
+            membership_roles=ArraySubquery(memberships.values("role")),
+            unread_notification_count=Subquery(unread),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if user is not None:
+        user.cache_role_memberships(
+            zip(user.membership_entities, user.membership_roles, strict=True)
+        )
+    return user
