@@ -34,4 +34,3 @@ def policy_letter(ssr_advisor):
         )
 
     return record
-
