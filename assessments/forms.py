@@ -11,6 +11,7 @@ from hrddp.community.queries import consultable_perceptions
 from hrddp.registry.forms import DateInput
 
 from .models import Assessment, FactorRating, Measure, MeasureType, Risk, ScopeAnswer
+from .services import MEASURE_FIELDS
 
 
 class RevisionField(forms.IntegerField):
@@ -138,3 +139,17 @@ class RevisionForm(forms.Form):
     """For a change with no other input (deleting a risk)."""
 
     revision = RevisionField()
+
+
+def measure_changes(formset):
+    """The measures the user added, changed or removed, as ``services.save_risk`` takes them."""
+    changes = []
+    deleted = formset.deleted_forms
+    for form in formset.forms:
+        if form in deleted:
+            if form.instance.pk:
+                changes.append({"id": form.instance.pk, "delete": True})
+        elif form.has_changed():
+            values = {name: form.cleaned_data[name] for name in MEASURE_FIELDS}
+            changes.append({"id": form.instance.pk, **values})
+    return changes

@@ -9,12 +9,14 @@ and bumps it. Statuses are never assigned here: only ``workflow.py`` does that.
 
 from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hrddp.support.models import SupportRequest
+from hrddp.support.models import Communication, SupportRequest
 
 from .models import Assessment, AssessmentStatus, FactorRating, Measure, Risk, ScopeAnswer
+from .queries import can_record_letter
 from .workflow import ASSESSING_STATES
 
 MAIN_FIELDS = ("recommendation", "rationale", "risk_of_not_supporting", "monitoring_plan")
@@ -140,3 +142,20 @@ def save_risk(assessment_pk, revision, values, measures=(), risk_pk=None):
 def delete_risk(assessment_pk, revision, risk_pk):
     with editing(assessment_pk, revision) as assessment:
         assessment.risks.get(pk=risk_pk).delete()
+
+
+def record_intervention_communication(intervention, user, *, kind, date, counterpart, summary):
+    """The intercession letter or the authorities' response, on the request's communications log."""
+    if not can_record_letter(user, intervention):
+        raise PermissionDenied(
+            _("Your role does not allow recording letters for this intervention.")
+        )
+    return Communication.objects.create(
+        request=intervention.request,
+        intervention=intervention,
+        kind=kind,
+        date=date,
+        counterpart=counterpart,
+        summary=summary,
+        recorded_by=user,
+    )

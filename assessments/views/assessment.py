@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import can_read_registry, record_view_for, role_required
-from hrddp.accounts.models import Role
 from hrddp.audit.history import assessment_history
 from hrddp.community.queries import consultable_perceptions
 from hrddp.registry.models import CommandAssignment, PolicySettings
 from hrddp.registry.queries import load_pages, load_summaries
-from hrddp.support.models import EXTENDED_SCOPE_LABEL, SupportRequest
+from hrddp.support.models import EXTENDED_SCOPE_LABEL
 
 from .. import services, workflow
 from ..forms import (
@@ -34,20 +33,16 @@ from ..forms import (
     RevisionForm,
     RiskForm,
     ScopeAnswerForm,
+    measure_changes,
 )
 from ..models import Assessment, Decision, Level, Measure, Risk
+from ..queries import is_entity_hro, visible_assessments
 from ..risk import level_for_score, recipient_records, risk_profile
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this assessment since you opened it; your text is below, review the "
     "current version and save again."
 )
-
-
-def visible_assessments(user, queryset=None):
-    """Assessments of requests of the user's own entities (domain.md 7)."""
-    queryset = queryset if queryset is not None else Assessment.objects.all()
-    return queryset.filter(request__in=SupportRequest.objects.visible_to(user))
 
 
 def get_assessment_for_user(user, pk, queryset=None):
@@ -63,10 +58,6 @@ def get_risk_for_user(user, risk_pk):
         ),
         pk=risk_pk,
     )
-
-
-def is_entity_hro(user, assessment):
-    return workflow.holds_role(assessment.request, user, (Role.HRO,))
 
 
 def edit_refused(request, assessment):
@@ -330,20 +321,6 @@ def assessment_edit(request, pk):
         "conflict": response_code == 409,
     }
     return render(request, "assessments/assessment_form.html", context, status=response_code)
-
-
-def measure_changes(formset):
-    """The measures the user added, changed or removed, as ``services.save_risk`` takes them."""
-    changes = []
-    deleted = formset.deleted_forms
-    for form in formset.forms:
-        if form in deleted:
-            if form.instance.pk:
-                changes.append({"id": form.instance.pk, "delete": True})
-        elif form.has_changed():
-            values = {name: form.cleaned_data[name] for name in services.MEASURE_FIELDS}
-            changes.append({"id": form.instance.pk, **values})
-    return changes
 
 
 def risk_page(request, assessment, risk):

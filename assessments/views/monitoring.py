@@ -8,7 +8,6 @@ are those ``workflow.allowed_intervention_actions`` offers, taken through
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import can_read_registry, role_required
-from hrddp.accounts.models import Role
 from hrddp.audit.history import intervention_history
 from hrddp.pagination import paginate
-from hrddp.support.access import holds_role_in
-from hrddp.support.models import Communication, CommunicationKind
+from hrddp.support.models import CommunicationKind
 from hrddp.transfer.exporting import export_response
 
 from .. import workflow
@@ -32,42 +29,24 @@ from ..forms_monitoring import (
     InterventionCommunicationForm,
     NotificationReadForm,
 )
-from ..models import OPEN_INTERVENTION_STATUSES, Intervention, InterventionStatus, Notification
+from ..models import OPEN_INTERVENTION_STATUSES, InterventionStatus, Notification
 from ..models import overdue_intervention as overdue
+from ..queries import (
+    ACTION_ROLES,
+    LETTER_ROLES,
+    can_record_letter,
+    flag,
+    visible_interventions,
+    with_intercession,
+)
+from ..services import record_intervention_communication
 
-# Who records the intercession letter and the authorities' response (domain.md 5).
-LETTER_ROLES = (Role.HRO, Role.MANAGER)
-ACTION_ROLES = (Role.HRO, Role.MANAGER)
 SHOW_CHOICES = {
     "open": gettext_lazy("Open"),
     "overdue": gettext_lazy("Overdue"),
     "escalated": gettext_lazy("Escalated to the manager"),
     "all": gettext_lazy("All"),
 }
-
-
-def visible_interventions(user):
-    """Interventions on requests of the user's own entities (domain.md 7)."""
-    return Intervention.objects.filter(request__entity_id__in=user.entity_ids_for())
-
-
-def with_intercession(queryset):
-    letters = Communication.objects.filter(
-        intervention=OuterRef("pk"), kind=CommunicationKind.INTERCESSION
-    )
-    return queryset.annotate(has_intercession=Exists(letters))
-
-
-def flag(interventions, today):
-    """Set the overdue flags the pages show; ``has_intercession`` must be annotated."""
-    for intervention in interventions:
-        intervention.overdue = intervention.is_overdue(today)
-        intervention.intercession_overdue = (
-            intervention.status == InterventionStatus.OPEN
-            and not intervention.has_intercession
-            and intervention.intercession_due < today
-        )
-    return interventions
 
 
 def get_intervention_for_user(user, pk):
@@ -80,27 +59,6 @@ def get_intervention_for_user(user, pk):
         "trigger__assignment__person",
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def can_record_letter(user, intervention):
-    return holds_role_in(user, intervention.request, *LETTER_ROLES)
-
-
-def record_intervention_communication(intervention, user, *, kind, date, counterpart, summary):
-    """The intercession letter or the authorities' response, on the request's communications log."""
-    if not can_record_letter(user, intervention):
-        raise PermissionDenied(
-            _("Your role does not allow recording letters for this intervention.")
-        )
-    return Communication.objects.create(
-        request=intervention.request,
-        intervention=intervention,
-        kind=kind,
-        date=date,
-        counterpart=counterpart,
-        summary=summary,
-        recorded_by=user,
-    )
 
 
 def _detail_url(intervention, anchor=""):

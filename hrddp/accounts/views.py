@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import i18n as i18n_views
 
-from assessments.views.dashboard import waiting_for
+from assessments.dashboard import waiting_for
 from hrddp.pagination import count_up_to
 from hrddp.registry.models import Violation
 from hrddp.registry.queries import TRIAGE_COUNT_CAP

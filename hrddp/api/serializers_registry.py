@@ -32,7 +32,7 @@ from hrddp.registry.models import (
     ViolationCategory,
     ViolationSubtype,
 )
-from hrddp.registry.views.violations import save_violation
+from hrddp.registry.services import save_violation
 
 from .fields import CodeRelatedField
 from .forms import form_data, form_errors, formset_data, formset_errors, validate_form

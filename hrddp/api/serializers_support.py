@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from assessments import workflow
 from assessments.forms_monitoring import InterventionCommunicationForm
+from assessments.queries import visible_interventions
 from assessments.risk import risk_profile
-from assessments.views.monitoring import visible_interventions
 from hrddp.accounts.models import Entity
 from hrddp.registry.models import Person, PolicySettings, Unit
 from hrddp.support.forms import CommunicationForm, SupportRequestForm

@@ -12,10 +12,15 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from assessments import services, workflow
+from assessments.forms import measure_changes
 from assessments.forms_monitoring import InterventionActionForm
 from assessments.models import Assessment, Intervention, Measure, Risk
-from assessments.views.assessment import is_entity_hro, measure_changes, visible_assessments
-from assessments.views.monitoring import ACTION_ROLES, visible_interventions
+from assessments.queries import (
+    ACTION_ROLES,
+    is_entity_hro,
+    visible_assessments,
+    visible_interventions,
+)
 
 from .exceptions import Conflict
 from .filters import AssessmentFilter, InterventionFilter

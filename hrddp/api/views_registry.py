@@ -23,7 +23,6 @@ from hrddp.registry.filters import (
 )
 from hrddp.registry.models import CommandAssignment, Institution, Person, Unit, Violation
 from hrddp.registry.queries import ROUTES, load_pages, page_parameter
-from hrddp.registry.views.violations import listed_violations, violation_page_queryset
 
 from .filters import PersonFilter, ViolationFilter
 from .permissions import ANY_ROLE
@@ -149,8 +148,8 @@ class ViolationViewSet(WriteViewSet):
         if not can_read_registry(user):
             return Violation.objects.none()
         if self.action == "list":
-            return listed_violations().order_by("-date", "-id")
-        return violation_page_queryset(user).select_related("category").order_by("-date", "-id")
+            return Violation.objects.listed().order_by("-date", "-id")
+        return Violation.objects.for_page(user).select_related("category").order_by("-date", "-id")
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)

@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from assessments import workflow
-from assessments.views.monitoring import record_intervention_communication
+from assessments.services import record_intervention_communication
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings, Unit
 from hrddp.support import services

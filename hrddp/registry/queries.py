@@ -18,9 +18,11 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.http import QueryDict
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 
+from hrddp.accounts.access import can_read_registry, can_see_identities
 from hrddp.pagination import COUNT_CAP
 
 # Sent before each of the record's own queries, in the same statement (one implicit transaction):
@@ -202,7 +204,51 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
+# Fields of a source anyone who reads the registry may see; identity and contact are for HROs.
+NON_IDENTIFYING_SOURCE_FIELDS = (
+    "id",
+    "violation_id",
+    "kind",
+    "reliability",
+    "description",
+    "obtained_on",
+)
+
+
+def get_violation_for_user(user, pk, queryset=None):
+    """The violation, if the user may read it; 404 otherwise, as if it did not exist."""
+    if not can_read_registry(user):
+        raise Http404
+    violations = queryset if queryset is not None else apps.get_model("registry", "Violation")
+    return get_object_or_404(violations, pk=pk)
+
+
+def _attributions():
+    attributions = apps.get_model("registry", "Attribution").objects
+    return attributions.select_related("unit", "person").order_by("id")
+
+
 class ViolationQuerySet(models.QuerySet):
+    def listed(self):
+        """Violations with what a list row shows, in a constant number of queries."""
+        return self.select_related("category", "subtype").prefetch_related(
+            models.Prefetch("attributions", queryset=_attributions())
+        )
+
+    def for_page(self, user):
+        """Everything the violation page shows; sources without identities unless the user is
+        an HRO."""
+        sources = apps.get_model("registry", "Source").objects.order_by("id")
+        if not can_see_identities(user):
+            sources = sources.only(*NON_IDENTIFYING_SOURCE_FIELDS)
+        changes = apps.get_model("registry", "VerificationChange").objects
+        return self.select_related("category", "subtype", "reported_by").prefetch_related(
+            models.Prefetch("attributions", queryset=_attributions()),
+            "accountability_actions",
+            models.Prefetch("sources", queryset=sources),
+            models.Prefetch("verification_changes", queryset=changes.select_related("changed_by")),
+        )
+
     def search(self, text):
         """Violations whose location or narrative has a word beginning with each word typed."""
         if not (query := words_query(text)):

@@ -45,3 +45,26 @@ def set_verification_status(violation, status, user, note=""):
             note=note,
             changed_by=user,
         )
+
+
+def save_violation(form, formsets, user, creating):
+    """Save a violation from its validated form and formsets (the page's and the API's): the
+    reporter on creation, the verification status only through ``set_verification_status``."""
+    violation = form.save(commit=False)
+    if creating:
+        violation.reported_by = user
+        violation.save()
+    else:
+        # Never write the status read at the start of the request: another HRO may have changed it
+        # since; only set_verification_status writes it.
+        violation.save(update_fields=[*form._meta.fields, "updated_at"])
+    for formset in formsets.values():
+        formset.instance = violation
+        formset.save()
+    if creating or "verification_status" in form.changed_data:
+        set_verification_status(
+            violation,
+            form.cleaned_data["verification_status"],
+            user,
+            note=form.cleaned_data["verification_note"],
+        )

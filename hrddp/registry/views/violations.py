@@ -2,9 +2,7 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,7 +11,6 @@ from django.views.decorators.http import require_POST
 from hrddp.accounts.access import (
     REGISTRY_EDITORS,
     REGISTRY_READERS,
-    can_read_registry,
     can_see_identities,
     role_required,
 )
@@ -24,58 +21,13 @@ from hrddp.transfer.exporting import export_response
 from .. import services
 from ..filters_violations import ViolationFilter
 from ..forms_violations import VerificationForm, ViolationForm, violation_formsets
-from ..models import Attribution, Source, VerificationChange, VerificationStatus, Violation
-
-# Fields of a source anyone who reads the registry may see; identity and contact are for HROs.
-NON_IDENTIFYING_SOURCE_FIELDS = (
-    "id",
-    "violation_id",
-    "kind",
-    "reliability",
-    "description",
-    "obtained_on",
-)
-
-
-def listed_violations():
-    """Violations with what a list row shows, in a constant number of queries."""
-    return Violation.objects.select_related("category", "subtype").prefetch_related(
-        Prefetch(
-            "attributions",
-            queryset=Attribution.objects.select_related("unit", "person").order_by("id"),
-        )
-    )
-
-
-def get_violation_for_user(user, pk, queryset=None):
-    """The violation, if the user may read it; 404 otherwise, as if it did not exist."""
-    if not can_read_registry(user):
-        raise Http404
-    return get_object_or_404(queryset if queryset is not None else Violation.objects, pk=pk)
-
-
-def violation_page_queryset(user):
-    """Everything the violation page shows; sources without identities unless the user is an HRO."""
-    sources = Source.objects.order_by("id")
-    if not can_see_identities(user):
-        sources = sources.only(*NON_IDENTIFYING_SOURCE_FIELDS)
-    return Violation.objects.select_related("category", "subtype", "reported_by").prefetch_related(
-        Prefetch(
-            "attributions",
-            queryset=Attribution.objects.select_related("unit", "person").order_by("id"),
-        ),
-        "accountability_actions",
-        Prefetch("sources", queryset=sources),
-        Prefetch(
-            "verification_changes",
-            queryset=VerificationChange.objects.select_related("changed_by"),
-        ),
-    )
+from ..models import VerificationStatus, Violation
+from ..queries import get_violation_for_user
 
 
 @role_required(*REGISTRY_READERS)
 def violation_list(request):
-    violation_filter = ViolationFilter(request.GET or None, queryset=listed_violations())
+    violation_filter = ViolationFilter(request.GET or None, queryset=Violation.objects.listed())
     if response := export_response(request, "violations", violation_filter.qs):
         return response
     return render(
@@ -88,7 +40,7 @@ def violation_list(request):
 # Any role, so that an SSR advisor gets 404 (not 403) on a violation they may not read.
 @role_required()
 def violation_detail(request, pk):
-    violation = get_violation_for_user(request.user, pk, violation_page_queryset(request.user))
+    violation = get_violation_for_user(request.user, pk, Violation.objects.for_page(request.user))
     return render(
         request,
         "registry/violation_detail.html",
@@ -123,7 +75,7 @@ def edit_violation(request, violation):
         # A list, not a generator: every form is validated, so every error shows at once.
         if all([form.is_valid()] + [formset.is_valid() for formset in formsets.values()]):
             with transaction.atomic():
-                save_violation(form, formsets, request.user, creating)
+                services.save_violation(form, formsets, request.user, creating)
             messages.success(request, _("The violation was saved."))
             return redirect("registry:violation_detail", pk=violation.pk)
         messages.error(request, _("Nothing was saved. Correct the errors shown below."))
@@ -132,27 +84,6 @@ def edit_violation(request, violation):
         "registry/violation_form.html",
         {"form": form, "formsets": formsets, "violation": violation, "creating": creating},
     )
-
-
-def save_violation(form, formsets, user, creating):
-    violation = form.save(commit=False)
-    if creating:
-        violation.reported_by = user
-        violation.save()
-    else:
-        # Never write the status read at the start of the request: another HRO may have changed it
-        # since; only services.set_verification_status writes it.
-        violation.save(update_fields=[*ViolationForm.Meta.fields, "updated_at"])
-    for formset in formsets.values():
-        formset.instance = violation
-        formset.save()
-    if creating or "verification_status" in form.changed_data:
-        services.set_verification_status(
-            violation,
-            form.cleaned_data["verification_status"],
-            user,
-            note=form.cleaned_data["verification_note"],
-        )
 
 
 @require_POST
@@ -191,7 +122,7 @@ def safe_next(request, default):
 @role_required(*REGISTRY_EDITORS)
 def triage(request):
     """Alleged violations, the longest waiting first."""
-    queue = listed_violations().awaiting_triage()
+    queue = Violation.objects.listed().awaiting_triage()
     if response := export_response(request, "triage", queue):
         return response
     return render(request, "registry/triage.html", {"page_obj": paginate(request, queue)})

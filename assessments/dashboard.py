@@ -16,9 +16,10 @@ from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings
 from hrddp.support.models import Communication, CommunicationKind, RequestStatus, SupportRequest
 
-from .. import monitoring, workflow
-from ..models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, InterventionStatus
-from .monitoring import flag, overdue, with_intercession
+from . import monitoring, workflow
+from .models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, InterventionStatus
+from .models import overdue_intervention as overdue
+from .queries import flag, with_intercession
 
 LIMIT = 10
 

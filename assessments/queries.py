@@ -1,0 +1,54 @@
+"""Who may see which assessments and interventions, and what their pages and the API read of
+them: one home for the pages, the API and the start page."""
+
+from django.db.models import Exists, OuterRef
+
+from hrddp.accounts.models import Role
+from hrddp.support.access import holds_role_in
+from hrddp.support.models import Communication, CommunicationKind, SupportRequest
+
+from . import workflow
+from .models import Assessment, Intervention, InterventionStatus
+
+# Who acts on an intervention (domain.md 5): the HROs and managers of the request's entity.
+ACTION_ROLES = (Role.HRO, Role.MANAGER)
+# Who records the intercession letter and the authorities' response (domain.md 5).
+LETTER_ROLES = (Role.HRO, Role.MANAGER)
+
+
+def visible_assessments(user, queryset=None):
+    """Assessments of requests of the user's own entities (domain.md 7)."""
+    queryset = queryset if queryset is not None else Assessment.objects.all()
+    return queryset.filter(request__in=SupportRequest.objects.visible_to(user))
+
+
+def is_entity_hro(user, assessment):
+    return workflow.holds_role(assessment.request, user, (Role.HRO,))
+
+
+def visible_interventions(user):
+    """Interventions on requests of the user's own entities (domain.md 7)."""
+    return Intervention.objects.filter(request__entity_id__in=user.entity_ids_for())
+
+
+def with_intercession(queryset):
+    letters = Communication.objects.filter(
+        intervention=OuterRef("pk"), kind=CommunicationKind.INTERCESSION
+    )
+    return queryset.annotate(has_intercession=Exists(letters))
+
+
+def flag(interventions, today):
+    """Set the overdue flags the pages show; ``has_intercession`` must be annotated."""
+    for intervention in interventions:
+        intervention.overdue = intervention.is_overdue(today)
+        intervention.intercession_overdue = (
+            intervention.status == InterventionStatus.OPEN
+            and not intervention.has_intercession
+            and intervention.intercession_due < today
+        )
+    return interventions
+
+
+def can_record_letter(user, intervention):
+    return holds_role_in(user, intervention.request, *LETTER_ROLES)
