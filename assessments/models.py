@@ -584,3 +584,43 @@ class ReminderClaim(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.object_id} → {self.user} ({self.due_key})"
+
+
+class CheckKind(models.TextChoices):
+    """What a pending trigger check looks at: monitoring.check_violation or check_assignment."""
+
+    VIOLATION = "violation", _("Violation attributed or verified")
+    ASSIGNMENT = "assignment", _("Command assignment recorded")
+
+
+class TriggerCheck(models.Model):
+    """A trigger check owed after a change to the registry (the outbox of assessments/outbox.py).
+
+    Written in the same transaction as the change that needs it, so a change that commits always
+    leaves its check behind; done in the same transaction as the check's effects. A row with no
+    ``done_at`` is pending: the task sent after commit and the periodic sweep both run it."""
+
+    kind = models.CharField(_("check"), max_length=12, choices=CheckKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    tried_at = models.DateTimeField(_("last failed attempt"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("trigger check")
+        verbose_name_plural = _("trigger checks")
+        indexes = [
+            # The sweep's lookup: only pending rows, a handful, however long the table grows.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(done_at__isnull=True),
+                name="pending_trigger_checks",
+            ),
+            models.Index(fields=["done_at"], name="trigger_checks_done_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.object_id}"

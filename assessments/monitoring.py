@@ -79,8 +79,8 @@ def monitored_requests():
 
 def check_violation(violation_id):
     """Trigger (a), for a violation that was just attributed or verified."""
-    violation = Violation.objects.select_related("category").get(pk=violation_id)
-    if not violation.is_countable_grave:
+    violation = Violation.objects.select_related("category").filter(pk=violation_id).first()
+    if violation is None or not violation.is_countable_grave:  # gone since: nothing to check
         return []
     holders = units_whose_record_holds(violation)
     fired = []
@@ -94,8 +94,8 @@ def check_violation(violation_id):
 
 def check_assignment(assignment_id):
     """Trigger (c), for a command assignment that starts (or is recorded) now."""
-    assignment = CommandAssignment.objects.select_related("unit").get(pk=assignment_id)
-    if not assignment.is_current():
+    assignment = CommandAssignment.objects.select_related("unit").filter(pk=assignment_id).first()
+    if assignment is None or not assignment.is_current():
         return []
     if (
         not Violation.objects.countable_grave()

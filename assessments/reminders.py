@@ -25,7 +25,7 @@ from hrddp.accounts.models import Membership, Role
 from hrddp.registry.models import PolicySettings
 from hrddp.support.models import SupportRequest
 
-from . import monitoring, workflow
+from . import monitoring, outbox, workflow
 from .models import Decision, Intervention, ReminderClaim, ReminderKind, overdue_intervention
 from .notify import notify
 
@@ -191,8 +191,15 @@ def sweep(today=None, dry_run=False):
     """Everything the product does by itself, derived from the state in the database."""
     today = today or timezone.localdate()
     if dry_run:
-        return {"lapsed": [], "triggers": [], "reminders": send_due_reminders(today, dry_run=True)}
+        return {
+            "checks": [],
+            "lapsed": [],
+            "triggers": [],
+            "reminders": send_due_reminders(today, dry_run=True),
+        }
     return {
+        # Trigger checks still owed (beat also runs them every minute on their own).
+        "checks": outbox.run_pending(),
         "lapsed": lapse_expired(today),
         "triggers": monitoring.check_measures(today),
         "reminders": send_due_reminders(today),

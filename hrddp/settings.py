@@ -259,6 +259,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.sweep",
         "schedule": env.int("SWEEP_SECONDS", default=120),
     },
+    # Trigger checks owed by registry changes whose task was lost, failed or not yet run
+    # (assessments/outbox.py): a grave violation reaches the request within a minute or so.
+    "trigger-checks": {
+        "task": "assessments.tasks.run_pending_checks",
+        "schedule": env.int("TRIGGER_CHECK_SECONDS", default=60),
+    },
     "send-queued-mail": {
         "task": "assessments.tasks.send_queued_mail",
         "schedule": env.int("MAIL_SECONDS", default=30),

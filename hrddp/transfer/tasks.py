@@ -7,8 +7,6 @@ from assessments.tasks import RETRY
 
 from . import export_jobs, importing
 
-CHECK_CHUNK = 500
-
 
 @shared_task(**RETRY)
 def run_import_job(job_id, dry_run):
@@ -16,17 +14,11 @@ def run_import_job(job_id, dry_run):
     return {"status": job.status, "counts": job.counts}
 
 
+# Sent before imports wrote their checks to the outbox (assessments/outbox.py); kept so that such
+# messages still in a queue run.
 @shared_task(**RETRY)
 def check_imported_violations(violation_ids):
-    """Monitoring trigger (a) for violations an import attributed or verified in bulk (bulk writes
-    send no post_save signal, so the registry's own triggers do not see them)."""
     return sum(len(monitoring.check_violation(pk)) for pk in violation_ids)
-
-
-def enqueue_violation_checks(violation_ids):
-    ids = list(violation_ids)
-    for start in range(0, len(ids), CHECK_CHUNK):
-        check_imported_violations.delay(ids[start : start + CHECK_CHUNK])
 
 
 @shared_task(**RETRY)

@@ -8,7 +8,8 @@ from assessments.notify import render
 
 class Command(BaseCommand):
     help = (
-        "Run the monitoring sweep now: lapse expired approvals, detect overdue measures, and send "
+        "Run the monitoring sweep now: run pending trigger checks, lapse expired approvals, detect "
+        "overdue measures, and send "
         "every reminder due (each once). The same sweep Celery beat runs every few minutes."
     )
 
@@ -33,5 +34,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"{verb} {len(result['reminders'])} reminders; {len(result['lapsed'])} approvals lapsed; "
-            f"{len(result['triggers'])} overdue-measure triggers."
+            f"{len(result['triggers'])} overdue-measure triggers; "
+            f"{len(result['checks'])} pending trigger checks run."
         )
