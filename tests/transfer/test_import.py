@@ -528,14 +528,42 @@ def test_an_imported_verified_grave_violation_in_a_supported_units_record_opens_
     support = active_request(mission, ssr_advisor, hro, manager, units=[unit])
     recent = (datetime.date.today() - datetime.timedelta(days=10)).isoformat()
     content = violations_file(["V-1", recent, "K", "N", "torture", "", "verified", "U-1", ""])
-    with mock.patch.object(
-        tasks.check_imported_violations, "delay", side_effect=tasks.check_imported_violations
-    ):
+    from hrddp.celery import app
+
+    app.conf.task_always_eager = True
+    try:
         with django_capture_on_commit_callbacks(execute=True):
             report = run("violations", content, hro)
+    finally:
+        app.conf.task_always_eager = False
     assert report.imported
     intervention = Intervention.objects.get(request=support)
     assert intervention.trigger.violation.external_ref == "V-1"
+    support.refresh_from_db()
+    assert support.status == "under_review"
+
+
+def test_trust_3_an_imported_grave_violation_triggers_with_the_broker_down(
+    hro, ssr_advisor, manager, mission, django_capture_on_commit_callbacks
+):
+    """Bulk writes send no signal: the import writes its checks itself, in its transaction."""
+    from kombu.exceptions import OperationalError as BrokerUnreachable
+
+    from assessments import reminders
+    from assessments.models import Intervention
+    from tests.factories import active_request
+
+    unit = UnitFactory(external_ref="U-1")
+    support = active_request(mission, ssr_advisor, hro, manager, units=[unit])
+    recent = (datetime.date.today() - datetime.timedelta(days=10)).isoformat()
+    content = violations_file(["V-1", recent, "K", "N", "torture", "", "verified", "U-1", ""])
+    refused = BrokerUnreachable("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch("celery.app.task.Task.apply_async", side_effect=refused):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert run("violations", content, hro).imported
+    reminders.sweep()
+    reminders.sweep()
+    assert Intervention.objects.get(request=support).trigger.violation.external_ref == "V-1"
     support.refresh_from_db()
     assert support.status == "under_review"
 
