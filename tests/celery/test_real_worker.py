@@ -57,6 +57,7 @@ def celery_env(tmp_path):
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "SWEEP_SECONDS": "2",
+        "TRIGGER_CHECK_SECONDS": "2",
         "MAIL_SECONDS": "2",
     }
     env.pop("EMAIL_URL", None)
@@ -217,3 +218,111 @@ def test_a_worker_killed_mid_sweep_is_caught_up_exactly_once(
     assert ReminderClaim.objects.count() == total
     assert Notification.objects.count() == total
     assert Notification.objects.values("user", "subject").distinct().count() == total
+
+
+def under_review_once(support):
+    """The request went under review exactly once, with exactly one intervention."""
+    from assessments.models import Intervention, Transition
+    from hrddp.support.models import RequestStatus
+
+    support.refresh_from_db()
+    return (
+        support.status == RequestStatus.UNDER_REVIEW
+        and Transition.objects.filter(request=support, to_status=RequestStatus.UNDER_REVIEW).count()
+        == 1
+        and Intervention.objects.filter(request=support).count() == 1
+    )
+
+
+def grave_violation_verified(people, battalion):
+    from hrddp.registry.models import VerificationStatus
+    from hrddp.registry.services import set_verification_status
+    from tests.factories import ViolationFactory
+
+    violation = ViolationFactory(units=[battalion], verification_status=VerificationStatus.ALLEGED)
+    set_verification_status(violation, VerificationStatus.VERIFIED, people["hro"])
+    return violation
+
+
+def test_trust_3_broker_unreachable_the_beat_sweep_puts_the_request_under_review_once(
+    mission, people, start_celery, tmp_path
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerUnreachable
+
+    from assessments.models import TriggerCheck
+    from tests.factories import UnitFactory
+
+    battalion = UnitFactory()
+    support = active_request(
+        mission, people["ssr"], people["hro"], people["manager"], units=[battalion]
+    )
+    start_celery("--beat", "--schedule", str(tmp_path / "beat-schedule"))
+    refused = BrokerUnreachable("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch("celery.app.task.Task.apply_async", side_effect=refused) as send:
+        grave_violation_verified(people, battalion)
+    assert send.called
+    wait_for(lambda: under_review_once(support), message="the request under review")
+    wait_for(
+        lambda: not TriggerCheck.objects.filter(done_at__isnull=True).exists(),
+        message="every check done",
+    )
+    time.sleep(5)  # later sweeps add nothing
+    assert under_review_once(support)
+
+
+def test_trust_3_worker_stopped_when_the_violation_is_verified_triggers_once_on_restart(
+    mission, people, start_celery, tmp_path
+):
+    from unittest import mock
+
+    from celery.app.task import Task
+
+    from assessments.models import Notification as Notice
+    from assessments.models import TriggerCheck
+    from hrddp.celery import app
+    from hrddp.support.models import RequestStatus
+    from tests.factories import UnitFactory
+
+    battalion = UnitFactory()
+    support = active_request(
+        mission, people["ssr"], people["hro"], people["manager"], units=[battalion]
+    )
+    worker = start_celery()
+    log = tmp_path / "celery-0.log"
+    wait_for(lambda: "ready." in log.read_text(), message="the worker to start")
+    os.killpg(worker.pid, signal.SIGTERM)
+    worker.wait(timeout=30)
+
+    # With the worker stopped, the tasks are queued on its broker; none runs.
+    queue = str(tmp_path / "celery" / "queue")
+    options = (
+        {"data_folder_in": queue, "data_folder_out": queue}
+        if broker_url() == "filesystem://"
+        else {}
+    )
+    send = Task.apply_async
+    with app.connection_for_write(broker_url(), transport_options=options) as broker:
+
+        def to_the_workers_broker(task, args=None, kwargs=None, **extra):
+            return send(task, args, kwargs, connection=broker, **extra)
+
+        with mock.patch.object(Task, "apply_async", to_the_workers_broker):
+            grave_violation_verified(people, battalion)
+    time.sleep(3)
+    support.refresh_from_db()
+    assert support.status == RequestStatus.ACTIVE
+    assert TriggerCheck.objects.filter(done_at__isnull=True).count() == 2
+    before = Notice.objects.count()
+
+    # Started again, with beat: the queued tasks and the sweep reach the same checks.
+    start_celery("--beat", "--schedule", str(tmp_path / "beat-schedule"))
+    wait_for(lambda: under_review_once(support), message="the request under review")
+    wait_for(
+        lambda: not TriggerCheck.objects.filter(done_at__isnull=True).exists(),
+        message="every check done",
+    )
+    time.sleep(5)
+    assert under_review_once(support)
+    assert Notice.objects.count() - before == 2  # the HRO and the manager, once each
