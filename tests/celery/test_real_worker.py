@@ -251,7 +251,6 @@ def test_trust_3_broker_unreachable_the_beat_sweep_puts_the_request_under_review
 
     from kombu.exceptions import OperationalError as BrokerUnreachable
 
-    from assessments.models import TriggerCheck
     from tests.factories import UnitFactory
 
     battalion = UnitFactory()
@@ -264,6 +263,8 @@ def test_trust_3_broker_unreachable_the_beat_sweep_puts_the_request_under_review
         grave_violation_verified(people, battalion)
     assert send.called
     wait_for(lambda: under_review_once(support), message="the request under review")
+    from assessments.models import TriggerCheck
+
     wait_for(
         lambda: not TriggerCheck.objects.filter(done_at__isnull=True).exists(),
         message="every check done",
@@ -326,3 +327,52 @@ def test_trust_3_worker_stopped_when_the_violation_is_verified_triggers_once_on_
     time.sleep(5)
     assert under_review_once(support)
     assert Notice.objects.count() - before == 2  # the HRO and the manager, once each
+
+
+def test_trust_3_a_worker_killed_mid_check_leaves_it_pending_and_it_runs_once(
+    request, mission, people, start_celery, tmp_path
+):
+    from unittest import mock
+
+    import psycopg
+
+    from assessments.models import TriggerCheck
+    from hrddp.support.models import RequestStatus
+    from tests.factories import UnitFactory
+
+    battalion = UnitFactory()
+    support = active_request(
+        mission, people["ssr"], people["hro"], people["manager"], units=[battalion]
+    )
+    with mock.patch("celery.app.task.Task.apply_async"):  # sent nowhere: the sweep's to run
+        grave_violation_verified(people, battalion)
+    # Another session holds the request's row: the worker's check blocks as it puts the request
+    # under review, with its trigger and intervention written but not committed, and is killed.
+    blocker = psycopg.connect(database_url())
+    request.addfinalizer(blocker.close)
+    blocker.execute("SELECT id FROM support_supportrequest WHERE id = %s FOR UPDATE", (support.pk,))
+    worker = start_celery("--beat", "--schedule", str(tmp_path / "beat-schedule"))
+
+    def blocked():
+        rows = blocker.execute(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()"
+        )
+        return rows.fetchone()[0] > 0
+
+    wait_for(blocked, message="the check to block")
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    blocker.rollback()
+    blocker.close()
+    support.refresh_from_db()
+    assert support.status == RequestStatus.ACTIVE
+    assert TriggerCheck.objects.filter(done_at__isnull=True).exists()
+
+    start_celery("--beat", "--schedule", str(tmp_path / "beat-schedule-2"))
+    wait_for(lambda: under_review_once(support), message="the request under review")
+    wait_for(
+        lambda: not TriggerCheck.objects.filter(done_at__isnull=True).exists(),
+        message="every check done",
+    )
+    time.sleep(5)
+    assert under_review_once(support)
