@@ -593,12 +593,14 @@ class CheckKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("Command assignment recorded")
 
 
+@track()
 class TriggerCheck(models.Model):
     """A trigger check owed after a change to the registry (the outbox of assessments/outbox.py).
 
     Written in the same transaction as the change that needs it, so a change that commits always
     leaves its check behind; done in the same transaction as the check's effects. A row with no
-    ``done_at`` is pending: the task sent after commit and the periodic sweep both run it."""
+    ``done_at`` is pending: the task sent after commit and the periodic sweep both run it. Tracked,
+    so its history shows when each check ran and every failed attempt."""
 
     kind = models.CharField(_("check"), max_length=12, choices=CheckKind.choices)
     object_id = models.PositiveBigIntegerField()
@@ -619,7 +621,6 @@ class TriggerCheck(models.Model):
                 condition=models.Q(done_at__isnull=True),
                 name="pending_trigger_checks",
             ),
-            models.Index(fields=["done_at"], name="trigger_checks_done_at"),
         ]
 
     def __str__(self):

@@ -15,7 +15,6 @@ The checks themselves fire once per cause (``Trigger``'s unique constraints), so
 same violation open one intervention.
 """
 
-import datetime
 import logging
 
 from django.db import DatabaseError, OperationalError, transaction
@@ -29,8 +28,6 @@ logger = logging.getLogger(__name__)
 
 SEND_CHUNK = 500
 BATCH = 500
-# Done rows are kept this long, to show what was checked when; then the sweep deletes them.
-KEEP_DONE = datetime.timedelta(days=30)
 
 
 def record(kind, object_ids):
@@ -114,8 +111,8 @@ def pending():
 
 
 def run_pending():
-    """The sweep: run every check still pending (a lost send, a stopped worker, a failed attempt),
-    and delete the done ones past ``KEEP_DONE``. Returns the ids done."""
+    """The sweep: run every check still pending (a lost send, a stopped worker, a failed attempt).
+    Returns the ids done."""
     done = []
     last = 0
     while ids := list(
@@ -128,5 +125,4 @@ def run_pending():
                     done.append(check_id)
             except OperationalError:
                 return done  # the database is away: the next sweep starts again
-    TriggerCheck.objects.filter(done_at__lt=timezone.now() - KEEP_DONE).delete()
     return done
