@@ -249,8 +249,9 @@ def test_trust_3_broker_unreachable_the_beat_sweep_puts_the_request_under_review
 ):
     from unittest import mock
 
-    from kombu.exceptions import OperationalError as BrokerUnreachable
+    from celery.app.task import Task
 
+    from hrddp.celery import app
     from tests.factories import UnitFactory
 
     battalion = UnitFactory()
@@ -258,10 +259,17 @@ def test_trust_3_broker_unreachable_the_beat_sweep_puts_the_request_under_review
         mission, people["ssr"], people["hro"], people["manager"], units=[battalion]
     )
     start_celery("--beat", "--schedule", str(tmp_path / "beat-schedule"))
-    refused = BrokerUnreachable("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with mock.patch("celery.app.task.Task.apply_async", side_effect=refused) as send:
-        grave_violation_verified(people, battalion)
-    assert send.called
+    # The web process's broker is a closed port: every send after commit fails.
+    send, tried = Task.apply_async, []
+    with app.connection_for_write("redis://127.0.0.1:1/0") as closed_port:
+
+        def to_the_closed_port(task, args=None, kwargs=None, **extra):
+            tried.append(task.name)
+            return send(task, args, kwargs, connection=closed_port, **extra)
+
+        with mock.patch.object(Task, "apply_async", to_the_closed_port):
+            grave_violation_verified(people, battalion)  # no error reaches the HRO
+    assert tried
     wait_for(lambda: under_review_once(support), message="the request under review")
     from assessments.models import TriggerCheck
 
