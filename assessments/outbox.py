@@ -49,7 +49,8 @@ def send(ids):
     for start in range(0, len(ids), SEND_CHUNK):
         part = ids[start : start + SEND_CHUNK]
         try:
-            # No publish retries: a page must not hang on a dead broker; the sweep is the retry.
+            # No publish retries (the sweep is the retry); a refused connection still costs a few
+            # seconds of kombu connecting, once per commit.
             run_checks.apply_async((part,), retry=False)
         except Exception:
             logger.warning(
