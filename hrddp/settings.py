@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user (session or API token) are never cached: Cache-Control no-store.
+    "hrddp.accounts.middleware.PrivateAnswersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "hrddp.accounts.middleware.TwoFactorMiddleware",
     "hrddp.accounts.middleware.UserLanguageMiddleware",

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from .two_factor import has_two_factor, needs_verification
 
@@ -28,6 +29,30 @@ class UserLanguageMiddleware:
             response.headers.setdefault("Content-Language", language)
             if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
                 response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        return response
+
+
+class PrivateAnswersMiddleware:
+    """Every answer to a signed-in user, page or API (session or token), carries who they are and
+    what they may see; so may the answer to a request that sends credentials (the sign-in form, the
+    API's token request: a POST, or an Authorization header). No browser, proxy or back button
+    keeps a copy of these: ``Cache-Control: no-store, private`` (as Django's never_cache). Static
+    files never reach this: WhiteNoise, above it in MIDDLEWARE, serves them, cached for a year.
+
+    Goes after AuthenticationMiddleware. It reads the user once the view has run, so that an API
+    view's token authentication (which sets request.user too) counts."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            or "HTTP_AUTHORIZATION" in request.META
+            or request.user.is_authenticated
+        ):
+            add_never_cache_headers(response)
         return response
 
 
