@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -65,7 +65,13 @@ class TwoFactorMiddleware:
     (/api/) authenticates each request by token, never by this session: there a half-signed-in
     session counts as anonymous, and nothing is redirected."""
 
-    EXEMPT_URL_NAMES = ("logout", "set_language", "two_factor_verify", "two_factor_setup")
+    EXEMPT_URL_NAMES = (
+        "logout",
+        "set_language",
+        "two_factor_verify",
+        "two_factor_setup",
+        "two_factor_setup_link",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,7 +89,12 @@ class TwoFactorMiddleware:
 
     def _exempt(self, path):
         static = "/" + settings.STATIC_URL.lstrip("/")
-        return path.startswith(static) or path in {reverse(name) for name in self.EXEMPT_URL_NAMES}
+        if path.startswith(static):
+            return True
+        try:
+            return resolve(path).url_name in self.EXEMPT_URL_NAMES
+        except Resolver404:
+            return False
 
 
 class SlidingSessionMiddleware:
