@@ -174,4 +174,3 @@ def test_trust_11_answers_to_a_signed_in_user_are_not_stored(client, hro, path):
 
     assert response.status_code == 200
     assert not_stored(response)
-
