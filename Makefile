@@ -4,19 +4,37 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Reinstall only when pyproject.toml changes: the stamp is newer than it otherwise.
+# Packages come from lock files with a hash for every file: requirements/dev.txt here (tests and
+# tools), requirements/base.txt in the Docker image. `make lock` writes both from pyproject.toml.
+LOCK := requirements/dev.txt
+# Reinstall only when the lock changes: the stamp is newer than it otherwise.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install backup restore
+.PHONY: run test install lock backup restore
 
 install: $(INSTALLED)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[dev]"
+# The project itself last, editable, without dependencies: every one came from the lock.
+$(INSTALLED): $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --no-deps -e .
 	touch $@
+
+# After a change to pyproject.toml's dependencies: pins what is new and keeps every other pin
+# (`make lock UPGRADE=1` moves all of them to their newest allowed versions). The production lock
+# first; the development lock is held to the same versions. PyPI only, whatever pip is configured
+# with, so that each pin lists the hashes of all its files, for every platform.
+lock: export CUSTOM_COMPILE_COMMAND = make lock
+lock: export PIP_CONFIG_FILE = /dev/null
+lock: COMPILE = env -u PIP_FIND_LINKS $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple \
+	$(if $(UPGRADE),--upgrade)
+lock: $(INSTALLED)
+	$(COMPILE) -o requirements/base.txt pyproject.toml
+	$(COMPILE) --extra dev -c requirements/base.txt -o $(LOCK) pyproject.toml
 
 # Development: embedded PostgreSQL, Celery's filesystem transport and a file mailbox under var/,
 # unless DATABASE_URL, CELERY_BROKER_URL or EMAIL_URL say otherwise. Ctrl-C stops it all.

@@ -243,6 +243,7 @@ MATRIX = {
     "two_factor": (None, "302 200 200 200 200 200 200 200 200 200 200"),
     "two_factor_verify": (None, "302 302 302 302 302 302 302 302 302 302 302"),
     "two_factor_setup": (None, "302 200 200 200 302 200 302 200 200 302 302"),
+    "two_factor_setup_link": (None, "302 302 302 302 302 302 302 302 302 302 302"),
     "two_factor_recovery_codes": (None, "302 302 302 302 200 302 200 302 302 200 200"),
     "two_factor_disable": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "two_factor_disable POST": (None, "302 302 302 302 403 302 403 302 302 403 403"),

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user (session or API token) are never cached: Cache-Control no-store.
+    "hrddp.accounts.middleware.PrivateAnswersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "hrddp.accounts.middleware.TwoFactorMiddleware",
     "hrddp.accounts.middleware.UserLanguageMiddleware",
@@ -145,18 +147,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed sign-ins (django-axes) are counted per account and, separately, per address: either count
-# reaching the limit locks sign-in for the cool-off time, on the login page, the admin and the API.
+# Failed sign-ins (django-axes) are counted per account and address together: the limit locks
+# sign-in to that account from that address for the cool-off time, on the login page, the admin and
+# the API. Whoever guesses at an account from elsewhere cannot lock its holder out; the holder is
+# told when a lock begins (hrddp.accounts.services.lockout_notice).
 # Every failure (AccessFailureLog) and every sign-in (AccessLog) is kept, readable in the admin.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "hrddp.accounts.backends.UserBackend",
 ]
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-# A success does not clear the counts: it would clear its address's count too, so that one
-# account's holder could reset the count between guesses at other accounts.
+# A success does not clear the count: failures are forgotten when the cool-off time has passed.
 AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

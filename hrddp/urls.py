@@ -19,6 +19,11 @@ urlpatterns = [
     path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path(
+        "accounts/two-factor/setup/<str:token>/",
+        two_factor_views.setup_link,
+        name="two_factor_setup_link",
+    ),
+    path(
         "accounts/two-factor/recovery-codes/",
         two_factor_views.recovery_codes,
         name="two_factor_recovery_codes",

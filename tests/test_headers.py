@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .test_settings import BASE_DIR, PRODUCTION, UNSET
 
 EXPECTED_POLICY = {
@@ -153,3 +155,22 @@ def test_no_template_holds_inline_script_or_style():
 
     assert len(found) > 50
     assert {path: hits for path, hits in found.items() if hits} == {}
+
+
+# Answers that carry a user's identity are never cached
+
+
+def not_stored(response):
+    directives = {part.strip() for part in response.headers.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/registry/units/", "/accounts/password/", "/api/v1/units/"])
+def test_trust_11_answers_to_a_signed_in_user_are_not_stored(client, hro, path):
+    client.force_login(hro)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert not_stored(response)

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import middleware, two_factor  # noqa: F401  (connect their sign-in receivers)
+        from . import middleware, services, two_factor  # noqa: F401  (connect their receivers)

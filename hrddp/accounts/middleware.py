@@ -6,8 +6,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from .two_factor import has_two_factor, needs_verification
 
@@ -31,6 +32,30 @@ class UserLanguageMiddleware:
         return response
 
 
+class PrivateAnswersMiddleware:
+    """Every answer to a signed-in user, page or API (session or token), carries who they are and
+    what they may see; so may the answer to a request that sends credentials (the sign-in form, the
+    API's token request: a POST, or an Authorization header). No browser, proxy or back button
+    keeps a copy of these: ``Cache-Control: no-store, private`` (as Django's never_cache). Static
+    files never reach this: WhiteNoise, above it in MIDDLEWARE, serves them, cached for a year.
+
+    Goes after AuthenticationMiddleware. It reads the user once the view has run, so that an API
+    view's token authentication (which sets request.user too) counts."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            or "HTTP_AUTHORIZATION" in request.META
+            or request.user.is_authenticated
+        ):
+            add_never_cache_headers(response)
+        return response
+
+
 class TwoFactorMiddleware:
     """A user who signed in with a password but still owes a second factor reaches nothing but the
     two-factor pages, sign-out and the language switch: every other URL (the Django admin included)
@@ -40,7 +65,13 @@ class TwoFactorMiddleware:
     (/api/) authenticates each request by token, never by this session: there a half-signed-in
     session counts as anonymous, and nothing is redirected."""
 
-    EXEMPT_URL_NAMES = ("logout", "set_language", "two_factor_verify", "two_factor_setup")
+    EXEMPT_URL_NAMES = (
+        "logout",
+        "set_language",
+        "two_factor_verify",
+        "two_factor_setup",
+        "two_factor_setup_link",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,7 +89,12 @@ class TwoFactorMiddleware:
 
     def _exempt(self, path):
         static = "/" + settings.STATIC_URL.lstrip("/")
-        return path.startswith(static) or path in {reverse(name) for name in self.EXEMPT_URL_NAMES}
+        if path.startswith(static):
+            return True
+        try:
+            return resolve(path).url_name in self.EXEMPT_URL_NAMES
+        except Resolver404:
+            return False
 
 
 class SlidingSessionMiddleware:

@@ -2,19 +2,33 @@
 
 Managers and administrators must use it; everyone else may. The pages, the middleware that sends a
 half-signed-in user to them, and the API's token endpoint all decide through these functions.
+
+The first authenticator's secret is shown only to whoever can read the account's email: a password
+alone (perhaps guessed or stolen) must not let anyone set up their own authenticator first. Setting
+up starts with a single-use link emailed to the account's address; following it, signed in as that
+user, lets this session see the secret and confirm the device.
 """
 
 from base64 import b32encode
+from datetime import timedelta
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from .access import must_use_two_factor
 
@@ -24,6 +38,11 @@ RECOVERY_CODE_COUNT = 10
 SESSION_FLAG = "two_factor_on"
 # New recovery codes wait here between the POST that makes them and the page that shows them once.
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
+# The authenticator being set up whose secret this session may see: set by the emailed link.
+ENROLMENT_SESSION_KEY = "two_factor_enrolment_device"
+# How long the emailed link to set up an authenticator works (once).
+ENROLMENT_LINK_MAX_AGE = timedelta(hours=24)
+ENROLMENT_SALT = "hrddp.accounts.two_factor.enrolment"
 
 
 def has_two_factor(user) -> bool:
@@ -73,6 +92,76 @@ def pending_device(user):
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     return device
+
+
+def _key_digest(device):
+    """Ties a link to the device's current secret without showing it: a new secret (the link
+    followed once, or a device set up) makes every earlier link void."""
+    return salted_hmac(ENROLMENT_SALT, device.key).hexdigest()[:32]
+
+
+def enrolment_link(device, next_url=""):
+    """The address of a link that lets its follower, signed in as the device's user, see the
+    device's secret: signed, with its time, for ENROLMENT_LINK_MAX_AGE."""
+    token = signing.TimestampSigner(salt=ENROLMENT_SALT).sign(f"{device.pk}.{_key_digest(device)}")
+    path = reverse("two_factor_setup_link", args=[token])
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return f"{settings.SITE_URL.rstrip('/')}{path}{query}"
+
+
+def send_enrolment_link(user, next_url=""):
+    """Email the user a link to set up their authenticator (in their language). It goes to the
+    account's address, never to the page: whoever only has the password does not see it. False
+    when the account has no email address."""
+    if not user.email:
+        return False
+    link = enrolment_link(pending_device(user), next_url)
+    hours = int(ENROLMENT_LINK_MAX_AGE.total_seconds() // 3600)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = gettext("Set up two-factor sign-in")
+        body = gettext(
+            "You, or someone who has your password, asked to set up two-factor sign-in for your "
+            "account %(username)s. To see the code to scan with your authenticator app, follow "
+            "this link while signed in; it works once, for %(hours)s hours:\n\n%(link)s\n\n"
+            "If you did not ask for this, do not follow the link: change your password and tell "
+            "your administrator."
+        ) % {"username": user.get_username(), "hours": hours, "link": link}
+    get_connection().send_messages([EmailMessage(subject, body, to=[user.email])])
+    return True
+
+
+def accept_enrolment_link(request, token) -> bool:
+    """Whether ``token`` is a live link for the signed-in user's authenticator being set up. If so,
+    the link is used up (the device gets a new secret, which no link names) and this session may
+    see that secret."""
+    try:
+        value = signing.TimestampSigner(salt=ENROLMENT_SALT).unsign(
+            token, max_age=ENROLMENT_LINK_MAX_AGE
+        )
+        device_pk, digest = value.split(".", 1)
+    except (signing.BadSignature, ValueError):
+        return False
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(pk=device_pk, user_id=request.user.pk, confirmed=False)
+            .first()
+        )
+        if device is None or not constant_time_compare(digest, _key_digest(device)):
+            return False
+        device.key = default_key()
+        device.save(update_fields=["key"])
+    request.session[ENROLMENT_SESSION_KEY] = device.pk
+    return True
+
+
+def enrolment_device(request):
+    """The authenticator being set up whose secret this session may show (its emailed link was
+    followed here), or None."""
+    device_pk = request.session.get(ENROLMENT_SESSION_KEY)
+    if device_pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=device_pk, user_id=request.user.pk, confirmed=False).first()
 
 
 def confirm_device(device, code) -> bool:

@@ -79,14 +79,17 @@ def verify(request):
 
 @login_required
 def setup(request):
-    """Set up an authenticator app: scan the QR code (or type the secret), enter a code from it."""
+    """Set up an authenticator app: first a link emailed to the account's address (a password alone
+    does not show the secret), then scan the QR code (or type the secret), enter a code from it."""
     user = request.user
     next_url = _next_url(request)
     if two_factor.has_two_factor(user):
         if user.is_verified():
             return redirect("two_factor")
         return redirect(_with_next("two_factor_verify", next_url))
-    device = two_factor.pending_device(user)
+    device = two_factor.enrolment_device(request)
+    if device is None:
+        return _email_step(request, next_url)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if two_factor.confirm_device(device, form.cleaned_data["code"]):
@@ -107,6 +110,38 @@ def setup(request):
         "secret": two_factor.secret_for_manual_entry(device),
     }
     return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _email_step(request, next_url):
+    """Before the secret: the button that emails the account's holder the link to it."""
+    user = request.user
+    if request.method == "POST" and "send_link" in request.POST:
+        if two_factor.send_enrolment_link(user, next_url):
+            messages.success(
+                request,
+                _("We emailed you a link. Follow it to see the code to scan; it works once."),
+            )
+        return redirect(_with_next("two_factor_setup", next_url))
+    context = {
+        "next_url": next_url,
+        "required": must_use_two_factor(user),
+        "has_email": bool(user.email),
+    }
+    return render(request, "accounts/two_factor_setup_email.html", context)
+
+
+@login_required
+def setup_link(request, token):
+    """The link emailed by the setup page: this session may then see the secret, once."""
+    next_url = _next_url(request)
+    if not two_factor.has_two_factor(request.user) and not two_factor.accept_enrolment_link(
+        request, token
+    ):
+        messages.error(
+            request,
+            _("This link has expired or was already used. Ask for a new one below."),
+        )
+    return redirect(_with_next("two_factor_setup", next_url))
 
 
 def _verified_owner(request):

@@ -6,7 +6,6 @@ requests on the request pages. The violations over time come from the whole regi
 shown to registry readers only.
 """
 
-import csv
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from hrddp.accounts.access import REGISTRY_READERS, can_read_registry, role_required
 from hrddp.accounts.models import Entity
 from hrddp.registry.models import VerificationStatus
+from hrddp.transfer.exporting import csv_line
 
 from . import charts, queries
 from .forms import PeriodForm
@@ -393,20 +393,13 @@ EXPORTS = {
 }
 
 
-class Echo:
-    """csv.writer writes a row into this and gets the line back, to stream it."""
-
-    def write(self, value):
-        return value
-
-
 @role_required(*INSIGHT_READERS)
 def export(request, chart):
     if chart not in EXPORTS:
         raise Http404
     name, header, rows = EXPORTS[chart](scope_for(request))
-    writer = csv.writer(Echo())
-    lines = (writer.writerow(row) for row in [header, *rows])
+    # Every cell guarded against spreadsheet formulas, as in the lists' exports.
+    lines = (csv_line(row) for row in [header, *rows])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

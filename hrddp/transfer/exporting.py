@@ -73,10 +73,25 @@ DATETIME = "datetime"  # a wall-clock time in the reader's time zone, to the min
 PARTIAL_DATE = "partial_date"  # "2024", "2024-03" or "2024-03-05" (a date cell in a spreadsheet)
 
 # Spreadsheet programs run a CSV cell beginning with one of these as a formula (CSV injection):
-# such a text cell gets a leading apostrophe.
+# such a text cell gets a leading apostrophe, in every CSV the system writes: in SQL for the lists
+# (CSV_CELL), in Python for the rest (``csv_text``, through ``csv_line``).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Each as a PostgreSQL literal (the tab and the carriage return escaped).
+_SQL_FORMULA_STARTS = ", ".join(
+    "E" + repr(char) if char.isspace() else f"'{char}'" for char in FORMULA_STARTS
+)
+
+
+def csv_text(value):
+    """A cell as a spreadsheet program may open it: text that would start a formula gets a
+    leading apostrophe. Numbers (negative ones too) and other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 CSV_CELL = {
-    TEXT: "CASE WHEN left({0}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-    "THEN '''' || {0} ELSE {0} END",
+    TEXT: f"CASE WHEN left({{0}}, 1) IN ({_SQL_FORMULA_STARTS}) THEN '''' || {{0}} ELSE {{0}} END",
     NUMBER: "{0}",
     DATE: "to_char({0}, 'YYYY-MM-DD')",
     DATETIME: "to_char({0}, 'YYYY-MM-DD HH24:MI')",
@@ -505,8 +520,9 @@ def requested_format(request):
 
 
 def csv_line(cells):
+    """One CSV line, each text cell guarded against formulas (``csv_text``)."""
     line = io.StringIO()
-    csv.writer(line, lineterminator="\n").writerow(cells)
+    csv.writer(line, lineterminator="\n").writerow([csv_text(cell) for cell in cells])
     return line.getvalue()
 
 

@@ -19,7 +19,7 @@ from .world import CONTACT, IDENTITY, IDENTITY_READERS, build_world, routed_urls
 pytestmark = pytest.mark.django_db
 
 # Values for URL arguments that are not record ids.
-ARGUMENTS = {"chart": "pipeline", "format": "json"}
+ARGUMENTS = {"chart": "pipeline", "format": "json", "token": "not-a-link"}
 
 
 def app_url_names():

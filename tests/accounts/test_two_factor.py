@@ -1,13 +1,16 @@
 """Two-factor sign-in (TOTP, with one-time recovery codes): required for managers and
 administrators, optional for everyone else."""
 
+import re
 from base64 import b32encode
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -49,6 +52,32 @@ def password_sign_in(client, username, next_url=""):
 
 def is_verified(client):
     return "otp_device_id" in client.session
+
+
+LINK = re.compile(r"https?://\S+/accounts/two-factor/setup/\S+")
+
+
+def emailed_link(client, user, next_url=""):
+    """The setup page emails ``user`` a link (to their address); its path and query."""
+    if not user.email:
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+    client.post(SETUP, {"send_link": "1", **({"next": next_url} if next_url else {})})
+    message = mail.outbox[-1]
+    assert message.to == [user.email]
+    link = urlsplit(LINK.search(message.body).group(0))
+    return f"{link.path}?{link.query}" if link.query else link.path
+
+
+def follow_emailed_link(client, user, next_url=""):
+    """The account's holder asks for the setup link and follows it from their mailbox."""
+    response = client.get(emailed_link(client, user, next_url))
+    assert response.status_code == 302
+    return response
+
+
+def shows_a_secret(page):
+    return "<svg" in page.text or "two-factor-secret" in page.text
 
 
 # Who must use it
@@ -127,6 +156,7 @@ def test_sign_out_and_the_language_switch_stay_reachable_before_the_second_facto
 
 def test_the_setup_page_shows_a_qr_code_without_inline_style_and_the_secret(client, manager):
     password_sign_in(client, "manager")
+    follow_emailed_link(client, manager)
 
     response = client.get(SETUP)
 
@@ -142,7 +172,7 @@ def test_the_setup_page_shows_a_qr_code_without_inline_style_and_the_secret(clie
 
 def test_a_wrong_code_does_not_turn_two_factor_on(client, manager):
     password_sign_in(client, "manager")
-    client.get(SETUP)
+    follow_emailed_link(client, manager)
 
     response = client.post(SETUP, {"code": "000000"})
 
@@ -153,7 +183,7 @@ def test_a_wrong_code_does_not_turn_two_factor_on(client, manager):
 
 def test_confirming_setup_turns_it_on_and_shows_ten_recovery_codes_once(client, manager):
     password_sign_in(client, "manager")
-    client.get(SETUP)
+    follow_emailed_link(client, manager)
     device = TOTPDevice.objects.get(user=manager)
 
     response = client.post(SETUP, {"code": code_for(device), "next": "/requests/"})
@@ -173,6 +203,71 @@ def test_confirming_setup_turns_it_on_and_shows_ten_recovery_codes_once(client, 
     assert "10 unused recovery codes" in again.text
     # And now the manager goes where they were going.
     assert client.get("/requests/").status_code == 200
+
+
+# The first authenticator needs the account's mailbox, not only its password
+
+
+def test_trust_11_a_password_alone_cannot_enrol_the_first_authenticator(client, manager):
+    """Whoever holds the manager's password signs in first: they never see a secret to scan, and
+    a code from the authenticator being set up is refused until the emailed link was followed."""
+    manager.email = "manager@example.org"
+    manager.save(update_fields=["email"])
+    password_sign_in(client, "manager")
+
+    page = client.get(SETUP)
+    assert page.status_code == 200 and not shows_a_secret(page)
+    assert "Email me the link" in page.text
+    client.post(SETUP, {"send_link": "1"})
+    page = client.get(SETUP)
+    device = TOTPDevice.objects.get(user=manager, confirmed=False)
+    assert not shows_a_secret(page)
+    assert b32encode(device.bin_key).decode().rstrip("=")[:8] not in page.text
+    assert mail.outbox[-1].to == ["manager@example.org"]
+    assert LINK.search(mail.outbox[-1].body).group(0) not in page.text
+
+    response = client.post(SETUP, {"code": code_for(device)})  # as if the secret had leaked
+
+    assert not shows_a_secret(response) and not has_two_factor(manager)
+    assert not is_verified(client)
+
+
+def test_trust_11_the_emailed_link_works_once_for_its_account_within_a_day(
+    client_for, manager, hro
+):
+    holder = Client()
+    password_sign_in(holder, "manager")
+    link = emailed_link(holder, manager)
+    # Another account cannot use it.
+    other = client_for(hro)
+    other.get(link)
+    assert not shows_a_secret(other.get(SETUP))
+    # It lapses after a day.
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        late = Client()
+        password_sign_in(late, "manager")
+        late.get(link)
+        assert not shows_a_secret(late.get(SETUP))
+
+    holder.get(link)
+    assert shows_a_secret(holder.get(SETUP))
+
+    # Used up: a second session following the same link sees no secret.
+    second = Client()
+    password_sign_in(second, "manager")
+    response = second.get(link, follow=True)
+    assert "expired or was already used" in response.text
+    assert not shows_a_secret(second.get(SETUP))
+
+
+def test_an_account_without_an_email_address_is_told_to_ask_an_administrator(client, manager):
+    password_sign_in(client, "manager")
+
+    page = client.get(SETUP)
+    client.post(SETUP, {"send_link": "1"})
+
+    assert "Ask an administrator to add one" in page.text
+    assert mail.outbox == []
 
 
 # The code after the password
@@ -309,7 +404,7 @@ def test_the_two_factor_page_walks_the_ladder(client, client_for, no_role_user):
 
 def test_a_user_may_set_it_up_by_choice_and_turn_it_off(client_for, hro):
     client = client_for(hro)
-    client.get(SETUP)
+    follow_emailed_link(client, hro)
     device = TOTPDevice.objects.get(user=hro)
     client.post(SETUP, {"code": code_for(device)})
     assert has_two_factor(hro)

@@ -1,8 +1,12 @@
 """A manager's first sign-in in the browser: the password, then the forced setup of an
-authenticator app from the secret shown on the page, then the recovery codes, then the page they
-were going to."""
+authenticator app (the link emailed to the manager, then the secret shown on the page), then the
+recovery codes, then the page they were going to."""
+
+import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
@@ -18,11 +22,20 @@ def code_from_secret(secret):
 
 
 def test_a_managers_first_sign_in_sets_up_two_factor_then_goes_on(live_server, page, manager):
+    manager.email = "manager@example.org"
+    manager.save(update_fields=["email"])
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/requests/")
     page.get_by_label("Username").fill("manager")
     page.get_by_label("Password").fill("pw")
     page.get_by_role("button", name="Sign in").click()
+
+    page.wait_for_url(f"{live_server.url}/accounts/two-factor/setup/**")
+    page.get_by_role("button", name="Email me the link").click()
+    expect(page.get_by_text("We emailed you a link")).to_be_visible()
+    assert [message.to for message in mail.outbox] == [["manager@example.org"]]
+    link = urlsplit(re.search(r"https?://\S+", mail.outbox[0].body).group(0))
+    page.goto(f"{live_server.url}{link.path}?{link.query}")
 
     page.wait_for_url(f"{live_server.url}/accounts/two-factor/setup/**")
     qr_code = page.get_by_role("img", name="QR code of your two-factor secret")

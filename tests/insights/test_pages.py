@@ -37,7 +37,7 @@ def read_csv(response):
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 @pytest.fixture
@@ -239,6 +239,27 @@ def test_impartiality_violations_and_interventions_csv(
     assert violations[6][0] == "2025-06" and violations[6][-1] == "1"
     interventions = read_csv(client.get(export_url("interventions")))
     assert ["overdue", "Overdue", "1"] in interventions
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://x.example","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+)
+def test_trust_11_insights_csv_cells_cannot_start_a_formula(
+    client_for, manager, supported, intervention, name
+):
+    """An institution's name is typed by users: in every insights CSV, as in the lists' exports,
+    a cell a spreadsheet would run as a formula starts with an apostrophe."""
+    unit = UnitFactory(institution=InstitutionFactory(name=name))
+    intervention(supported([unit], ["logistics"], value=5), InterventionStatus.OPEN, INSIDE)
+    ViolationFactory(units=[unit], date=INSIDE)
+    refresh_summaries()
+    client = client_for(manager)
+
+    for chart in ("portfolio-balance", "impartiality"):
+        rows = read_csv(client.get(export_url(chart), PERIOD))
+        assert rows[1][0] == "'" + name, chart
+        cells = [cell for row in rows for cell in row]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 
 def test_unknown_chart_is_404(client_for, manager):

@@ -1,0 +1,38 @@
+"""Writes about accounts: the notice to an account's holder when sign-in to it is locked."""
+
+from axes.helpers import get_failure_limit
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.dispatch import receiver
+from django.utils.translation import gettext_noop
+
+LOCKED_SUBJECT = gettext_noop("Sign-in to your account was locked from an unknown address")
+LOCKED_BODY = gettext_noop(
+    "Someone entered a wrong password for your account %(username)s %(failures)s times from the "
+    "address %(address)s. Sign-in to your account from that address is locked for %(minutes)s "
+    "minutes; from any other address you can still sign in. If this was not you, someone may be "
+    "guessing your password: tell your administrator, and change your password if you think it "
+    "is known."
+)
+
+
+def send_lockout_notice(username, address, failures):
+    """Tell the holder of account ``username`` (in the app and by email, in their language) that
+    sign-in to it from ``address`` is locked. Nothing for a name that is no account."""
+    from assessments.notify import notify  # the notices' one home; it imports this app's models
+
+    users = get_user_model().objects.filter(username=username, is_active=True)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    params = {"username": username, "failures": failures, "address": address, "minutes": minutes}
+    return notify(users, (LOCKED_SUBJECT, {}), (LOCKED_BODY, params))
+
+
+@receiver(user_locked_out, dispatch_uid="hrddp.accounts.services.lockout_notice")
+def lockout_notice(sender, request, username, ip_address, **kwargs):
+    """django-axes sends this on the failure that locks sign-in, and again on every attempt while
+    locked: the holder is told once, when the lock begins (the count reaches the limit)."""
+    failures = getattr(request, "axes_failures_since_start", None)
+    credentials = getattr(request, "axes_credentials", None)
+    if username and failures == get_failure_limit(request, credentials):
+        send_lockout_notice(username, ip_address, failures)
