@@ -149,7 +149,9 @@ def check_xlsx(content):
                 limit=megabytes(limit),
             )
         for member in members:
-            if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+            if not (
+                member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+            ):
                 continue
             try:
                 dimension = declared_dimension(archive, member)
@@ -201,8 +203,7 @@ def read_width(headers, kind):
 def too_many_rows():
     return ImportFileError(
         gettext_noop(
-            "The file has more than %(limit)s rows; split it into files of at most %(limit)s "
-            "rows."
+            "The file has more than %(limit)s rows; split it into files of at most %(limit)s rows."
         ),
         limit=settings.IMPORT_MAX_ROWS,
     )
@@ -306,13 +307,9 @@ def xlsx_lines(content, kind):
         yield header
         headers = [str(value or "").strip().lower() for value in header]
         width = max(read_width(headers, kind), 1)
-        # The row after the limit is read so that a longer file is refused, not cut short.
-        yield from sheet.iter_rows(
-            min_row=2,
-            max_row=settings.IMPORT_MAX_ROWS + 2,
-            max_col=width,
-            values_only=True,
-        )
+        # No max_row: a row past the limit must be seen to refuse the file rather than cut it
+        # short; build_table stops at it. The gaps between rows come as one shared empty tuple.
+        yield from sheet.iter_rows(min_row=2, max_col=width, values_only=True)
 
     return workbook, lines()
 
