@@ -6,30 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('transfer', '0002_exportjob'),
+        ("transfer", "0002_exportjob"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='attempts',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='attempts'),
+            model_name="importjob",
+            name="attempts",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="attempts"),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='heartbeat_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='last sign of work'),
+            model_name="importjob",
+            name="heartbeat_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="last sign of work"
+            ),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='run_started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='run started at'),
+            model_name="importjob",
+            name="run_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="run started at"),
         ),
         migrations.AddIndex(
-            model_name='importjob',
-            index=models.Index(fields=['status', 'heartbeat_at'], name='transfer_im_status_4b1581_idx'),
+            model_name="importjob",
+            index=models.Index(
+                fields=["status", "heartbeat_at"], name="transfer_im_status_4b1581_idx"
+            ),
         ),
     ]
