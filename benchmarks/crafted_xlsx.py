@@ -14,7 +14,8 @@ before the fix), for a before/after comparison.
 - ``far-row``: no dimension, the second row numbered 1,048,576;
 - ``zip-bomb``: a 300 MB member of zeros (a file of ~300 KB);
 - ``wide-rows``: 1,000 rows each with a cell in column XFD (declared);
-- ``wide-undecl``: the same without the declared dimension: read, up to the known columns only.
+- ``wide-undecl``: the same without the declared dimension: read, up to the known columns only;
+- ``strings-1m``: a million tiny shared strings (2.5 MB; openpyxl loads them all at once).
 """
 
 import argparse
@@ -110,6 +111,44 @@ def move_row(number, ref=None):
     return change
 
 
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+SHARED_STRINGS_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+)
+
+
+def shared_strings_flood(count):
+    """A workbook whose shared strings (loaded whole by openpyxl) are ``count`` tiny texts."""
+    source = zipfile.ZipFile(io.BytesIO(workbook()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            if member.filename == "xl/sharedStrings.xml":
+                continue
+            data = source.read(member.filename)
+            if member.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    f'<Override PartName="/xl/sharedStrings.xml" '
+                    f'ContentType="{SHARED_STRINGS_TYPE}"/></Types>'.encode(),
+                )
+            if member.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    f'<Relationship Id="rId99" Type="{SHARED_STRINGS_REL}" '
+                    f'Target="sharedStrings.xml"/></Relationships>'.encode(),
+                )
+            target.writestr(member, data)
+        with target.open("xl/sharedStrings.xml", "w") as stream:
+            stream.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for number in range(count):
+                stream.write(b"<si><t>%x</t></si>" % number)
+            stream.write(b"</sst>")
+    return out.getvalue()
+
+
 def crafted():
     return {
         "a-xfd": rewrite(workbook(), move_row(3000, "A1:XFD3000")),
@@ -118,6 +157,7 @@ def crafted():
         "zip-bomb": rewrite(workbook(), extra={"xl/media/image1.bin": 300 << 20}),
         "wide-rows": workbook(rows=1000, wide=True),
         "wide-undecl": rewrite(workbook(rows=1000, wide=True), dimension("")),
+        "strings-1m": shared_strings_flood(1_000_000),
     }
 
 

@@ -290,6 +290,8 @@ IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=50 * 1024 * 102
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
+# An .xlsx's different texts, all loaded before the first row (~150 bytes each, however short).
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=300_000)
 # Imports (hole 9): a running import silent this long is shown as stalled, and its owner may retry
 # it; the sweep fails one silent this many hours.
 IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=10)

@@ -9,6 +9,8 @@ parser sees the file:
 - for an .xlsx, the sizes its zip members declare add up to at most ``IMPORT_MAX_UNCOMPRESSED_BYTES``
   (Python's zip reader never inflates a member beyond its declared size, so the sum bounds what
   is read);
+- the shared strings (openpyxl loads every one before the first row) number at most
+  ``IMPORT_MAX_SHARED_STRINGS``, counted by scanning the members in chunks;
 - the ``<dimension ref=...>`` each sheet declares, read from the first few kilobytes of the sheet,
   stays within ``IMPORT_MAX_ROWS`` rows (plus the line of column names) and
   ``IMPORT_MAX_COLUMNS`` columns.
@@ -47,6 +49,9 @@ CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d+)?$")
 XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # C0 and C1 control characters and DEL, but tab, line feed and carriage return.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A shared string: openpyxl loads them all before the first row, ~150 bytes each however short.
+SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
+SCAN_CHUNK = 1 << 20
 
 
 class ImportFileError(ValueError):
@@ -127,6 +132,41 @@ def declared_dimension(archive, member):
     return parse_ref(match.group(1).decode("ascii", "replace")) if match else None
 
 
+def count_shared_strings(archive, member):
+    """The ``<si>`` elements of a member, read a chunk at a time (constant memory)."""
+    found, tail = 0, b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            buffer = tail + chunk
+            # A match ending inside the tail was counted with the previous chunk.
+            found += sum(1 for match in SHARED_STRING.finditer(buffer) if match.end() > len(tail))
+            tail = buffer[-16:]
+    return found
+
+
+def check_shared_strings(archive, members):
+    """Every XML part but the sheets may be the shared strings (the content types name it)."""
+    limit = settings.IMPORT_MAX_SHARED_STRINGS
+    found = 0
+    for member in members:
+        if member.filename.startswith("xl/worksheets/") or not member.filename.endswith(".xml"):
+            continue
+        try:
+            found += count_shared_strings(archive, member)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            raise ImportFileError(
+                gettext_noop("The file could not be read: %(error)s"), error=str(error)
+            ) from None
+        if found > limit:
+            raise ImportFileError(
+                gettext_noop(
+                    "The spreadsheet holds more than %(limit)s different texts; at most "
+                    "%(limit)s are read. Split it, or save it as CSV (UTF-8)."
+                ),
+                limit=limit,
+            )
+
+
 def check_xlsx(content):
     """The zip's declared sizes and the sheets' declared dimensions, before openpyxl sees it."""
     try:
@@ -148,6 +188,7 @@ def check_xlsx(content):
                 size=megabytes(uncompressed),
                 limit=megabytes(limit),
             )
+        check_shared_strings(archive, members)
         for member in members:
             if not (
                 member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")

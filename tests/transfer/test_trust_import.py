@@ -48,9 +48,9 @@ def xlsx_bytes(*rows, header=UNIT_HEADER):
     return buffer.getvalue()
 
 
-def rewrite_sheet(content, change, extra=None):
+def rewrite_sheet(content, change, extra=None, members=None):
     """The same .xlsx with its first sheet's XML passed through ``change``; ``extra``: more
-    members {name: size in bytes of zeros}."""
+    members {name: size in bytes of zeros}; ``members``: more members {name: content}."""
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -59,6 +59,8 @@ def rewrite_sheet(content, change, extra=None):
             if member.filename == "xl/worksheets/sheet1.xml":
                 data = change(data)
             target.writestr(member, data)
+        for name, data in (members or {}).items():
+            target.writestr(name, data)
         for name, size in (extra or {}).items():
             with target.open(name, "w") as stream:
                 for _chunk in range(size // 65536):
@@ -118,6 +120,18 @@ def test_trust_5_a_zip_bomb_is_refused_before_parsing(settings):
     assert len(content) < 20_000
     message = refused_unparsed(content)
     assert "at most 1 MB" in message
+
+
+def test_trust_5_a_flood_of_shared_strings_is_refused_before_parsing(settings):
+    """openpyxl loads every shared string before the first row: 2.5 MB of tiny ones take 150 MB."""
+    settings.IMPORT_MAX_SHARED_STRINGS = 1000
+    strings = b"".join(b"<si><t>%x</t></si>" % n for n in range(1001))
+    flood = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">%s</sst>'
+    content = rewrite_sheet(
+        xlsx_bytes(ONE_UNIT), lambda data: data, members={"xl/strings.xml": flood % strings}
+    )
+    message = refused_unparsed(content)
+    assert message.startswith("The spreadsheet holds more than 1000 different texts")
 
 
 def test_trust_5_a_sheet_whose_rows_outrun_an_absent_dimension_is_refused(settings, hro):
