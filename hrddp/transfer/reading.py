@@ -29,6 +29,7 @@ Errors are ``ImportFileError``: a message id (marked with ``gettext_noop``) and 
 stored so and rendered in the reader's language.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -52,6 +53,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A shared string: openpyxl loads them all before the first row, ~150 bytes each however short.
 SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 SCAN_CHUNK = 1 << 20
+# Commas in one CSV record (its quoted texts' included) beyond which it is refused unparsed.
+MAX_CSV_SEPARATORS = 100_000
 
 
 class ImportFileError(ValueError):
@@ -323,11 +326,41 @@ def build_table(lines, kind, xlsx):
 
 
 def csv_lines(content):
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(gettext_noop("The CSV file must be encoded in UTF-8.")) from None
-    return csv.reader(io.StringIO(text, newline=""))
+    """The records of a CSV file, decoded a line at a time (a 50 MB file is not copied whole, nor
+    widened to four bytes a character by one emoji)."""
+    separators = 0  # in the record being read: an upper bound of its fields
+
+    def physical_lines():
+        nonlocal separators
+        start = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
+        while start < len(content):
+            end = content.find(b"\n", start)
+            end = len(content) if end == -1 else end + 1
+            raw = content[start:end]
+            start = end
+            separators += raw.count(b",")
+            if separators > MAX_CSV_SEPARATORS:
+                raise ImportFileError(
+                    gettext_noop(
+                        "A line of the file holds more than %(limit)s commas; at most "
+                        "%(max_columns)s columns are read."
+                    ),
+                    limit=MAX_CSV_SEPARATORS,
+                    max_columns=settings.IMPORT_MAX_COLUMNS,
+                )
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ImportFileError(
+                    gettext_noop("The CSV file must be encoded in UTF-8.")
+                ) from None
+            yield line
+
+    # The csv module builds each record whole: a line of a million commas would be a list of a
+    # million fields. Its commas are counted before it is parsed.
+    for record in csv.reader(physical_lines()):
+        separators = 0
+        yield record
 
 
 def xlsx_lines(content, kind):
@@ -361,7 +394,7 @@ def read_table(content, file_name, kind=None):
     check_size(len(content))
     if fmt == "csv":
         try:
-            return build_table(iter(csv_lines(content)), kind, xlsx=False)
+            return build_table(csv_lines(content), kind, xlsx=False)
         except csv.Error as error:
             raise ImportFileError(
                 gettext_noop("The file could not be read: %(error)s"), error=str(error)

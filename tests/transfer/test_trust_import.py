@@ -189,6 +189,16 @@ def test_trust_5_a_csv_over_the_row_limit_is_refused(settings, hro):
     assert reading.render(report.errors[0]).startswith("The file has more than 3 rows")
 
 
+def test_trust_5_a_csv_record_of_a_million_fields_is_refused_unparsed(hro):
+    """The csv module builds a record whole: its commas are counted first, quoted lines too."""
+    for crafted in (b"," * 1_000_000, b'"\n",' * 200_000):
+        content = csv_bytes(ONE_UNIT) + crafted + b"\n"
+        report = importing.import_file("units", content, "u.csv", hro, dry_run=True)
+        assert reading.render(report.errors[0]) == (
+            "A line of the file holds more than 100000 commas; at most 50 columns are read."
+        )
+
+
 # Hole 9: a control character is a row error; every failure ends the job
 
 
