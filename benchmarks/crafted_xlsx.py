@@ -15,7 +15,8 @@ before the fix), for a before/after comparison.
 - ``zip-bomb``: a 300 MB member of zeros (a file of ~300 KB);
 - ``wide-rows``: 1,000 rows each with a cell in column XFD (declared);
 - ``wide-undecl``: the same without the declared dimension: read, up to the known columns only;
-- ``strings-1m``: a million tiny shared strings (2.5 MB; openpyxl loads them all at once).
+- ``strings-1m``: a million tiny shared strings (2.5 MB; openpyxl loads them all at once);
+- ``commas.csv``: a CSV line of 20 million commas (the csv module builds a record whole).
 """
 
 import argparse
@@ -47,7 +48,7 @@ baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.monotonic()
 try:
     kind = ["units"] if "kind" in inspect.signature(importing.count_rows).parameters else []
-    rows = importing.count_rows(content, "crafted.xlsx", *kind)
+    rows = importing.count_rows(content, os.path.basename(sys.argv[2]), *kind)
     outcome = f"read {rows} rows"
 except Exception as error:  # ImportFileError
     outcome = "refused: " + str(error)
@@ -158,6 +159,7 @@ def crafted():
         "wide-rows": workbook(rows=1000, wide=True),
         "wide-undecl": rewrite(workbook(rows=1000, wide=True), dimension("")),
         "strings-1m": shared_strings_flood(1_000_000),
+        "commas.csv": (",".join(HEADER) + "\n").encode() + b"," * 20_000_000 + b"\n",
     }
 
 
@@ -174,7 +176,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         for name, content in crafted().items():
-            path = Path(folder) / f"{name}.xlsx"
+            path = Path(folder) / (name if name.endswith(".csv") else f"{name}.xlsx")
             path.write_bytes(content)
             result = subprocess.run(
                 [sys.executable, "-c", CHILD, args.checkout, str(path)],

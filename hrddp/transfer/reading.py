@@ -15,6 +15,9 @@ parser sees the file:
   stays within ``IMPORT_MAX_ROWS`` rows (plus the line of column names) and
   ``IMPORT_MAX_COLUMNS`` columns.
 
+A CSV is decoded a line at a time; a record holding more than ``MAX_CSV_SEPARATORS`` commas is
+refused before the csv module builds it as a list of fields.
+
 Then only the columns the kind reads are parsed: the line of column names is read up to
 ``IMPORT_MAX_COLUMNS`` columns, and the rows only up to the last column the kind knows, row by
 row (openpyxl's read-only mode with ``max_col``/``max_row``, never the declared grid). A file
