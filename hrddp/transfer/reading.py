@@ -339,9 +339,7 @@ def csv_lines(content):
         while start < len(content):
             end = content.find(b"\n", start)
             end = len(content) if end == -1 else end + 1
-            raw = content[start:end]
-            start = end
-            separators += raw.count(b",")
+            separators += content.count(b",", start, end)  # before the line is copied
             if separators > MAX_CSV_SEPARATORS:
                 raise ImportFileError(
                     gettext_noop(
@@ -351,6 +349,7 @@ def csv_lines(content):
                     limit=MAX_CSV_SEPARATORS,
                     max_columns=settings.IMPORT_MAX_COLUMNS,
                 )
+            raw, start = content[start:end], end
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
