@@ -235,6 +235,8 @@ MATRIX = {
     "transfer:import_job": ("import_job", "302 403 403 200 403 403 404 403 404 403 404"),
     "transfer:import_confirm": ("import_job", "405 405 405 405 405 405 405 405 405 405 405"),
     "transfer:import_confirm POST": ("import_job", "302 403 403 302 403 403 404 403 404 403 404"),
+    "transfer:import_retry": ("import_job", "405 405 405 405 405 405 405 405 405 405 405"),
+    "transfer:import_retry POST": ("import_job", "302 403 403 302 403 403 404 403 404 403 404"),
     # Spreadsheet exports (issue 11): a job and its file are the asker's (the mission's HRO's) only.
     "transfer:export_job": ("export_job", "302 404 404 200 404 404 404 404 404 404 404"),
     "transfer:export_file": ("export_job", "302 404 404 200 404 404 404 404 404 404 404"),

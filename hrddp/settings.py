@@ -286,7 +286,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hrddp.transfer.tasks.sweep_exports",
         "schedule": env.int("EXPORT_SWEEP_SECONDS", default=60),
     },
+    # Imports: fails a job whose worker was lost long ago (IMPORT_ABANDON_HOURS).
+    "import-sweep": {
+        "task": "hrddp.transfer.tasks.sweep_imports",
+        "schedule": env.int("IMPORT_SWEEP_SECONDS", default=600),
+    },
 }
+
+# Imports (issue 12, hole 5): limits checked before a file is parsed. A larger file, a spreadsheet
+# unpacking to more, or a sheet declaring more rows or columns, is refused with the limit named.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
+# An .xlsx's different texts, all loaded before the first row (~150 bytes each, however short).
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=300_000)
+# Imports (hole 9): a running import silent this long is shown as stalled, and its owner may retry
+# it; the sweep fails one silent this many hours.
+IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=10)
+IMPORT_ABANDON_HOURS = env.int("IMPORT_ABANDON_HOURS", default=24)
 
 # Spreadsheet exports are written here by the worker, for their asker only, and deleted after
 # EXPORT_KEEP_HOURS. The web and worker processes must share the folder.

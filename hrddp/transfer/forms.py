@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import reading
 from .models import ImportKind
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -16,8 +15,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
-        if not uploaded.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        # The limits on what is inside the file are checked when it is read (reading.py).
+        try:
+            reading.file_format(uploaded.name)
+            reading.check_size(uploaded.size)
+        except reading.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
         return uploaded

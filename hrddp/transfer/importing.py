@@ -8,29 +8,35 @@ inside one transaction: a file with any error imports nothing. It returns every 
 only writer of its ``status``.
 """
 
-import io
+import datetime
+import logging
 from dataclasses import dataclass, field
 
 import pghistory
 import tablib
 from django.apps import apps
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from import_export.results import RowResult
 
 from hrddp.audit import steady_history_triggers
 from hrddp.ops.postgres import refresh_statistics
 
-from .models import ImportJob, ImportStatus
+from . import reading
+from .models import RUNNING_STATUSES, ImportJob, ImportStatus
 from .progress import Progress
+from .reading import ImportFileError
 from .resources import RESOURCES, text
+
+logger = logging.getLogger(__name__)
 
 # Files with more rows than this are checked and imported by a Celery task, with a progress bar.
 SYNC_ROW_LIMIT = 1000
 # A file this long can change a table's size enough to mislead the planner until it is analysed.
 ANALYSE_FROM_ROWS = 1000
-FORMATS = {"csv": "csv", "xlsx": "xlsx"}
 
 OUTCOMES = {
     RowResult.IMPORT_TYPE_NEW: "new",
@@ -41,43 +47,29 @@ OUTCOMES = {
 }
 NON_FIELD = "__all__"
 
-
-class ImportFileError(ValueError):
-    """The file cannot be read as a table."""
-
-
-def file_format(file_name):
-    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    if extension not in FORMATS:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    return FORMATS[extension]
-
-
-def read_dataset(content, file_name):
-    """The file as a tablib Dataset whose first line holds the column names."""
-    fmt = file_format(file_name)
-    try:
-        if fmt == "csv":
-            dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-        else:
-            dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file must be encoded in UTF-8.")) from None
-    except Exception as error:  # tablib and openpyxl raise many kinds for a broken file
-        raise ImportFileError(
-            _("The file could not be read: %(error)s") % {"error": error}
-        ) from None
-    if not dataset.headers:
-        raise ImportFileError(_("The file is empty."))
-    dataset.headers = [str(header or "").strip().lower() for header in dataset.headers]
-    # Spreadsheets often end with blank lines; they are no rows.
-    while len(dataset) and all(value in (None, "") for value in dataset[-1]):
-        del dataset[-1]
-    return dataset
+# What a job shows when its run failed or its worker was lost: stored as [msgid, params].
+UNEXPECTED = gettext_noop(
+    "The work on this file stopped on an unexpected error; nothing was imported. Try again later; "
+    "if the error returns, tell an administrator the number of this import (%(job)s)."
+)
+ABANDONED = gettext_noop(
+    "This import gave no sign of work for %(hours)s hours: its worker was lost. Nothing was "
+    "imported; upload the file again."
+)
+DATABASE_REFUSED = gettext_noop("The database refused the file: %(error)s")
 
 
-def count_rows(content, file_name):
-    return len(read_dataset(content, file_name))
+def read_dataset(content, file_name, kind=None):
+    """The file as a tablib Dataset whose headers are the column names (lower case), and the
+    cells holding a control character ({line: [[column, message]]}); ImportFileError for a file
+    that cannot be read or is over a limit (``reading``)."""
+    table = reading.read_table(content, file_name, kind)
+    dataset = tablib.Dataset(*[tuple(row) for row in table.rows], headers=table.headers)
+    return dataset, table.cell_errors
+
+
+def count_rows(content, file_name, kind=None):
+    return len(read_dataset(content, file_name, kind)[0])
 
 
 @dataclass
@@ -86,7 +78,7 @@ class Report:
     dry_run: bool
     total: int = 0
     rows: list = field(default_factory=list)  # {"line", "ref", "outcome", "errors": [[col, msg]]}
-    errors: list = field(default_factory=list)  # about the whole file
+    errors: list = field(default_factory=list)  # about the whole file, as [msgid, params]
     counts: dict = field(default_factory=dict)
     monitored_ids: list = field(default_factory=list)
 
@@ -127,25 +119,36 @@ def analyse_registry():
     )
 
 
+def stored_error(error):
+    """A file-level error of import-export as a stored message."""
+    if isinstance(error, ImportFileError):
+        return error.stored()
+    return [DATABASE_REFUSED, {"error": str(error)}]
+
+
 def import_file(kind, content, file_name, user, *, dry_run, progress=None):
-    """Check (``dry_run``) or import a file. Returns a Report; raises nothing for bad data."""
+    """Check (``dry_run``) or import a file. Returns a Report; raises nothing for bad data.
+
+    A file with a cell holding a control character is only checked: its rows' other errors are
+    listed, and nothing is imported."""
     report = Report(kind=kind, dry_run=dry_run)
     try:
-        dataset = read_dataset(content, file_name)
+        dataset, cell_errors = read_dataset(content, file_name, kind)
     except ImportFileError as error:
-        report.errors.append(str(error))
+        report.errors.append(error.stored())
         report.counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0}
         return report
     report.total = len(dataset)
     resource = RESOURCES[kind](user=user, progress=progress)
     history = pghistory.context(user=user.pk, import_kind=kind, import_file=file_name)
+    only_check = dry_run or bool(cell_errors)
     with transaction.atomic(), history:
         steady_history_triggers()
         result = resource.import_data(
-            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+            dataset, dry_run=only_check, use_transactions=True, rollback_on_validation_errors=True
         )
         monitored = getattr(resource, "monitored_ids", [])
-        if not dry_run and not (result.has_errors() or result.has_validation_errors()):
+        if not only_check and not (result.has_errors() or result.has_validation_errors()):
             if report.total >= ANALYSE_FROM_ROWS:
                 analyse_registry()
             report.monitored_ids = monitored
@@ -156,14 +159,15 @@ def import_file(kind, content, file_name, user, *, dry_run, progress=None):
                 from assessments.models import CheckKind
 
                 outbox.record(CheckKind.VIOLATION, monitored)
-    report.errors = [str(error.error) for error in result.base_errors]
+    report.errors = [stored_error(error.error) for error in result.base_errors]
     columns = error_columns(resource)
     ref_index = dataset.headers.index("external_ref") if "external_ref" in dataset.headers else None
     for number, row_result in enumerate(result.rows, 1):
-        errors = row_errors(columns, row_result)
+        line = number + 1  # line 1 holds the column names
+        errors = cell_errors.get(line, []) + row_errors(columns, row_result)
         report.rows.append(
             {
-                "line": number + 1,  # line 1 holds the column names
+                "line": line,
                 "ref": "" if ref_index is None else text(dataset[number - 1][ref_index]),
                 "outcome": "error" if errors else OUTCOMES.get(row_result.import_type, "error"),
                 "errors": errors,
@@ -182,8 +186,9 @@ def import_file(kind, content, file_name, user, *, dry_run, progress=None):
 
 
 def create_job(kind, uploaded_file, user):
+    reading.check_size(uploaded_file.size)
     content = uploaded_file.read()
-    total = count_rows(content, uploaded_file.name)  # raises ImportFileError
+    total = count_rows(content, uploaded_file.name, kind)  # raises ImportFileError
     return ImportJob.objects.create(
         kind=kind,
         file_name=uploaded_file.name,
@@ -198,52 +203,147 @@ def runs_in_background(job):
     return job.total_rows > SYNC_ROW_LIMIT
 
 
+def stale_after():
+    return datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+
+
+def enqueue(job_id, dry_run):
+    from .tasks import run_import_job
+
+    run_import_job.delay(job_id, dry_run)
+
+
 def start(job, *, dry_run):
     """Check or import the job's file: now when it is small, otherwise by a Celery task."""
     if not dry_run:
         if job.status != ImportStatus.CHECKED:
             return False
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORTING, processed_rows=0)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.IMPORTING,
+            processed_rows=0,
+            heartbeat_at=timezone.now(),
+            run_started_at=None,
+        )
         job.status = ImportStatus.IMPORTING
     if runs_in_background(job):
-        from .tasks import run_import_job
-
-        transaction.on_commit(lambda: run_import_job.delay(job.pk, dry_run))
+        transaction.on_commit(lambda: enqueue(job.pk, dry_run), robust=True)
     else:
         run_job(job.pk, dry_run=dry_run)
     return True
 
 
-def run_job(job_id, *, dry_run):
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+def claim(job_id, dry_run):
+    """Mark the job's step (check or import) started by this run; the attempt's number, or None
+    when the job is not at this step (a rerun of a finished task) or another run is at work on it
+    (it gave a sign of work within IMPORT_STALE_MINUTES: a duplicate delivery of the task)."""
     expected = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING
-    if job.status != expected:
-        return job  # a rerun of a finished task changes nothing
-    progress = Progress(ImportJob, job.pk) if runs_in_background(job) else None
-    try:
-        report = import_file(
-            job.kind,
-            bytes(job.content),
-            job.file_name,
-            job.created_by,
-            dry_run=dry_run,
-            progress=progress,
+    now = timezone.now()
+    claimable = ImportJob.objects.filter(pk=job_id, status=expected).filter(
+        Q(run_started_at__isnull=True) | Q(heartbeat_at__lt=now - stale_after())
+    )
+    if not claimable.update(run_started_at=now, heartbeat_at=now, attempts=F("attempts") + 1):
+        return None
+    return ImportJob.objects.filter(pk=job_id).values_list("attempts", flat=True).get()
+
+
+def finish(job_id, dry_run, attempt, **fields):
+    """Write the outcome of this attempt (a later attempt's run has the last word)."""
+    expected = ImportStatus.CHECKING if dry_run else ImportStatus.IMPORTING
+    with transaction.atomic():
+        return ImportJob.objects.filter(pk=job_id, status=expected, attempts=attempt).update(
+            finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields
         )
+
+
+def fail(job_id, dry_run, attempt, message):
+    return finish(job_id, dry_run, attempt, status=ImportStatus.FAILED, errors=[message])
+
+
+def run_job(job_id, *, dry_run):
+    """Check or import a job's file. Every way it can end leaves the job finished: checked,
+    invalid, done or failed with a message; a rerun changes nothing. Only the database going away
+    leaves it running, for the task's retry (or, once stale, its owner's retry and the sweep)."""
+    attempt = claim(job_id, dry_run)
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if attempt is None:
+        return job
+    progress = Progress(ImportJob, job.pk) if runs_in_background(job) else None
+    # Row messages are written in the language of the only person who reads them.
+    language = job.created_by.language or translation.get_language()
+    try:
+        with translation.override(language):
+            report = import_file(
+                job.kind,
+                bytes(job.content),
+                job.file_name,
+                job.created_by,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        if dry_run:
+            status = ImportStatus.CHECKED if report.ok else ImportStatus.INVALID
+        else:
+            status = ImportStatus.DONE if report.ok else ImportStatus.FAILED
+        finish(
+            job.pk,
+            dry_run,
+            attempt,
+            status=status,
+            processed_rows=report.total,
+            total_rows=report.total,
+            counts=report.counts,
+            rows=report.rows,
+            errors=report.errors,
+        )
+    except OperationalError:
+        # The database went away: the task retries; the claim is released if it can be.
+        try:
+            ImportJob.objects.filter(pk=job.pk, attempts=attempt).update(run_started_at=None)
+        except DatabaseError:
+            pass  # still away: the job turns stale, for its owner's retry or the sweep
+        raise
+    except Exception:
+        logger.exception("Import %s failed", job.pk)
+        fail(job.pk, dry_run, attempt, [UNEXPECTED, {"job": job.pk}])
     finally:
         if progress:
             progress.close()
-    if dry_run:
-        status = ImportStatus.CHECKED if report.ok else ImportStatus.INVALID
-    else:
-        status = ImportStatus.DONE if report.ok else ImportStatus.FAILED
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=status,
-        processed_rows=report.total,
-        total_rows=report.total,
-        counts=report.counts,
-        rows=report.rows,
-        errors=report.errors,
-        finished_at=timezone.now(),
-    )
     job.refresh_from_db()
     return job
+
+
+def retry(job_id):
+    """Send a stalled job's step (check or import) to a worker again. False if it is not stalled
+    (finished, or still giving signs of work)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if not job.is_stalled:
+            return False
+        ImportJob.objects.filter(pk=job.pk).update(
+            heartbeat_at=timezone.now(), run_started_at=None, processed_rows=0
+        )
+        dry_run = job.status == ImportStatus.CHECKING
+        transaction.on_commit(lambda: enqueue(job.pk, dry_run), robust=True)
+    return True
+
+
+def sweep(now=None):
+    """Fail the jobs that gave no sign of work for IMPORT_ABANDON_HOURS (their worker was lost and
+    nobody retried them). Returns their ids."""
+    now = now or timezone.now()
+    hours = settings.IMPORT_ABANDON_HOURS
+    with transaction.atomic():
+        lost = list(
+            ImportJob.objects.filter(
+                status__in=RUNNING_STATUSES,
+                heartbeat_at__lt=now - datetime.timedelta(hours=hours),
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        ImportJob.objects.filter(pk__in=lost).update(
+            status=ImportStatus.FAILED,
+            finished_at=now,
+            errors=[[ABANDONED, {"hours": hours}]],
+        )
+    return lost

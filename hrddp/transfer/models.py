@@ -1,6 +1,8 @@
 """Files in and out: an import kept between its dry run and its confirmation (issue 5), a
 spreadsheet export written in the background (issue 11)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -49,15 +51,28 @@ class ImportJob(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     # Every row's outcome of the last run: [{"line", "ref", "outcome", "errors": [[column, msg]]}]
     rows = models.JSONField(_("rows"), default=list, blank=True)
-    # Errors about the file as a whole (unreadable, missing column, database refusal).
+    # Errors about the file as a whole (unreadable, over a limit, missing column, database
+    # refusal, a failed run), each as [msgid, params] rendered in the reader's language
+    # (``reading.render``; older jobs hold text).
     errors = models.JSONField(_("file errors"), default=list, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The last sign of work: the upload, the start of a run, its progress, its end. A running job
+    # silent for IMPORT_STALE_MINUTES is stalled (its owner may retry it); for
+    # IMPORT_ABANDON_HOURS, the sweep fails it.
+    heartbeat_at = models.DateTimeField(_("last sign of work"), default=timezone.now)
+    # When a run took the current step (check or import); empty until one does.
+    run_started_at = models.DateTimeField(_("run started at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        indexes = [models.Index(fields=["created_by", "created_at"])]
+        indexes = [
+            models.Index(fields=["created_by", "created_at"]),
+            # The sweep's question: which running jobs have been silent too long.
+            models.Index(fields=["status", "heartbeat_at"]),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.file_name}"
@@ -67,8 +82,20 @@ class ImportJob(models.Model):
         return self.status in RUNNING_STATUSES
 
     @property
+    def is_stalled(self):
+        """Running, but silent for IMPORT_STALE_MINUTES: its worker was probably lost."""
+        stale = datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+        return self.is_running and self.heartbeat_at < timezone.now() - stale
+
+    @property
     def has_errors(self):
         return bool(self.errors) or bool(self.counts.get("error"))
+
+    def error_messages(self):
+        """The file errors in the active language."""
+        from .reading import render
+
+        return [render(message) for message in self.errors]
 
 
 class ExportStatus(models.TextChoices):

@@ -17,6 +17,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -44,6 +45,7 @@ from hrddp.registry.models import (
 )
 
 from .columns import IMPORT_COLUMNS
+from .reading import ImportFileError
 
 SEPARATOR = ";"
 LOOKUP_CHUNK = 10_000
@@ -267,8 +269,9 @@ class RegistryResource(resources.ModelResource):
         headers = set(dataset.headers or [])
         missing = [name for name in self.required_columns() if name not in headers]
         if missing:
-            raise ValueError(
-                _("The file lacks these columns: %(columns)s.") % {"columns": ", ".join(missing)}
+            raise ImportFileError(
+                gettext_noop("The file lacks these columns: %(columns)s."),
+                columns=", ".join(missing),
             )
         # Every record the file names, looked up before the rows are read.
         for field in self.fields.values():

@@ -31,3 +31,8 @@ def build_export(job_id):
 def sweep_exports():
     result = export_jobs.sweep()
     return {key: len(value) for key, value in result.items()}
+
+
+@shared_task(**RETRY)
+def sweep_imports():
+    return len(importing.sweep())

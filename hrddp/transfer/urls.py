@@ -8,6 +8,7 @@ urlpatterns = [
     path("import/", views.import_start, name="import_start"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),
     path("export/<int:pk>/", views.export_job, name="export_job"),
     path("export/<int:pk>/file/", views.export_file, name="export_file"),
 ]

@@ -69,7 +69,7 @@ def import_job(request, pk):
         rows = [row for row in rows if row["outcome"] == "error"]
     page = paginate(request, rows, ROWS_PER_PAGE)
     response = render(request, "transfer/import_job.html", {"job": job, "page_obj": page})
-    if job.is_running:
+    if job.is_running and not job.is_stalled:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
 
@@ -85,6 +85,18 @@ def import_confirm(request, pk):
         messages.error(request, _("Only a file whose dry run found no error can be imported."))
     elif job.status == ImportStatus.DONE:
         messages.success(request, _("The file was imported."))
+    return redirect("transfer:import_job", pk=job.pk)
+
+
+@require_POST
+@role_required(*REGISTRY_IMPORTERS)
+def import_retry(request, pk):
+    """Its owner sends a stalled job (its worker lost) to a worker again."""
+    job = get_job_for_user(request.user, pk)
+    if importing.retry(job.pk):
+        messages.success(request, _("The file was sent to a worker again."))
+    else:
+        messages.error(request, _("Only an import that gives no sign of work can be retried."))
     return redirect("transfer:import_job", pk=job.pk)
 
 

@@ -19,7 +19,7 @@ from hrddp.registry.models import (
     VerificationChange,
     Violation,
 )
-from hrddp.transfer import importing, tasks
+from hrddp.transfer import importing, reading, tasks
 from hrddp.transfer.columns import IMPORT_COLUMNS
 from hrddp.transfer.models import ImportJob, ImportStatus
 from hrddp.transfer.resources import RESOURCES
@@ -192,7 +192,7 @@ def test_institutions_and_people_import(hro):
 def test_a_file_lacking_a_required_column_imports_nothing(hro):
     report = run("people", csv_bytes(["external_ref", "rank"], ["P-1", "Maj"]), hro)
     assert not report.ok
-    assert "name" in report.errors[0]
+    assert reading.render(report.errors[0]) == "The file lacks these columns: name."
     assert not Person.objects.exists()
 
 

@@ -4,6 +4,7 @@ The same code path as the browser's import: every row's outcome, errors by line 
 nothing imported when any row has an error (exit status 1).
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,6 +12,7 @@ from hrddp.accounts.access import can_import_registry
 
 from ...importing import import_file
 from ...models import ImportKind
+from ...reading import render
 
 
 class Command(BaseCommand):
@@ -31,14 +33,14 @@ class Command(BaseCommand):
         user = self.importer(options["user"])
         try:
             with open(options["file"], "rb") as handle:
-                content = handle.read()
+                content = handle.read(settings.IMPORT_MAX_FILE_BYTES + 1)
         except OSError as error:
             raise CommandError(str(error)) from error
         report = import_file(
             options["kind"], content, options["file"], user, dry_run=options["dry_run"]
         )
         for message in report.errors:
-            self.stderr.write(f"file: {message}")
+            self.stderr.write(f"file: {render(message)}")
         for row in report.rows:
             if row["outcome"] != "error" and options["quiet_rows"]:
                 continue
