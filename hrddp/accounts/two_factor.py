@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import must_use_two_factor
+from .services import revoke_api_tokens
 
 RECOVERY_CODE_COUNT = 10
 # Set at sign-in: whether this user had two-factor sign-in on then. The middleware reads it instead
@@ -88,12 +89,14 @@ def confirm_device(device, code) -> bool:
 
 
 def new_recovery_codes(user):
-    """Ten new one-time recovery codes; the previous ones stop working."""
+    """Ten new one-time recovery codes; the previous ones stop working, and so do the user's API
+    tokens, as on any change of their second factors."""
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(
             user=user, name="recovery codes", defaults={"confirmed": True}
         )
         device.token_set.all().delete()
+        revoke_api_tokens(user)
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
@@ -106,8 +109,9 @@ def remaining_recovery_codes(user):
 def turn_off(request):
     """Remove the user's authenticator and recovery codes (only where it is optional)."""
     user = request.user
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    with transaction.atomic():  # the API tokens are revoked on the way (services.py)
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session[SESSION_FLAG] = False
 
