@@ -4,7 +4,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from hrddp.accounts.services import issue_api_token
-
 from tests.factories import UnitFactory, make_request
 
 
