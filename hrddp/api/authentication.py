@@ -2,6 +2,8 @@
 import DRF's views module, itself reading the authentication classes from the settings."""
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from django.utils.translation import gettext_lazy as _
 from knox import auth as knox_auth
 from knox.settings import knox_settings
@@ -34,3 +36,15 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         if last is None or (now - last).total_seconds() > knox_settings.MIN_REFRESH_INTERVAL:
             auth_token.last_used = now
             auth_token.save(update_fields=["last_used"])
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The token in the OpenAPI schema (drf-spectacular): ``Authorization: Token <key>``."""
+
+    target_class = "hrddp.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=knox_settings.AUTH_HEADER_PREFIX
+        )
