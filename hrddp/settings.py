@@ -364,6 +364,8 @@ REST_FRAMEWORK = {
 # it on the "API tokens" page; a change of password, role or second factor and signing out of the
 # site revoke all of the user's tokens.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's migrations create its own AuthToken table, unused once the model is swapped for ours.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_IDLE_HOURS", default=8)),

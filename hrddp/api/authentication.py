@@ -2,9 +2,9 @@
 import DRF's views module, itself reading the authentication classes from the settings."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
-from django.utils.translation import gettext_lazy as _
 from knox import auth as knox_auth
 from knox.settings import knox_settings
 from rest_framework import exceptions
