@@ -363,7 +363,7 @@ REST_FRAMEWORK = {
 # minute), and API_TOKEN_MAX_DAYS after it was issued whatever the use. Its owner lists and revokes
 # it on the "API tokens" page; a change of password, role or second factor and signing out of the
 # site revoke all of the user's tokens.
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "api.ApiToken"
 # knox's migrations create its own AuthToken table, unused once the model is swapped for ours.
 MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {

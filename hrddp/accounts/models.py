@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
-from knox.models import AbstractAuthToken
 
 from hrddp.audit import track
 
@@ -54,7 +53,7 @@ class User(AbstractUser):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if password_changed:
-                from .services import revoke_api_tokens
+                from hrddp.api.services import revoke_api_tokens
 
                 revoke_api_tokens(self)
 
@@ -101,30 +100,10 @@ class Membership(models.Model):
         return f"{self.user} · {self.entity} · {self.get_role_display()}"
 
     def save(self, *args, **kwargs):
-        # The receiver that revokes the user's API tokens (services.py) runs in this transaction.
+        # The receiver that revokes the user's API tokens (hrddp/api/services.py) runs in this
+        # transaction.
         with transaction.atomic():
             super().save(*args, **kwargs)
-
-
-class ApiToken(AbstractAuthToken):
-    """An API token (django-rest-knox): only a SHA-512 digest of the key and its first 15
-    characters (the lookup index) are stored; the key itself is shown once, when issued. It expires
-    after REST_KNOX's TOKEN_TTL without use, and AUTO_REFRESH_MAX_TTL after it was issued."""
-
-    two_factor = models.BooleanField(
-        _("issued with a second factor"),
-        default=False,
-        help_text=_("Whether a code of the account's authenticator was checked when issued."),
-    )
-    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-
-    def __str__(self):
-        return f"{self.token_key[:8]}… · {self.user}"
 
 
 # Group and permission grants give access to the administration: who got them is history too.

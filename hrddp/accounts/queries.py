@@ -2,9 +2,8 @@
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery
-from django.utils import timezone
 
-from .models import ApiToken, Membership, User
+from .models import Membership, User
 
 
 def signed_in_user(pk):
@@ -34,11 +33,3 @@ def signed_in_user(pk):
             zip(user.membership_entities, user.membership_roles, strict=True)
         )
     return user
-
-
-def api_tokens_of(user):
-    """The user's API tokens that still work, newest first: never the key (only its digest is
-    stored), and no other user's."""
-    return ApiToken.objects.filter(user=user, expiry__gt=timezone.now()).only(
-        "digest", "token_key", "created", "expiry", "last_used", "two_factor"
-    )

@@ -16,8 +16,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hrddp.api.services import revoke_api_tokens
+
 from .access import must_use_two_factor
-from .services import revoke_api_tokens
 
 RECOVERY_CODE_COUNT = 10
 # Set at sign-in: whether this user had two-factor sign-in on then. The middleware reads it instead
@@ -109,7 +110,7 @@ def remaining_recovery_codes(user):
 def turn_off(request):
     """Remove the user's authenticator and recovery codes (only where it is optional)."""
     user = request.user
-    with transaction.atomic():  # the API tokens are revoked on the way (services.py)
+    with transaction.atomic():  # the API tokens are revoked on the way (api/services.py)
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
     request.session.pop(DEVICE_ID_SESSION_KEY, None)

@@ -10,13 +10,13 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from assessments.dashboard import waiting_for
+from hrddp.api.queries import api_tokens_of
+from hrddp.api.services import revoke_api_token, revoke_api_tokens
 from hrddp.pagination import count_up_to
 from hrddp.registry.models import Violation
 from hrddp.registry.queries import TRIAGE_COUNT_CAP
 
 from .access import can_edit_registry, role_required
-from .queries import api_tokens_of
-from .services import revoke_api_token, revoke_api_tokens
 
 
 @role_required()

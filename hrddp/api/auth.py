@@ -14,9 +14,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hrddp.accounts.services import issue_api_token, revoke_api_token, revoke_api_tokens
-
 from .authentication import TokenAuthentication
+from .services import issue_api_token, revoke_api_token, revoke_api_tokens
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from hrddp.accounts.services import issue_api_token
+from hrddp.api.services import issue_api_token
 from tests.factories import UnitFactory, make_request
 
 

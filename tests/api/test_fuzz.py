@@ -24,7 +24,7 @@ from schemathesis import GenerationMode
 from assessments import workflow
 from assessments.models import MeasureStatus
 from assessments.monitoring import check_violation
-from hrddp.accounts.services import issue_api_token
+from hrddp.api.services import issue_api_token
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,

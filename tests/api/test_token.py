@@ -6,7 +6,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from hrddp.accounts.models import ApiToken
+from hrddp.api.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

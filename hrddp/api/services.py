@@ -1,4 +1,4 @@
-"""Writes about accounts: API tokens issued and revoked.
+"""API tokens issued and revoked.
 
 A token outlives nothing it was issued for: the owner's password, roles (memberships) and second
 factors. The receivers below revoke every token of the user when one of these changes, wherever the
@@ -10,7 +10,9 @@ from django.dispatch import receiver
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import ApiToken, Membership, User
+from hrddp.accounts.models import Membership, User
+
+from .models import ApiToken
 
 
 def issue_api_token(user, *, two_factor):
