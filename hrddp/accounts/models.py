@@ -49,13 +49,13 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # set_password() keeps the new password until the save; Django's hash upgrade at sign-in
         # clears it first, so only a real change revokes the API tokens, in the same transaction.
-        password_changed = self._password is not None and not self._state.adding
+        if self._password is None or self._state.adding:
+            return super().save(*args, **kwargs)
+        from hrddp.api.services import revoke_api_tokens
+
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if password_changed:
-                from hrddp.api.services import revoke_api_tokens
-
-                revoke_api_tokens(self)
+            revoke_api_tokens(self)
 
     def role_memberships(self):
         """(entity id, role) of each of the user's memberships, read once per instance: a web

@@ -34,13 +34,13 @@ def revoke_api_token(user, digest):
 
 
 # Roles: any membership added, changed or removed.
-@receiver(post_save, sender=Membership, dispatch_uid="accounts.tokens.membership_saved")
-@receiver(post_delete, sender=Membership, dispatch_uid="accounts.tokens.membership_deleted")
+@receiver(post_save, sender=Membership, dispatch_uid="api.tokens.membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="api.tokens.membership_deleted")
 def _role_changed(sender, instance, **kwargs):
     revoke_api_tokens(instance.user_id)
 
 
-@receiver(m2m_changed, sender=User.entities.through, dispatch_uid="accounts.tokens.entities")
+@receiver(m2m_changed, sender=User.entities.through, dispatch_uid="api.tokens.entities")
 def _entities_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """``user.entities.add(...)`` and the like, which send no post_save of Membership."""
     if not reverse and action in ("post_add", "post_remove", "post_clear"):
@@ -52,8 +52,8 @@ def _entities_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 # Second factors: an authenticator or recovery codes turned on, off, or deleted.
-@receiver(pre_save, sender=TOTPDevice, dispatch_uid="accounts.tokens.totp_before")
-@receiver(pre_save, sender=StaticDevice, dispatch_uid="accounts.tokens.static_before")
+@receiver(pre_save, sender=TOTPDevice, dispatch_uid="api.tokens.totp_before")
+@receiver(pre_save, sender=StaticDevice, dispatch_uid="api.tokens.static_before")
 def _remember_confirmed(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and "confirmed" not in update_fields:
         return  # a sign-in's bookkeeping (throttling, last code used)
@@ -63,8 +63,8 @@ def _remember_confirmed(sender, instance, update_fields=None, **kwargs):
     )
 
 
-@receiver(post_save, sender=TOTPDevice, dispatch_uid="accounts.tokens.totp_saved")
-@receiver(post_save, sender=StaticDevice, dispatch_uid="accounts.tokens.static_saved")
+@receiver(post_save, sender=TOTPDevice, dispatch_uid="api.tokens.totp_saved")
+@receiver(post_save, sender=StaticDevice, dispatch_uid="api.tokens.static_saved")
 def _second_factor_saved(sender, instance, **kwargs):
     was_confirmed = getattr(instance, "_was_confirmed", None)
     if was_confirmed is not None and was_confirmed != instance.confirmed:
@@ -72,8 +72,8 @@ def _second_factor_saved(sender, instance, **kwargs):
     instance._was_confirmed = None
 
 
-@receiver(post_delete, sender=TOTPDevice, dispatch_uid="accounts.tokens.totp_deleted")
-@receiver(post_delete, sender=StaticDevice, dispatch_uid="accounts.tokens.static_deleted")
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="api.tokens.totp_deleted")
+@receiver(post_delete, sender=StaticDevice, dispatch_uid="api.tokens.static_deleted")
 def _second_factor_deleted(sender, instance, **kwargs):
     if instance.confirmed:
         revoke_api_tokens(instance.user_id)
