@@ -154,6 +154,10 @@ MATRIX = {
     "login": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "logout": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "logout POST": (None, "302 302 302 302 302 302 302 302 302 302 302"),
+    # Each user's own API tokens: an empty POST names no token of theirs, hence 404.
+    "api_tokens": (None, "302 200 200 200 200 200 200 200 200 200 200"),
+    "api_token_revoke": (None, "405 405 405 405 405 405 405 405 405 405 405"),
+    "api_token_revoke POST": (None, "302 404 404 404 404 404 404 404 404 404 404"),
     "password_change": (None, "302 200 200 200 200 200 200 200 200 200 200"),
     "password_change_done": (None, "302 200 200 200 200 200 200 200 200 200 200"),
     "registry:assignment_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
@@ -266,6 +270,11 @@ MATRIX = {
     ),
     "api:token": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "api:token POST": (None, "400 400 400 400 400 400 400 400 400 400 400"),
+    # API sign-out revokes the calling token: a session (the personas here) has none to revoke.
+    "api:logout": (None, "401 401 401 401 401 401 401 401 401 401 401"),
+    "api:logout POST": (None, "401 401 401 401 401 401 401 401 401 401 401"),
+    "api:logoutall": (None, "401 401 401 401 401 401 401 401 401 401 401"),
+    "api:logoutall POST": (None, "401 401 401 401 401 401 401 401 401 401 401"),
     "api:policy-settings": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:institution-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:institution-list POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),

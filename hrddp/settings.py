@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "hrddp.ops",
     "hrddp.pickers",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "hrddp.api",
@@ -163,6 +163,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The same lockout, as JSON on the API's token endpoint, as the template elsewhere.
+AXES_LOCKOUT_CALLABLE = "hrddp.api.exceptions.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no banner on every command and process start
 # The address is REMOTE_ADDR. Behind reverse proxies that append the client's address to
@@ -371,7 +373,7 @@ PGHISTORY_APPEND_ONLY = True
 # The JSON API (hrddp/api, issue 5). Token first, so that an anonymous call answers 401.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "hrddp.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hrddp.api.permissions.RolePermission"],
@@ -382,6 +384,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "hrddp.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# API tokens (django-rest-knox, issue 12): stored as SHA-512 digests, never in the clear. A token
+# lapses after API_TOKEN_IDLE_HOURS without use (each use pushes its expiry on, at most once a
+# minute), and API_TOKEN_MAX_DAYS after it was issued whatever the use. Its owner lists and revokes
+# it on the "API tokens" page; a change of password, role or second factor and signing out of the
+# site revoke all of the user's tokens.
+KNOX_TOKEN_MODEL = "api.ApiToken"
+# knox's migrations create its own AuthToken table, unused once the model is swapped for ours.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_IDLE_HOURS", default=8)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=env.int("API_TOKEN_MAX_DAYS", default=30)),
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HRDDP API",

@@ -8,7 +8,9 @@ from hrddp.accounts import views_two_factor as two_factor_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.SignOutView.as_view(), name="logout"),
+    path("accounts/api-tokens/", account_views.api_tokens, name="api_tokens"),
+    path("accounts/api-tokens/revoke/", account_views.api_token_revoke, name="api_token_revoke"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
@@ -40,3 +42,6 @@ urlpatterns = [
     path("pickers/", include("hrddp.pickers.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a server error answers JSON, as every other API answer does.
+handler500 = "hrddp.api.exceptions.server_error"

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
@@ -46,6 +46,17 @@ class User(AbstractUser):
         help_text=_("The interface and the emails use this language; empty: the browser's."),
     )
 
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password until the save; Django's hash upgrade at sign-in
+        # clears it first, so only a real change revokes the API tokens, in the same transaction.
+        if self._password is None or self._state.adding:
+            return super().save(*args, **kwargs)
+        from hrddp.api.services import revoke_api_tokens
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            revoke_api_tokens(self)
+
     def role_memberships(self):
         """(entity id, role) of each of the user's memberships, read once per instance: a web
         request's user lives for that request, so every permission check of a page shares one
@@ -87,6 +98,12 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.entity} · {self.get_role_display()}"
+
+    def save(self, *args, **kwargs):
+        # The receiver that revokes the user's API tokens (hrddp/api/services.py) runs in this
+        # transaction.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
 
 
 # Group and permission grants give access to the administration: who got them is history too.

@@ -30,6 +30,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from hrddp.api.services import revoke_api_tokens
+
 from .access import must_use_two_factor
 
 RECOVERY_CODE_COUNT = 10
@@ -177,12 +179,14 @@ def confirm_device(device, code) -> bool:
 
 
 def new_recovery_codes(user):
-    """Ten new one-time recovery codes; the previous ones stop working."""
+    """Ten new one-time recovery codes; the previous ones stop working, and so do the user's API
+    tokens, as on any change of their second factors."""
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(
             user=user, name="recovery codes", defaults={"confirmed": True}
         )
         device.token_set.all().delete()
+        revoke_api_tokens(user)
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
@@ -195,8 +199,9 @@ def remaining_recovery_codes(user):
 def turn_off(request):
     """Remove the user's authenticator and recovery codes (only where it is optional)."""
     user = request.user
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    with transaction.atomic():  # the API tokens are revoked on the way (api/services.py)
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session[SESSION_FLAG] = False
 

@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "hrddp.api"
     label = "api"
     verbose_name = _("JSON API")
+
+    def ready(self):
+        from . import services  # noqa: F401  (connect the receivers that revoke tokens)

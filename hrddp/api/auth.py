@@ -1,15 +1,21 @@
-"""``POST /api/v1/auth/token/``: a token for username and password (and a second factor when the
+"""API tokens (django-rest-knox, hashed at rest, expiring: see REST_KNOX in settings).
+
+``POST /api/v1/auth/token/``: a new token for username and password (and a second factor when the
 account has or needs one). Sign-in failures go through ``authenticate(request=...)``, so the
-login throttling (django-axes) counts and locks API attempts as it does the login page's."""
+login throttling (django-axes) counts and locks API attempts as it does the login page's.
+``POST /api/v1/auth/logout/`` revokes the token that calls it, ``.../logoutall/`` all the caller's.
+"""
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from .authentication import TokenAuthentication
+from .services import issue_api_token, revoke_api_token, revoke_api_tokens
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -38,6 +44,7 @@ class TokenRequestSerializer(serializers.Serializer):
                 {"non_field_errors": [_("Unable to sign in with these credentials.")]},
                 code="authorization",
             )
+        attrs["two_factor"] = False
         if must_use_two_factor(user) or two_factor.has_two_factor(user):
             code = (attrs.get("otp_token") or "").strip()
             if not code:
@@ -48,21 +55,60 @@ class TokenRequestSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {"otp_token": [_("The code is wrong or has expired.")]}
                 )
+            attrs["two_factor"] = True
         attrs["user"] = user
         return attrs
 
 
 class ObtainTokenView(APIView):
+    """A new token at each call; the key is in this answer only (the database keeps its digest)."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses=inline_serializer(
+            "TokenResponse",
+            {
+                "token": serializers.CharField(),
+                "expiry": serializers.DateTimeField(
+                    help_text=_("When the token lapses unless used; each use moves it on.")
+                ),
+            },
+        ),
         auth=[],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token, key = issue_api_token(
+            serializer.validated_data["user"], two_factor=serializer.validated_data["two_factor"]
+        )
+        return Response(
+            {"token": key, "expiry": serializers.DateTimeField().to_representation(token.expiry)}
+        )
+
+
+class RevokeTokenView(APIView):
+    """Sign out of the API: the token that calls is revoked."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        revoke_api_token(request.user, request.auth.digest)
+        return Response(status=204)
+
+
+class RevokeAllTokensView(APIView):
+    """Sign out of the API everywhere: every token of the caller is revoked."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        revoke_api_tokens(request.user)
+        return Response(status=204)

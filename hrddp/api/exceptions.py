@@ -1,7 +1,14 @@
-"""Errors as JSON: Django's own validation errors become 400 with field errors, never 500."""
+"""Errors as JSON: Django's own validation errors become 400 with field errors, never 500; a
+server error (500) and a sign-in lockout (429) under /api/ answer JSON too."""
 
+from axes import helpers as axes_helpers
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -26,3 +33,51 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = _("The record's state does not allow this now.")
     default_code = "conflict"
+
+
+def is_api_request(request):
+    return request.path.startswith("/api/")
+
+
+def server_error(request):
+    """``handler500``: JSON for the API, the site's error page elsewhere. Django has logged the
+    error with its traceback before calling it."""
+    if is_api_request(request):
+        return JsonResponse(
+            {"detail": _("A server error occurred; it has been logged. Try again later.")},
+            status=500,
+        )
+    return defaults.server_error(request)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): 429, in JSON on the
+    API's token endpoint, else the lockout page."""
+    cool_off = axes_helpers.get_cool_off(request)
+    minutes = int(cool_off.total_seconds() // 60) if cool_off else None
+    if is_api_request(request):
+        if minutes:
+            detail = ngettext(
+                "Too many failed sign-ins for this account or from this address: signing in is "
+                "blocked for %(minutes)d minute.",
+                "Too many failed sign-ins for this account or from this address: signing in is "
+                "blocked for %(minutes)d minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+        else:
+            detail = _(
+                "Too many failed sign-ins for this account or from this address: signing in is "
+                "blocked until an administrator unlocks it."
+            )
+        response = JsonResponse({"detail": str(detail)}, status=settings.AXES_HTTP_RESPONSE_CODE)
+        if cool_off:
+            response["Retry-After"] = str(int(cool_off.total_seconds()))
+        return response
+    context = {
+        "failure_limit": axes_helpers.get_failure_limit(request, credentials),
+        "username": axes_helpers.get_client_username(request, credentials) or "",
+        "cooloff_timedelta": cool_off,
+    }
+    return render(
+        request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from .auth import ObtainTokenView
+from .auth import ObtainTokenView, RevokeAllTokensView, RevokeTokenView
 from .views_assessments import AssessmentViewSet, InterventionViewSet
 from .views_registry import (
     AssignmentViewSet,
@@ -32,6 +32,8 @@ router.register("communications", CommunicationViewSet, basename="communication"
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("v1/auth/logout/", RevokeTokenView.as_view(), name="logout"),
+    path("v1/auth/logoutall/", RevokeAllTokensView.as_view(), name="logoutall"),
     path("v1/policy-settings/", PolicySettingsView.as_view(), name="policy-settings"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,9 +1,9 @@
 """API personas: each test says who calls, with a token as a programme tool would."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from hrddp.api.services import issue_api_token
 from tests.factories import UnitFactory, make_request
 
 
@@ -14,13 +14,14 @@ def anonymous_api():
 
 @pytest.fixture
 def api_for(db):
-    """``api_for(user)``: a client sending ``user``'s token (None: anonymous)."""
+    """``api_for(user)``: a client sending a token of ``user`` (None: anonymous), issued as after
+    a sign-in with the second factor, which managers and administrators need."""
 
     def client(user):
         api = APIClient()
         if user is not None:
-            token, _created = Token.objects.get_or_create(user=user)
-            api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _token, key = issue_api_token(user, two_factor=True)
+            api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return api
 
     return client

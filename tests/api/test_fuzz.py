@@ -19,12 +19,12 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 
 from assessments import workflow
 from assessments.models import MeasureStatus
 from assessments.monitoring import check_violation
+from hrddp.api.services import issue_api_token
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,
@@ -94,7 +94,7 @@ def world(mission, ssr_advisor, hro, manager, unit):
         "interventions": active.interventions.get().pk,
         "communications": active.communications.first().pk,
     }
-    tokens = [Token.objects.create(user=user).key for user in (hro, ssr_advisor, manager)]
+    tokens = [issue_api_token(user, two_factor=True)[1] for user in (hro, ssr_advisor, manager)]
     return {"ids": ids, "risk_pk": risk.pk, "tokens": tokens}
 
 

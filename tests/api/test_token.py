@@ -4,8 +4,9 @@ has one or its role requires one (managers, administrators)."""
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from hrddp.api.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +26,19 @@ def test_token_for_username_and_password_then_calls_with_it(hro):
     response = api.post(URL, {"username": "hro", "password": "pw"}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=hro).key
+    assert ApiToken.objects.get().user == hro
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/violations/").status_code == 200
 
 
-def test_same_token_on_a_second_sign_in(hro):
+def test_each_sign_in_gets_a_new_token_and_both_work(hro):
     first = APIClient().post(URL, {"username": "hro", "password": "pw"}, format="json")
     second = APIClient().post(URL, {"username": "hro", "password": "pw"}, format="json")
-    assert first.json()["token"] == second.json()["token"]
+    assert first.json()["token"] != second.json()["token"]
+    for response in (first, second):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+        assert api.get("/api/v1/violations/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -49,7 +54,7 @@ def test_bad_credentials_answer_400_and_no_token(hro, body):
     response = APIClient().post(URL, body, format="json")
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_inactive_account_gets_no_token(hro):
@@ -87,7 +92,9 @@ def test_manager_needs_the_second_factor(manager):
         format="json",
     )
     assert right.status_code == 200, right.content
-    assert right.json()["token"] == Token.objects.get(user=manager).key
+    assert ApiToken.objects.get().two_factor
+    api.credentials(HTTP_AUTHORIZATION=f"Token {right.json()['token']}")
+    assert api.get("/api/v1/support-requests/").status_code == 200
 
 
 def test_manager_without_an_authenticator_gets_no_token(manager):
@@ -96,7 +103,7 @@ def test_manager_without_an_authenticator_gets_no_token(manager):
     )
     assert response.status_code == 400
     assert "otp_token" in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_hro_who_turned_on_two_factor_needs_it_too(hro):
