@@ -284,6 +284,10 @@ CELERY_BEAT_SCHEDULE = {
 EXPORT_DIR = env("EXPORT_DIR", default="") or str(VAR_DIR / "exports")
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
+# A request names at most this many recipient units: each one opens its record's summary to the
+# requesting entity's SSR advisors, so a request cannot be a way to read the whole registry.
+MAX_RECIPIENT_UNITS = env.int("MAX_RECIPIENT_UNITS", default=20)
+
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

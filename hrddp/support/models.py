@@ -83,6 +83,10 @@ class SupportRequestQuerySet(models.QuerySet):
         """Requests of the user's own entities (domain.md 7)."""
         return self.filter(entity_id__in=user.entity_ids_for())
 
+    def submitted(self):
+        """Requests that have been submitted at least once: every state but the draft."""
+        return self.exclude(status=RequestStatus.DRAFT)
+
 
 @track()
 class SupportRequest(models.Model):
