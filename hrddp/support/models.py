@@ -1,10 +1,15 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
+from hrddp.validators import not_in_the_future
 
 
 class SupportType(models.TextChoices):
@@ -213,6 +218,19 @@ class CommunicationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CommunicationQuerySet(models.QuerySet):
+    def sent_after(self, moment, today=None):
+        """Letters that could have been sent after ``moment`` (a decision, a suspension): recorded
+        at or after it, and dated from its day up to today (domain.md 4.5, D7). ``moment`` is a
+        datetime or an expression such as ``OuterRef("decided_at")``."""
+        today = today or timezone.localdate()
+        if isinstance(moment, datetime.datetime):
+            day = timezone.localdate(moment)
+        else:
+            day = TruncDate(moment, tzinfo=timezone.get_current_timezone())
+        return self.filter(recorded_at__gte=moment, date__gte=day, date__lte=today)
+
+
 @track()
 class Communication(models.Model):
     """A letter or meeting with the recipient authorities, on the request's communications log."""
@@ -232,7 +250,7 @@ class Communication(models.Model):
         related_name="communications",
         verbose_name=_("intervention"),
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[not_in_the_future])
     counterpart = models.CharField(
         _("authority"), max_length=200, help_text=_("Who was written to or met.")
     )
@@ -244,6 +262,8 @@ class Communication(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = CommunicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]

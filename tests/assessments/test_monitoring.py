@@ -199,7 +199,7 @@ def test_resumption_needs_a_new_assessment_after_suspension_and_a_resumption_let
     with pytest.raises(workflow.TransitionBlocked) as error:
         workflow.apply(draft_request.pk, "resume", second_manager, reason="Measures in place.")
     assert [b.message for b in error.value.blockers if b.rule == "resumption"] == [
-        "No resumption letter to the authorities has been recorded."
+        "No resumption letter to the authorities has been recorded since the suspension."
     ]
     Communication.objects.create(
         request=draft_request,
