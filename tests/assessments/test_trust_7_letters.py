@@ -134,9 +134,13 @@ def test_trust_7_a_resumption_letter_recorded_before_the_suspension_does_not_cou
         workflow.apply(draft_request.pk, "approve", manager, reason="Low risk.")
         letter(draft_request, CommunicationKind.POLICY_NOTIFICATION, start.date(), ssr_advisor)
         workflow.apply(draft_request.pk, "activate", ssr_advisor)
-        # Written before anything was suspended, and dated after the suspension to come.
-        letter(draft_request, CommunicationKind.RESUMPTION, timezone.localdate(), ssr_advisor)
-    with time_machine.travel(start + datetime.timedelta(days=10), tick=False):
+    suspension = timezone.now() - datetime.timedelta(hours=1)
+    with time_machine.travel(suspension - datetime.timedelta(hours=1), tick=False):
+        # Written before anything was suspended, yet dated the day of the suspension to come.
+        letter(
+            draft_request, CommunicationKind.RESUMPTION, timezone.localdate(suspension), ssr_advisor
+        )
+    with time_machine.travel(suspension, tick=False):
         workflow.apply(draft_request.pk, "suspend", manager, reason="Pattern of abuses.")
     new = workflow.new_version(draft_request.pk, hro)
     complete_assessment(new)
@@ -145,7 +149,7 @@ def test_trust_7_a_resumption_letter_recorded_before_the_suspension_does_not_cou
     letter(
         draft_request,
         CommunicationKind.RESUMPTION,
-        (start + datetime.timedelta(days=5)).date(),
+        timezone.localdate(suspension) - datetime.timedelta(days=1),
         ssr_advisor,
     )
     response = api(second_manager).post(
