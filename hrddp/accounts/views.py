@@ -4,11 +4,13 @@ from django.utils import timezone
 from django.views import i18n as i18n_views
 
 from assessments.dashboard import waiting_for
+from hrddp.ops.queries import set_aside_count
 from hrddp.pagination import count_up_to
 from hrddp.registry.models import Violation
 from hrddp.registry.queries import TRIAGE_COUNT_CAP
 
 from .access import can_edit_registry, role_required
+from .models import Role
 
 
 @role_required()
@@ -21,6 +23,8 @@ def home(request):
         "today": today,
         **waiting_for(request.user, memberships, today),
     }
+    if request.user.has_role(Role.ADMINISTRATOR):
+        context["administrator"] = {"mail_set_aside": set_aside_count(request.user)}
     if can_edit_registry(request.user):
         context["triage_count"], context["triage_more"] = count_up_to(
             Violation.objects.awaiting_triage(), TRIAGE_COUNT_CAP

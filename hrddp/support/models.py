@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
-from hrddp.validators import not_in_the_future
+from hrddp.validators import not_in_the_future, single_line
 
 
 class SupportType(models.TextChoices):
@@ -103,7 +103,7 @@ class SupportRequest(models.Model):
         related_name="support_requests",
         verbose_name=_("requesting entity"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     support_types = ArrayField(
         models.CharField(max_length=32, choices=SupportType.choices),
         verbose_name=_("support types"),
@@ -119,12 +119,14 @@ class SupportRequest(models.Model):
         verbose_name=_("named individuals"),
         blank=True,
     )
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, validators=[single_line])
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
+    funding_source = models.CharField(
+        _("funding source"), max_length=200, blank=True, validators=[single_line]
+    )
     respond_by = models.DateField(_("respond by"), null=True, blank=True)
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
@@ -252,7 +254,10 @@ class Communication(models.Model):
     )
     date = models.DateField(_("date"), validators=[not_in_the_future])
     counterpart = models.CharField(
-        _("authority"), max_length=200, help_text=_("Who was written to or met.")
+        _("authority"),
+        max_length=200,
+        help_text=_("Who was written to or met."),
+        validators=[single_line],
     )
     summary = models.TextField(_("summary"))
     recorded_by = models.ForeignKey(
