@@ -229,7 +229,8 @@ class CommunicationQuerySet(models.QuerySet):
         if isinstance(moment, datetime.datetime):
             day = timezone.localdate(moment)
         else:
-            day = TruncDate(moment, tzinfo=timezone.get_current_timezone())
+            typed = models.ExpressionWrapper(moment, output_field=models.DateTimeField())
+            day = TruncDate(typed, tzinfo=timezone.get_current_timezone())
         return self.filter(recorded_at__gte=moment, date__gte=day, date__lte=today)
 
 
