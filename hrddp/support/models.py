@@ -89,8 +89,15 @@ class SupportRequestQuerySet(models.QuerySet):
         return self.filter(entity_id__in=user.entity_ids_for())
 
     def submitted(self):
-        """Requests that have been submitted at least once: every state but the draft."""
-        return self.exclude(status=RequestStatus.DRAFT)
+        """Requests that have been submitted at least once: every state but the draft, and but a
+        request withdrawn while still a draft (no "submit" in its history)."""
+        transitions = self.model._meta.get_field("transitions").related_model.objects
+        ever_submitted = models.Exists(
+            transitions.filter(request=models.OuterRef("pk"), action="submit")
+        )
+        return self.exclude(status=RequestStatus.DRAFT).exclude(
+            models.Q(status=RequestStatus.WITHDRAWN) & ~ever_submitted
+        )
 
 
 @track()

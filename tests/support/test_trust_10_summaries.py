@@ -65,6 +65,15 @@ def test_trust_10_a_submitted_request_opens_the_summary(
     assert body["flags"]["current_commander_has_countable_grave"] is True
 
 
+def test_trust_10_a_draft_withdrawn_unlocks_no_summary(
+    client_for, mission, ssr_advisor, manager, guarded_unit
+):
+    request = make_request(mission, ssr_advisor, [guarded_unit], title="Throwaway")
+    workflow.apply(request.pk, "withdraw", manager, reason="Never mind.")
+    response = api(ssr_advisor).get(f"/api/v1/units/{guarded_unit.pk}/record/")
+    assert response.status_code == 404
+
+
 def request_form(entity, units):
     return {
         "entity": entity.pk,
