@@ -9,6 +9,7 @@ lets the run continue; administrators see it on the "Mail set aside" page.
 
 import logging
 
+from django.utils.translation import gettext as _
 from mailer.engine import ensure_message_id, handle_delivery_exception
 from mailer.models import RESULT_FAILURE, MessageLog
 
@@ -16,14 +17,14 @@ logger = logging.getLogger(__name__)
 
 
 def set_aside(connection, message, exc):
-    if isinstance(exc, OSError):
-        # SMTP and network errors: the server's, handled as django-mailer does (deferred, logged,
-        # a new connection for the next message).
-        return handle_delivery_exception(connection, message, exc)
     email = message.email
     # The Message-ID ties the message to its log rows, for the page.
     ensure_message_id(email)
     message.email = email
+    if isinstance(exc, OSError):
+        # SMTP and network errors: the server's, handled as django-mailer does (deferred, logged,
+        # a new connection for the next message).
+        return handle_delivery_exception(connection, message, exc)
     message.defer()
     MessageLog.objects.log(message, RESULT_FAILURE, log_message=f"{type(exc).__name__}: {exc}")
     logger.error("message %s set aside: %s: %s", message.pk, type(exc).__name__, exc)
@@ -32,8 +33,6 @@ def set_aside(connection, message, exc):
 
 def explain(log_message):
     """What the page says of a logged error, in the reader's language; the raw text goes with it."""
-    from django.utils.translation import gettext as _
-
     kind = (log_message or "").split(":", 1)[0]
     if kind == "BadHeaderError":
         return _("A header of the message, such as its subject, holds a line break.")

@@ -4,9 +4,12 @@ behind it, for every entity. Now single-line fields refuse control characters (p
 subjects are built on one line, and a message that cannot be sent is set aside with its error,
 shown to administrators, while the rest of the queue goes out."""
 
+import smtplib
+
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from mailer.models import Message, MessageLog
 from rest_framework.authtoken.models import Token
@@ -143,3 +146,24 @@ def test_trust_4_administrators_see_the_mail_set_aside_with_its_error(
         client_for(other).get(reverse("ops:mail_set_aside")).content.decode()
     )
     assert client_for(manager).get(reverse("ops:mail_set_aside")).status_code == 403
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every recipient."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"No such user")})
+
+
+def test_trust_4_mail_the_server_refuses_is_listed_with_why(
+    queued_mail, settings, client_for, administrator, manager
+):
+    settings.MAILER_EMAIL_BACKEND = "tests.assessments.test_trust_4_mail.RefusingBackend"
+    manager.email = "manager@example.org"
+    manager.save()
+    queue("Reminder", "manager@example.org")
+    tasks.send_queued_mail()
+    assert Message.objects.deferred().count() == 1
+    text = client_for(administrator).get(reverse("ops:mail_set_aside")).content.decode()
+    assert "The mail server refused the message or could not be reached." in text
+    assert "No such user" in text
