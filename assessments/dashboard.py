@@ -147,7 +147,7 @@ def for_hro(entity_ids, today):
     }
 
 
-def for_requester(user, entity_ids):
+def for_requester(user, entity_ids, today=None):
     requests = SupportRequest.objects.filter(entity_id__in=entity_ids).select_related("entity")
     drafts = bounded(
         requests.filter(
@@ -155,9 +155,10 @@ def for_requester(user, entity_ids):
         ).order_by("-updated_at", "pk"),
         [status_link(RequestStatus.DRAFT), status_link(RequestStatus.RETURNED)],
     )
+    # A letter counts as it does for D7: sent after the decision it notifies.
     letters = Communication.objects.filter(
         request=OuterRef("pk"), kind=CommunicationKind.POLICY_NOTIFICATION
-    )
+    ).sent_after(OuterRef("decided_at"), today)
     approved_statuses = (RequestStatus.APPROVED, RequestStatus.APPROVED_WITH_CONDITIONS)
     approved = bounded(
         requests.filter(status__in=approved_statuses)
@@ -207,7 +208,7 @@ def waiting_for(user, memberships, today):
         context["hro"] = for_hro(assessed, today)
     requested = entities_where(memberships, Role.REQUESTER)
     if requested:
-        context["requester"] = for_requester(user, requested)
+        context["requester"] = for_requester(user, requested, today)
     audited = entities_where(memberships, Role.AUDITOR)
     if audited:
         context["auditor"] = for_auditor(audited, today)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
 from hrddp.support.models import RequestStatus, SupportRequest
+from hrddp.validators import single_line
 
 
 class Level(models.TextChoices):
@@ -249,7 +250,7 @@ class MeasureType(models.Model):
     """The mitigation catalogue (domain.md 4.4), a seeded vocabulary."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     is_accountability_safeguard = models.BooleanField(_("accountability safeguard"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
 

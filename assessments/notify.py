@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from hrddp.accounts.models import User
+from hrddp.validators import one_line
 
 from .models import Notification
 
@@ -37,7 +38,9 @@ def notify(users, subject, body, path=""):
     notifications, messages = [], []
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject_text, body_text = render(subject)[:200], render(body)
+            # A subject is one line whatever the titles and names in it (a line break in a mail
+            # header makes the message unsendable).
+            subject_text, body_text = one_line(render(subject))[:200], render(body)
         notifications.append(
             Notification(user=user, subject=subject_text, body=body_text, url=path)
         )

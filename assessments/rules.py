@@ -157,19 +157,65 @@ def d6_accountability_safeguard(request, assessment, profile):
     ]
 
 
-def d7_communication_recorded(request):
-    """Support becomes active only after the policy notification and conditions are communicated."""
-    if not request.communications.filter(kind=CommunicationKind.POLICY_NOTIFICATION).exists():
+def d7_communication_recorded(request, today=None):
+    """Support becomes active only after the policy notification and conditions are communicated:
+    a letter recorded and dated on or after the decision it notifies, and not dated in the
+    future (a letter on file before the decision notified something else)."""
+    letters = request.communications.filter(kind=CommunicationKind.POLICY_NOTIFICATION)
+    if request.decided_at is None or not letters.sent_after(request.decided_at, today).exists():
         return [
             Blocker(
                 "D7",
-                _("No policy notification to the recipient authority has been recorded."),
                 _(
-                    "Record the letter (policy notification and conditions) in the communications log."
+                    "No policy notification to the recipient authority has been recorded since "
+                    "the decision."
+                ),
+                _(
+                    "Record the letter (policy notification and conditions) in the communications "
+                    "log, dated on or after the decision and not in the future."
                 ),
             )
         ]
     return []
+
+
+# Resumption after a suspension (domain.md 5): named by this rule when it refuses.
+RESUMPTION = "resumption"
+
+
+def resumption_ready(request, assessment, today=None):
+    """Resumption needs an assessment made after the suspension and a resumption letter recorded
+    and dated after the suspension it ends (not before it, not in the future)."""
+    blockers = []
+    suspended_at = request.suspended_at
+    if assessment is None or suspended_at is None or assessment.created_at <= suspended_at:
+        blockers.append(
+            Blocker(
+                RESUMPTION,
+                _("No assessment has been made since the suspension."),
+                _("The HRO drafts a new version and submits it for decision."),
+            )
+        )
+    letters = request.communications.filter(kind=CommunicationKind.RESUMPTION)
+    if suspended_at is None or not letters.sent_after(suspended_at, today).exists():
+        blockers.append(
+            Blocker(
+                RESUMPTION,
+                _(
+                    "No resumption letter to the authorities has been recorded since the suspension."
+                ),
+                _(
+                    "Record the resumption communication in the log, dated on or after the "
+                    "suspension and not in the future."
+                ),
+            )
+        )
+    return blockers
+
+
+def is_named_rule(rule):
+    """The rules a refusal names before anything else: D1–D8 and the resumption rule."""
+    return rule.startswith("D") or rule == RESUMPTION
 
 
 def approval_blockers(request, assessment, user, profile, waiver_reason="", today=None):

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings
-from hrddp.support.models import CommunicationKind, SupportRequest
 from hrddp.support.models import RequestStatus as S
+from hrddp.support.models import SupportRequest
 
 from . import rules
 from .models import (
@@ -234,30 +234,7 @@ def draft_version(request, assessment, user, data):
 
 
 def resumption_ready(request, assessment, user, data):
-    """Resumption: a new assessment dated after the suspension, and a resumption letter."""
-    blockers = []
-    suspended_at = request.suspended_at
-    if assessment is None or suspended_at is None or assessment.created_at <= suspended_at:
-        blockers.append(
-            Blocker(
-                "resumption",
-                _("No assessment has been made since the suspension."),
-                _("The HRO drafts a new version and submits it for decision."),
-            )
-        )
-    letters = request.communications.filter(kind=CommunicationKind.RESUMPTION)
-    if (
-        suspended_at is None
-        or not letters.filter(date__gte=timezone.localdate(suspended_at)).exists()
-    ):
-        blockers.append(
-            Blocker(
-                "resumption",
-                _("No resumption letter to the authorities has been recorded."),
-                _("Record the resumption communication in the log."),
-            )
-        )
-    return blockers
+    return rules.resumption_ready(request, assessment)
 
 
 def mark_suspended(request, assessment, user, data):

@@ -158,6 +158,8 @@ MATRIX = {
     "api_tokens": (None, "302 200 200 200 200 200 200 200 200 200 200"),
     "api_token_revoke": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "api_token_revoke POST": (None, "302 404 404 404 404 404 404 404 404 404 404"),
+    # Mail that could not be sent (issue 12, hole 4): administrators, for their entities' members.
+    "ops:mail_set_aside": (None, "302 403 403 403 403 403 200 403 403 403 200"),
     "password_change": (None, "302 200 200 200 200 200 200 200 200 200 200"),
     "password_change_done": (None, "302 200 200 200 200 200 200 200 200 200 200"),
     "registry:assignment_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),

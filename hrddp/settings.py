@@ -226,6 +226,9 @@ else:
 # Celery task delivers the queue with MAILER_EMAIL_BACKEND: a rolled-back reminder sends nothing.
 EMAIL_BACKEND = "mailer.backend.DbBackend"
 MAILER_USE_FILE_LOCK = False  # rows are locked one by one (select_for_update)
+# A message that cannot be sent (a header with a line break...) is set aside with its error, shown
+# to administrators, and the rest of the queue goes out (hrddp/ops/mail.py).
+MAILER_ERROR_HANDLER = "hrddp.ops.mail.set_aside"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrddp@localhost")
 # Links in emails point here.
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
@@ -312,6 +315,10 @@ IMPORT_ABANDON_HOURS = env.int("IMPORT_ABANDON_HOURS", default=24)
 # EXPORT_KEEP_HOURS. The web and worker processes must share the folder.
 EXPORT_DIR = env("EXPORT_DIR", default="") or str(VAR_DIR / "exports")
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
+
+# A request names at most this many recipient units: each one opens its record's summary to the
+# requesting entity's SSR advisors, so a request cannot be a way to read the whole registry.
+MAX_RECIPIENT_UNITS = env.int("MAX_RECIPIENT_UNITS", default=20)
 
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.
 if not DEBUG:

@@ -40,6 +40,7 @@ urlpatterns = [
     path("transfer/", include("hrddp.transfer.urls")),
     path("api/", include("hrddp.api.urls")),
     path("pickers/", include("hrddp.pickers.urls")),
+    path("ops/", include("hrddp.ops.urls")),
     path("admin/", admin.site.urls),
 ]
 

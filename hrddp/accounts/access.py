@@ -74,16 +74,19 @@ def can_set_verification(user, status):
 
 
 def summary_unit_ids(user):
-    """Units whose record an SSR advisor sees as a summary: those named in their entities' requests
-    (read once per user instance, that is once per web request, like the roles)."""
+    """Units whose record an SSR advisor sees as a summary: those named in their entities'
+    submitted requests (read once per user instance, that is once per web request, like the roles).
+
+    Not drafts: a draft is the advisor's own scratch pad, and naming any unit in one would unlock
+    that unit's record (issue 12, hole 10). A submitted request went before an HRO."""
     from hrddp.support.models import SupportRequest
 
     if not hasattr(user, "_summary_unit_ids"):
         entity_ids = user.entity_ids_for(Role.REQUESTER)
         user._summary_unit_ids = frozenset(
-            SupportRequest.objects.filter(entity_id__in=entity_ids).values_list(
-                "recipient_units", flat=True
-            )
+            SupportRequest.objects.submitted()
+            .filter(entity_id__in=entity_ids)
+            .values_list("recipient_units", flat=True)
         ) - {None}
     return user._summary_unit_ids
 

@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
+from hrddp.validators import single_line
 
 
 class Role(models.TextChoices):
@@ -21,7 +22,7 @@ class Entity(models.Model):
     """A UN entity: the mission, or an agency working beside it (UNDP, UNICEF, ...)."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
 
     class Meta:
         ordering = ["name"]
@@ -35,6 +36,13 @@ class Entity(models.Model):
 # Secrets and sign-in bookkeeping are not history: the password hash and the last sign-in time.
 @track(exclude=["password", "last_login"])
 class User(AbstractUser):
+    # Names go into mail and history: one line each (issue 12, hole 4).
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[single_line]
+    )
     entities = models.ManyToManyField(
         Entity, through="Membership", related_name="users", blank=True
     )

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 from assessments.dashboard import waiting_for
 from hrddp.api.queries import api_tokens_of
 from hrddp.api.services import revoke_api_token, revoke_api_tokens
+from hrddp.ops.queries import set_aside_count
 from hrddp.pagination import count_up_to
 from hrddp.registry.models import Violation
 from hrddp.registry.queries import TRIAGE_COUNT_CAP
 
 from .access import can_edit_registry, role_required
+from .models import Role
 
 
 @role_required()
@@ -29,6 +31,8 @@ def home(request):
         "today": today,
         **waiting_for(request.user, memberships, today),
     }
+    if request.user.has_role(Role.ADMINISTRATOR):
+        context["administrator"] = {"mail_set_aside": set_aside_count(request.user)}
     if can_edit_registry(request.user):
         context["triage_count"], context["triage_more"] = count_up_to(
             Violation.objects.awaiting_triage(), TRIAGE_COUNT_CAP

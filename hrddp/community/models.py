@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
+from hrddp.validators import single_line
 
 TRUST_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -28,12 +29,14 @@ class Perception(models.Model):
         _("area"),
         max_length=200,
         help_text=_("Where the population lives, as units' locations are written (e.g. Kanda)."),
+        validators=[single_line],
     )
     method = models.CharField(_("method"), max_length=12, choices=Method.choices)
     population_group = models.CharField(
         _("population group"),
         max_length=200,
         help_text=_("Who was asked, without names (e.g. displaced women, market traders)."),
+        validators=[single_line],
     )
     institution = models.ForeignKey(
         "registry.Institution",

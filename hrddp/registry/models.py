@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
 from hrddp.audit import track
+from hrddp.validators import single_line
 
 from .queries import InstitutionQuerySet, PersonQuerySet, UnitQuerySet, ViolationQuerySet
 
@@ -29,6 +30,7 @@ class ExternalReference(models.Model):
         blank=True,
         default="",
         help_text=_("The record's reference in the spreadsheet or system it was imported from."),
+        validators=[single_line],
     )
 
     class Meta:
@@ -85,11 +87,16 @@ class InstitutionKind(models.TextChoices):
 
 @track()
 class Institution(ExternalReference):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     kind = models.CharField(
         _("kind"), max_length=20, choices=InstitutionKind.choices, db_index=True
     )
-    country = models.CharField(_("country or regional organisation"), max_length=120, blank=True)
+    country = models.CharField(
+        _("country or regional organisation"),
+        max_length=120,
+        blank=True,
+        validators=[single_line],
+    )
     description = models.TextField(_("description"), blank=True)
 
     objects = InstitutionQuerySet.as_manager()
@@ -107,9 +114,12 @@ class Institution(ExternalReference):
 class Unit(ExternalReference):
     """A unit in a tree of any depth. Subtree and ancestors come from ``UnitClosure`` (queries.py)."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     aliases = ArrayField(
-        models.CharField(max_length=200), verbose_name=_("aliases"), default=list, blank=True
+        models.CharField(max_length=200, validators=[single_line]),
+        verbose_name=_("aliases"),
+        default=list,
+        blank=True,
     )
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="units", verbose_name=_("institution")
@@ -122,7 +132,7 @@ class Unit(ExternalReference):
         related_name="children",
         verbose_name=_("parent unit"),
     )
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, validators=[single_line])
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
 
@@ -273,15 +283,19 @@ class UnitTree(Unit):
 
 @track()
 class Person(ExternalReference):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     aliases = ArrayField(
-        models.CharField(max_length=200), verbose_name=_("aliases"), default=list, blank=True
+        models.CharField(max_length=200, validators=[single_line]),
+        verbose_name=_("aliases"),
+        default=list,
+        blank=True,
     )
-    rank = models.CharField(_("rank"), max_length=100, blank=True)
+    rank = models.CharField(_("rank"), max_length=100, blank=True, validators=[single_line])
     identifiers = models.CharField(
         _("identifiers"),
         max_length=200,
         blank=True,
+        validators=[single_line],
         help_text=_("Optional service number or other identifier."),
     )
 
@@ -355,7 +369,7 @@ class ViolationCategory(models.Model):
     """Seeded vocabulary (domain.md 3.1); an administrator may add rows. ``is_grave`` drives the rules."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     is_grave = models.BooleanField(_("grave"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -378,7 +392,7 @@ class ViolationSubtype(models.Model):
         verbose_name=_("category"),
     )
     code = models.SlugField(_("code"), max_length=64)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
 
     class Meta:
         ordering = ["category__order", "name"]
@@ -438,7 +452,7 @@ class Violation(ExternalReference):
     date_precision = models.CharField(
         _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    location = models.CharField(_("location"), max_length=200)
+    location = models.CharField(_("location"), max_length=200, validators=[single_line])
     narrative = models.TextField(_("narrative"))
     category = models.ForeignKey(
         ViolationCategory,

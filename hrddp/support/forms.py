@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +114,21 @@ class SupportRequestForm(forms.ModelForm):
         else:
             # The candidates depend on the recipient units, known once the request is saved.
             del self.fields["named_individuals"]
+
+    def clean_recipient_units(self):
+        units = self.cleaned_data["recipient_units"]
+        limit = settings.MAX_RECIPIENT_UNITS
+        count = len({unit.pk for unit in units})
+        if count > limit:
+            raise forms.ValidationError(
+                _(
+                    "A request can name at most %(limit)s recipient units; this one names "
+                    "%(count)s. Split the support into several requests."
+                ),
+                code="too_many_recipients",
+                params={"limit": limit, "count": count},
+            )
+        return units
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].strip().upper()

@@ -1,10 +1,15 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
+from hrddp.validators import not_in_the_future, single_line
 
 
 class SupportType(models.TextChoices):
@@ -83,6 +88,17 @@ class SupportRequestQuerySet(models.QuerySet):
         """Requests of the user's own entities (domain.md 7)."""
         return self.filter(entity_id__in=user.entity_ids_for())
 
+    def submitted(self):
+        """Requests that have been submitted at least once: every state but the draft, and but a
+        request withdrawn while still a draft (no "submit" in its history)."""
+        transitions = self.model._meta.get_field("transitions").related_model.objects
+        ever_submitted = models.Exists(
+            transitions.filter(request=models.OuterRef("pk"), action="submit")
+        )
+        return self.exclude(status=RequestStatus.DRAFT).exclude(
+            models.Q(status=RequestStatus.WITHDRAWN) & ~ever_submitted
+        )
+
 
 @track()
 class SupportRequest(models.Model):
@@ -94,7 +110,7 @@ class SupportRequest(models.Model):
         related_name="support_requests",
         verbose_name=_("requesting entity"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     support_types = ArrayField(
         models.CharField(max_length=32, choices=SupportType.choices),
         verbose_name=_("support types"),
@@ -110,12 +126,14 @@ class SupportRequest(models.Model):
         verbose_name=_("named individuals"),
         blank=True,
     )
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, validators=[single_line])
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
+    funding_source = models.CharField(
+        _("funding source"), max_length=200, blank=True, validators=[single_line]
+    )
     respond_by = models.DateField(_("respond by"), null=True, blank=True)
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
@@ -209,6 +227,20 @@ class CommunicationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CommunicationQuerySet(models.QuerySet):
+    def sent_after(self, moment, today=None):
+        """Letters that could have been sent after ``moment`` (a decision, a suspension): recorded
+        at or after it, and dated from its day up to today (domain.md 4.5, D7). ``moment`` is a
+        datetime or an expression such as ``OuterRef("decided_at")``."""
+        today = today or timezone.localdate()
+        if isinstance(moment, datetime.datetime):
+            day = timezone.localdate(moment)
+        else:
+            typed = models.ExpressionWrapper(moment, output_field=models.DateTimeField())
+            day = TruncDate(typed, tzinfo=timezone.get_current_timezone())
+        return self.filter(recorded_at__gte=moment, date__gte=day, date__lte=today)
+
+
 @track()
 class Communication(models.Model):
     """A letter or meeting with the recipient authorities, on the request's communications log."""
@@ -228,9 +260,12 @@ class Communication(models.Model):
         related_name="communications",
         verbose_name=_("intervention"),
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[not_in_the_future])
     counterpart = models.CharField(
-        _("authority"), max_length=200, help_text=_("Who was written to or met.")
+        _("authority"),
+        max_length=200,
+        help_text=_("Who was written to or met."),
+        validators=[single_line],
     )
     summary = models.TextField(_("summary"))
     recorded_by = models.ForeignKey(
@@ -240,6 +275,8 @@ class Communication(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = CommunicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]

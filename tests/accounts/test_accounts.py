@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from hrddp.accounts.access import can_see_identities, can_set_verification, record_view_for
 from hrddp.accounts.models import Membership, Role
+from hrddp.support.models import RequestStatus
 from tests.factories import SupportRequestFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,8 @@ def test_ssr_advisor_sees_a_summary_only_for_units_in_their_entitys_requests(
     ssr_advisor, outsider, manager, mission
 ):
     named, other = UnitFactory(), UnitFactory()
-    SupportRequestFactory(entity=mission, recipient_units=[named])
+    # A submitted request (a draft unlocks nothing: issue 12, hole 10).
+    SupportRequestFactory(entity=mission, recipient_units=[named], status=RequestStatus.SUBMITTED)
     assert record_view_for(ssr_advisor, named) == "summary"
     assert record_view_for(ssr_advisor, other) is None
     assert record_view_for(outsider, named) is None

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hrddp.registry.models import Source
+from hrddp.support.models import RequestStatus
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,
@@ -102,7 +103,7 @@ def test_ssr_advisor_gets_the_summary_for_units_in_their_entitys_requests(
 ):
     api = api_for(ssr_advisor)
     assert api.get(f"/api/v1/units/{record_unit.pk}/record/").status_code == 404
-    make_request(mission, ssr_advisor, [record_unit])
+    make_request(mission, ssr_advisor, [record_unit], status=RequestStatus.SUBMITTED)
     response = api.get(f"/api/v1/units/{record_unit.pk}/record/")
     assert response.status_code == 200
     body = response.json()
@@ -117,7 +118,7 @@ def test_ssr_advisor_gets_the_summary_for_units_in_their_entitys_requests(
 def test_outsider_gets_no_record_of_another_entitys_recipient(
     api_for, mission, ssr_advisor, outsider, record_unit
 ):
-    make_request(mission, ssr_advisor, [record_unit])
+    make_request(mission, ssr_advisor, [record_unit], status=RequestStatus.SUBMITTED)
     assert api_for(outsider).get(f"/api/v1/units/{record_unit.pk}/record/").status_code == 404
 
 

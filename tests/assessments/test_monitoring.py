@@ -199,7 +199,7 @@ def test_resumption_needs_a_new_assessment_after_suspension_and_a_resumption_let
     with pytest.raises(workflow.TransitionBlocked) as error:
         workflow.apply(draft_request.pk, "resume", second_manager, reason="Measures in place.")
     assert [b.message for b in error.value.blockers if b.rule == "resumption"] == [
-        "No resumption letter to the authorities has been recorded."
+        "No resumption letter to the authorities has been recorded since the suspension."
     ]
     Communication.objects.create(
         request=draft_request,
@@ -238,6 +238,15 @@ def test_no_delivery_against_a_lapsed_request_until_a_new_assessment_and_decisio
     complete_assessment(workflow.current_assessment(draft_request))
     workflow.apply(draft_request.pk, "submit_for_decision", hro)
     workflow.apply(draft_request.pk, "approve", second_manager, reason="Renewed.")
+    # The new decision is notified by a letter of its own (D7).
+    Communication.objects.create(
+        request=draft_request,
+        kind=CommunicationKind.POLICY_NOTIFICATION,
+        date=timezone.localdate(),
+        counterpart="Chief of Staff",
+        summary="Renewed approval and its conditions.",
+        recorded_by=ssr_advisor,
+    )
     workflow.apply(draft_request.pk, "activate", ssr_advisor)
     draft_request.refresh_from_db()
     record_delivery(draft_request, ssr_advisor, date=timezone.localdate(), description="Fuel")

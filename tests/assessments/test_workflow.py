@@ -23,8 +23,10 @@ def ready(draft_request, to_decision, ssr_advisor):
     """A request whose every guard passes: complete, assessed (the assessment made after a
     suspension), the policy notification and the resumption letter recorded."""
     assessment = to_decision(draft_request)
+    # Decided and suspended before the letters were recorded (D7, the resumption rule).
+    before = assessment.created_at - datetime.timedelta(minutes=1)
     SupportRequest.objects.filter(pk=draft_request.pk).update(
-        suspended_at=assessment.created_at - datetime.timedelta(minutes=1)
+        suspended_at=before, decided_at=before
     )
     for kind in (CommunicationKind.POLICY_NOTIFICATION, CommunicationKind.RESUMPTION):
         Communication.objects.create(

@@ -11,6 +11,7 @@ from assessments.risk import record_floor
 from hrddp.registry import queries
 from hrddp.registry.models import PolicySettings, Unit, VerificationStatus
 from hrddp.registry.queries import load_pages
+from hrddp.support.models import RequestStatus
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,
@@ -161,7 +162,12 @@ def test_ssr_summary_of_a_record_over_the_cap_counts_the_newest_and_says_so(
     assert summary.partial and sum(row["count"] for row in summary) == 10
     assert (summary.oldest, summary.newest) == (days_ago(10), days_ago(1))
 
-    SupportRequestFactory(entity=mission, created_by=ssr_advisor, recipient_units=[battalion])
+    SupportRequestFactory(
+        entity=mission,
+        created_by=ssr_advisor,
+        recipient_units=[battalion],
+        status=RequestStatus.SUBMITTED,  # a draft unlocks no summary (issue 12, hole 10)
+    )
     response = client_for(ssr_advisor).get(reverse("registry:unit_detail", args=[battalion.pk]))
     content = response.content.decode()
     assert "This record holds more than 10 violations" in content

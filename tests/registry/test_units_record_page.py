@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from hrddp.registry.models import PolicySettings, VerificationStatus
+from hrddp.support.models import RequestStatus
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,
@@ -14,6 +15,9 @@ from tests.factories import (
     category,
     days_ago,
 )
+
+# Summaries are for units of submitted requests, not drafts (issue 12, hole 10).
+SUBMITTED = RequestStatus.SUBMITTED
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +165,7 @@ def test_ssr_advisor_sees_a_summary_for_units_in_their_entitys_requests(
     client_for, ssr_advisor, mission, battalion_record
 ):
     battalion, violations = battalion_record
-    SupportRequestFactory(entity=mission, recipient_units=[battalion])
+    SupportRequestFactory(entity=mission, recipient_units=[battalion], status=SUBMITTED)
     content = unit_page(client_for(ssr_advisor), battalion)
     assert "Summary of the record" in content
     assert "Torture or cruel treatment" in content and "Verified" in content
@@ -182,7 +186,7 @@ def test_ssr_advisor_sees_no_record_for_units_outside_their_entitys_requests(
     client_for, outsider, agency, mission, battalion_record
 ):
     battalion, violations = battalion_record
-    SupportRequestFactory(entity=mission, recipient_units=[battalion])
+    SupportRequestFactory(entity=mission, recipient_units=[battalion], status=SUBMITTED)
     SupportRequestFactory(entity=agency, recipient_units=[UnitFactory()])
     content = unit_page(client_for(outsider), battalion)
     assert "shown to SSR advisors only for units named in their entity" in content

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
+from assessments import workflow
 from assessments.demo import seed_pipeline
 from hrddp.accounts.models import Entity, Membership, Role, User
 from hrddp.audit import steady_history_triggers
@@ -228,6 +229,10 @@ def seed(scale, log=None):
             for unit in row["recipient_units"]
         ]
     )
+    # Submitted, through the workflow: SSR advisors see the summaries of the units named in their
+    # entity's submitted requests (a draft unlocks none, issue 12 hole 10).
+    for request, row in zip(created, requests, strict=True):
+        workflow.apply(request.pk, "submit", users[row["created_by"]])
     # The pipeline reads units' records: without statistics on the rows just copied in, the
     # planner would take the tables for empty and nest loops over them.
     refresh_statistics()
