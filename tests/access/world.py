@@ -112,6 +112,10 @@ def build_world():
         )
         SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
         SourceFactory(violation=violation, identity=REPORTER, contact=REPORTER_EMAIL)
+    # pghistory's context lasts as long as the database transaction (the test's, here): the rest
+    # of the world is built under a context of its own, not the reporter's.
+    with pghistory.context(command="access_world"):
+        unit.refresh_from_db()
     objects["violation"] = violation
     objects["perception"] = Perception.objects.create(
         date=timezone.localdate() - datetime.timedelta(days=10),

@@ -91,7 +91,7 @@ def test_trust_1_who_acted_on_a_staff_report_is_for_hros_only(
     assert "Verifier-Name" in client_for(verifier).get(url).content.decode()
 
 
-def test_trust_1_a_violation_not_reported_by_staff_keeps_its_actors(client_for, hro, manager):
+def test_a_violation_not_reported_by_staff_keeps_its_actors(client_for, hro, manager):
     from tests.factories import ViolationFactory
 
     violation = ViolationFactory()
