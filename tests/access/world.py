@@ -113,9 +113,10 @@ def build_world():
         SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
         SourceFactory(violation=violation, identity=REPORTER, contact=REPORTER_EMAIL)
     # pghistory's context lasts as long as the database transaction (the test's, here): the rest
-    # of the world is built under a context of its own, not the reporter's.
+    # of the world is built under a context of its own, not the reporter's (pghistory sets it
+    # with the next write, a SELECT does not).
     with pghistory.context(command="access_world"):
-        unit.refresh_from_db()
+        type(unit).objects.filter(pk=unit.pk).update(location=unit.location)
     objects["violation"] = violation
     objects["perception"] = Perception.objects.create(
         date=timezone.localdate() - datetime.timedelta(days=10),
