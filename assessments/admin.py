@@ -4,6 +4,8 @@ for concurrent editors) and the workflow (which writes the history) may change t
 
 from django.contrib import admin
 
+from hrddp.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     Assessment,
     Decision,
@@ -16,17 +18,6 @@ from .models import (
 )
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(MeasureType)
 class MeasureTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "is_accountability_safeguard", "order"]
@@ -35,17 +26,17 @@ class MeasureTypeAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-class FactorInline(ReadOnlyMixin, admin.TabularInline):
+class FactorInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FactorRating
     fields = ["code", "rating", "narrative", "evidence"]
 
 
-class ScopeAnswerInline(ReadOnlyMixin, admin.TabularInline):
+class ScopeAnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ScopeAnswer
     fields = ["code", "rating", "answer"]
 
 
-class RiskInline(ReadOnlyMixin, admin.TabularInline):
+class RiskInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Risk
     fields = [
         "description",
@@ -58,7 +49,7 @@ class RiskInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["request", "version", "status", "drafter", "recommendation", "updated_at"]
     list_filter = ["status", "recommendation"]
     search_fields = ["request__title"]
@@ -67,14 +58,14 @@ class AssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MeasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["measure_type", "risk", "responsible", "due_date", "status"]
     list_filter = ["status", "responsible", "measure_type"]
     list_select_related = ["measure_type", "risk"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["request", "assessment", "kind", "residual_level", "decided_by", "decided_at"]
     list_filter = ["kind", "residual_level"]
     search_fields = ["request__title"]
@@ -82,7 +73,7 @@ class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["request", "action", "from_status", "to_status", "actor", "at"]
     list_filter = ["action", "to_status"]
     search_fields = ["request__title"]

@@ -1,9 +1,29 @@
+"""What the Django admin may do (issue 12, hole 2).
+
+- The workflow's records (support requests, their letters and deliveries, assessments, decisions,
+  transitions, violations and their verification) and history are read-only here
+  (``ReadOnlyAdminMixin``): the workflow and the pages, which check the rules and write the
+  history, are their only writers.
+- Identities (domain.md 7: sources' identity and contact, who reported an abuse) and history
+  (pghistory's events hold every identity as it was) are not in the admin for anyone but an HRO
+  (``HROOnlyAdminMixin``, ``is_hro``): an administrator or a superuser without the HRO role gets
+  403, as on any page their role never allows. Sources are not in the admin at all: HROs have
+  the violation's page.
+"""
+
 from django.contrib import admin
 from django.http import QueryDict
 
 
+def is_hro(request):
+    """Whether the admin's user may see identities (domain.md 7): HROs only."""
+    from hrddp.accounts.access import can_see_identities
+
+    return can_see_identities(request.user)
+
+
 class ReadOnlyAdminMixin:
-    """History in the admin: readable by staff, never added, changed or deleted there."""
+    """A record in the admin: readable by staff, never added, changed or deleted there."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -13,6 +33,16 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class HROOnlyAdminMixin(ReadOnlyAdminMixin):
+    """Identities and history: read-only, and for HROs only (anyone else gets 403)."""
+
+    def has_module_permission(self, request):
+        return is_hro(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_hro(request) and super().has_view_permission(request, obj)
 
 
 class TextInputFilter(admin.SimpleListFilter):

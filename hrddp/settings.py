@@ -376,6 +376,8 @@ PERMISSIONS_POLICY = {
 
 # History rows (django-pghistory) are protected by database triggers against UPDATE and DELETE.
 PGHISTORY_APPEND_ONLY = True
+# The events' admin: HROs only, read-only (events hold identities, domain.md 7; issue 12).
+PGHISTORY_ADMIN_CLASS = "hrddp.audit.admin.HistoryEventsAdmin"
 
 # The JSON API (hrddp/api, issue 5). Token first, so that an anonymous call answers 401.
 REST_FRAMEWORK = {

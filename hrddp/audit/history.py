@@ -4,12 +4,17 @@
 reference it (its attributions, its communications, ...) in one query, with the user who made
 each change (pghistory's middleware puts the user in the context of every web request; a command
 or a task names itself instead, see ``context.py``).
+
+Who made a change is itself an identity when the record bears identities (a source) or was
+reported by a staff member ("Report an abuse", domain.md 6.4 and 7): for anyone but an HRO, such
+rows read "a staff member" (``conceal_actors``), and the user is not even handed to the template.
 """
 
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from pghistory.models import MiddlewareEvents
@@ -33,9 +38,17 @@ class Change:
     label: str
     changes: list = field(default_factory=list)  # (field label, old, new)
     by: str = ""  # a command or task, when no user made the change
+    concealed: bool = False  # who made it is an identity the reader may not see (domain.md 7)
+
+    def conceal(self):
+        self.user, self.by, self.concealed = None, "", True
 
 
 PAGE_PARAMETER = "history_page"
+# Further back than any record's history goes; a larger page would overflow the query's offset.
+MAX_PAGE = 100_000
+# The reporter of a violation: an identity (domain.md 7), never a value shown to non-HROs.
+REPORTER_COLUMNS = frozenset({"reported_by_id"})
 
 
 @dataclass
@@ -56,19 +69,27 @@ class History:
 
 
 def history_page(request):
-    """The page of history asked for (``?history_page=2``: the 50 changes before the latest 50)."""
+    """The page of history asked for (``?history_page=2``: the 50 changes before the latest 50).
+
+    A page that cannot exist answers 404, as a page past the end does (``record_history``)."""
     try:
-        return max(1, int(request.GET.get(PAGE_PARAMETER, 1)))
+        page = max(1, int(request.GET.get(PAGE_PARAMETER, 1)))
     except ValueError:
         return 1
+    if page > MAX_PAGE:
+        raise Http404
+    return page
 
 
-def record_history(obj, across, page=1, limit=LIMIT):
+def record_history(obj, across, page=1, limit=LIMIT, *, reader):
     """Changes to ``obj`` and to the rows referencing it, newest first, ``limit`` a page, in one
-    query (no count: one more row than a page tells whether older ones exist).
+    query (no count: one more row than a page tells whether older ones exist). A page past the
+    end of the history answers 404.
 
     ``across``: the event models to read (e.g. ``["registry.ViolationEvent",
-    "registry.AttributionEvent"]``); leave out any the reader may not see.
+    "registry.AttributionEvent"]``); leave out any the reader may not see. ``reader``: the user
+    the rows are for; who made a change is concealed from them where it is an identity
+    (``conceal_actors``).
     """
     start = (page - 1) * limit
     events = list(
@@ -77,12 +98,66 @@ def record_history(obj, across, page=1, limit=LIMIT):
         .select_related("user")
         .order_by("-pgh_created_at", "-pgh_slug")[start : start + limit + 1]
     )
-    return History(
-        rows=[change(event, obj) for event in events[:limit]],
-        more=len(events) > limit,
-        limit=limit,
-        page=page,
-    )
+    if page > 1 and not events:
+        raise Http404
+    hidden = () if _sees_identities(reader) else REPORTER_COLUMNS
+    rows = [change(event, obj, hidden) for event in events[:limit]]
+    conceal_actors(rows, events, reader, known=_known_reports(obj))
+    return History(rows=rows, more=len(events) > limit, limit=limit, page=page)
+
+
+def _sees_identities(user):
+    from hrddp.accounts.access import can_see_identities
+
+    return can_see_identities(user)
+
+
+def _known_reports(obj):
+    """Whether ``obj`` is a staff report, when it is a violation: no query needed to know."""
+    if obj is not None and hasattr(obj, "staff_report") and obj.pk:
+        return {obj.pk: obj.staff_report}
+    return {}
+
+
+def identity_bearing(model):
+    """A model whose rows hold identities (``IDENTITY_FIELDS``, e.g. a source)."""
+    return bool(getattr(model, "IDENTITY_FIELDS", ()))
+
+
+def conceal_actors(rows, events, reader, known=None):
+    """For anyone but an HRO, who made each change to an identity-bearing row (a source) or to a
+    staff-reported violation and its rows reads "a staff member" (domain.md 7): the reporter of
+    an abuse is a witness, and their own changes to their report would name them.
+
+    ``rows`` are the ``Change`` rows made from ``events``, in the same order. At most one query:
+    which of the violations the events belong to are staff reports (none when ``known`` says)."""
+    if _sees_identities(reader):
+        return rows
+    known = dict(known or {})
+    violation_ids = {}
+    for index, event in enumerate(events[: len(rows)]):
+        model = apps.get_model(event.pgh_obj_model)
+        data = event.pgh_data or {}
+        if identity_bearing(model):
+            rows[index].conceal()
+        elif model._meta.label == "registry.Violation":
+            if data.get("staff_report"):
+                rows[index].conceal()
+            else:
+                violation_ids[index] = data.get("id")
+        elif data.get("violation_id") is not None:
+            violation_ids[index] = data["violation_id"]
+    unknown = {pk for pk in violation_ids.values() if pk not in known}
+    if unknown:
+        Violation = apps.get_model("registry", "Violation")
+        reported = set(
+            Violation.objects.filter(pk__in=unknown, staff_report=True).values_list("pk", flat=True)
+        )
+        known.update({pk: pk in reported for pk in unknown})
+    for index, pk in violation_ids.items():
+        if known.get(pk):
+            rows[index].conceal()
+    return rows
 
 
 def change(event, obj=None, hidden=()):
@@ -156,7 +231,9 @@ def _what(model, data, obj):
 
 
 def institution_history(institution, request):
-    return record_history(institution, ["registry.InstitutionEvent"], history_page(request))
+    return record_history(
+        institution, ["registry.InstitutionEvent"], history_page(request), reader=request.user
+    )
 
 
 def unit_history(unit, request):
@@ -167,7 +244,7 @@ def unit_history(unit, request):
         request.user
     ):  # commanders are people: registry readers only (domain.md 7)
         across.append("registry.CommandAssignmentEvent")
-    return record_history(unit, across, history_page(request))
+    return record_history(unit, across, history_page(request), reader=request.user)
 
 
 def person_history(person, request):
@@ -175,6 +252,7 @@ def person_history(person, request):
         person,
         ["registry.PersonEvent", "registry.CommandAssignmentEvent", "registry.AttributionEvent"],
         history_page(request),
+        reader=request.user,
     )
 
 
@@ -189,7 +267,7 @@ def violation_history(violation, request):
     ]
     if can_see_identities(request.user):  # sources' events hold identities: HROs only
         across.append("registry.SourceEvent")
-    return record_history(violation, across, history_page(request))
+    return record_history(violation, across, history_page(request), reader=request.user)
 
 
 def request_history(support_request, request):
@@ -203,6 +281,7 @@ def request_history(support_request, request):
             "support.DeliveryEvent",
         ],
         history_page(request),
+        reader=request.user,
     )
 
 
@@ -211,11 +290,14 @@ def intervention_history(intervention, request):
         intervention,
         ["assessments.InterventionEvent", "support.CommunicationEvent"],
         history_page(request),
+        reader=request.user,
     )
 
 
 def perception_history(perception, request):
-    return record_history(perception, ["community.PerceptionEvent"], history_page(request))
+    return record_history(
+        perception, ["community.PerceptionEvent"], history_page(request), reader=request.user
+    )
 
 
 def assessment_history(assessment, request):
@@ -231,6 +313,7 @@ def assessment_history(assessment, request):
             "assessments.PerceptionConsultedEvent",
         ],
         history_page(request),
+        reader=request.user,
     )
     # As on the request page: an SSR advisor sees which fields changed, not earlier texts.
     history.show_values = can_read_registry(request.user)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from solo.admin import SingletonModelAdmin
 
-from hrddp.admin_mixins import ReadOnlyAdminMixin, text_input_filter
+from hrddp.admin_mixins import HROOnlyAdminMixin, ReadOnlyAdminMixin, is_hro, text_input_filter
 
 from . import models
 
@@ -63,36 +63,42 @@ class ViolationCategoryAdmin(admin.ModelAdmin):
     inlines = [SubtypeInline]
 
 
-class AttributionInline(admin.TabularInline):
+class AttributionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = models.Attribution
     extra = 0
-    autocomplete_fields = ["unit", "person"]
 
 
-class AccountabilityInline(admin.TabularInline):
+class AccountabilityInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = models.AccountabilityAction
     extra = 0
 
 
-class SourceInline(admin.StackedInline):
-    model = models.Source
-    extra = 0
+# Sources (identity and contact, domain.md 7) are not in the admin at all: HROs see them on the
+# violation's page, which writes their history.
 
 
 @admin.register(models.Violation)
-class ViolationAdmin(admin.ModelAdmin):
+class ViolationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: violations are recorded, verified and discounted on the registry's pages (HRO
+    checks, verification history), never deleted. Who reported one is shown to HROs only."""
+
     list_display = ["date", "category", "location", "verification_status", "scale"]
     list_filter = ["verification_status", "category", "scale"]
     search_fields = ["=external_ref", "location", "narrative"]
     date_hierarchy = "date"
     list_select_related = ["category"]
-    raw_id_fields = ["reported_by"]
-    # Status changes go through services.set_verification_status (HRO check, history row).
-    readonly_fields = ["verification_status"]
-    inlines = [AttributionInline, AccountabilityInline, SourceInline]
+    inlines = [AttributionInline, AccountabilityInline]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if is_hro(request):
+            return fields
+        return [name for name in fields if name != "reported_by"]
 
 
 @admin.register(models.VerificationChange)
-class VerificationChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class VerificationChangeAdmin(HROOnlyAdminMixin, admin.ModelAdmin):
+    """History of the verification: HROs only (who acted on a staff report is an identity)."""
+
     list_display = ["violation", "from_status", "to_status", "changed_by", "changed_at"]
     list_select_related = ["violation__category", "changed_by"]

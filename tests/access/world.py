@@ -4,6 +4,7 @@ its assessment, risk and an open intervention, so every routed URL can be filled
 import datetime
 from dataclasses import dataclass, field
 
+import pghistory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -29,6 +30,13 @@ from tests.factories import (
 IDENTITY = "Amina Witness-Identity"
 CONTACT = "+000 555 0199"
 IDENTITY_READERS = ("hro", "other_hro")
+# A staff member who reported the world's violation ("Report an abuse", domain.md 6.4): who they
+# are is an identity too (domain.md 7), in every history row, page, export and admin screen.
+REPORTER_FIRST, REPORTER_LAST = "Zebulon", "Quillfeather-Reporter"
+REPORTER = f"{REPORTER_FIRST} {REPORTER_LAST}"
+REPORTER_USERNAME = "zq-staff-witness"
+REPORTER_EMAIL = "zebulon.quillfeather@witness.example"
+SECRETS = (IDENTITY, CONTACT, REPORTER, REPORTER_USERNAME, REPORTER_EMAIL)
 
 
 def routed_urls():
@@ -86,8 +94,29 @@ def build_world():
         "person": PersonFactory(),
     }
     objects["assignment"] = AssignmentFactory(person=objects["person"], unit=unit)
-    violation = ViolationFactory(units=[unit], date=timezone.localdate() - datetime.timedelta(400))
-    SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
+    # The violation came from a staff member's report: the history of the violation, its
+    # attribution and its sources names them as the actor.
+    reporter = UserFactory(
+        username=REPORTER_USERNAME,
+        first_name=REPORTER_FIRST,
+        last_name=REPORTER_LAST,
+        email=REPORTER_EMAIL,
+    )
+    users["reporter"] = reporter
+    with pghistory.context(user=reporter.pk, url="/community/report/"):
+        violation = ViolationFactory(
+            units=[unit],
+            date=timezone.localdate() - datetime.timedelta(400),
+            staff_report=True,
+            reported_by=reporter,
+        )
+        SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
+        SourceFactory(violation=violation, identity=REPORTER, contact=REPORTER_EMAIL)
+    # pghistory's context lasts as long as the database transaction (the test's, here): the rest
+    # of the world is built under a context of its own, not the reporter's (pghistory sets it
+    # with the next write, a SELECT does not).
+    with pghistory.context(command="access_world"):
+        type(unit).objects.filter(pk=unit.pk).update(location=unit.location)
     objects["violation"] = violation
     objects["perception"] = Perception.objects.create(
         date=timezone.localdate() - datetime.timedelta(days=10),

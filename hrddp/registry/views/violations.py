@@ -47,6 +47,9 @@ def violation_detail(request, pk):
         {
             "violation": violation,
             "show_identities": can_see_identities(request.user),
+            # Who acted on a staff member's report is shown to HROs only (domain.md 7), as in
+            # its history (hrddp.audit.history.conceal_actors).
+            "conceal_actors": violation.staff_report and not can_see_identities(request.user),
             "verification_form": VerificationForm(
                 initial={"status": violation.verification_status}
             ),
