@@ -58,15 +58,15 @@ def lockout_response(request, original_response=None, credentials=None):
     if is_api_request(request):
         if minutes:
             detail = ngettext(
-                "Too many failed sign-ins for this account or from this address: signing in is "
+                "Too many failed sign-ins for this account from this address: signing in is "
                 "blocked for %(minutes)d minute.",
-                "Too many failed sign-ins for this account or from this address: signing in is "
+                "Too many failed sign-ins for this account from this address: signing in is "
                 "blocked for %(minutes)d minutes.",
                 minutes,
             ) % {"minutes": minutes}
         else:
             detail = _(
-                "Too many failed sign-ins for this account or from this address: signing in is "
+                "Too many failed sign-ins for this account from this address: signing in is "
                 "blocked until an administrator unlocks it."
             )
         response = JsonResponse({"detail": str(detail)}, status=settings.AXES_HTTP_RESPONSE_CODE)
