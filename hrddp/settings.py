@@ -284,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
 EXPORT_DIR = env("EXPORT_DIR", default="") or str(VAR_DIR / "exports")
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
+# Backups (manage.py backup) are encrypted with age to these public keys (age1...); restoring needs
+# the matching secret key, kept off this server (restore --identity FILE, or this variable).
+BACKUP_AGE_RECIPIENTS = env.list("BACKUP_AGE_RECIPIENTS", default=[])
+BACKUP_AGE_IDENTITY = env("BACKUP_AGE_IDENTITY", default="")
+
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
