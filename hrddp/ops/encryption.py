@@ -31,7 +31,9 @@ def recipients():
     try:
         return [pyrage.x25519.Recipient.from_str(name) for name in names]
     except pyrage.RecipientError as error:
-        raise CommandError(f"BACKUP_AGE_RECIPIENTS holds an invalid age public key: {error}")
+        raise CommandError(
+            f"BACKUP_AGE_RECIPIENTS holds an invalid age public key: {error}"
+        ) from error
 
 
 def identities(identity_file=None):
@@ -50,7 +52,7 @@ def identities(identity_file=None):
     try:
         return [pyrage.x25519.Identity.from_str(key) for key in keys]
     except pyrage.IdentityError as error:
-        raise CommandError(f"Not an age secret key: {error}")
+        raise CommandError(f"Not an age secret key: {error}") from error
 
 
 def is_encrypted(path):

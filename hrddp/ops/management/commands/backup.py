@@ -77,7 +77,7 @@ class Command(BaseCommand):
                         try:
                             pyrage.encrypt_io(dump.stdout, file, recipients)
                         except pyrage.EncryptError as error:
-                            raise CommandError(f"Encryption failed: {error}")
+                            raise CommandError(f"Encryption failed: {error}") from error
             partial.replace(output)
         finally:
             partial.unlink(missing_ok=True)

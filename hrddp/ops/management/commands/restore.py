@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pyrage
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -94,7 +93,7 @@ class Command(BaseCommand):
                 except pyrage.DecryptError as error:
                     raise CommandError(
                         f"Cannot decrypt {file} (not the key it was encrypted for?): {error}"
-                    )
+                    ) from error
         else:
             run(pg_restore, [*arguments, str(file)], connection.settings_dict)
         # pg_dump keeps no planner statistics.
