@@ -33,6 +33,9 @@ if not DEBUG:
         )
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
+# Master key(s) that wrap each source's own key (hrddp/registry/identities.py): Fernet keys,
+# comma-separated, the first used to wrap. Required with DEBUG off (check registry.E001).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

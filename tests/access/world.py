@@ -87,7 +87,7 @@ def build_world():
     }
     objects["assignment"] = AssignmentFactory(person=objects["person"], unit=unit)
     violation = ViolationFactory(units=[unit], date=timezone.localdate() - datetime.timedelta(400))
-    SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
+    objects["source"] = SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
     objects["violation"] = violation
     objects["perception"] = Perception.objects.create(
         date=timezone.localdate() - datetime.timedelta(days=10),
