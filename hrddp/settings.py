@@ -35,7 +35,11 @@ if not DEBUG:
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
 # Master key(s) that wrap each source's own key (hrddp/registry/identities.py): Fernet keys,
 # comma-separated, the first used to wrap. Required with DEBUG off (check registry.E001).
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY", default=[])
+# In development (DEBUG on) a fixed key that anyone may read here stands in.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "FIELD_ENCRYPTION_KEY",
+    default=["ZGV2ZWxvcG1lbnQtb25seS1uZXZlci1pbi1wcm9kISE="] if DEBUG else [],
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

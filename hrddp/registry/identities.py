@@ -22,9 +22,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-# Only for development (DEBUG on, FIELD_ENCRYPTION_KEY unset): anyone may read this key here.
-DEVELOPMENT_MASTER_KEY = "ZGV2ZWxvcG1lbnQtb25seS1uZXZlci1pbi1wcm9kISE="
-
 
 @cache
 def _master(keys):
@@ -33,12 +30,10 @@ def _master(keys):
 
 def master_key():
     """The master key: the first of ``FIELD_ENCRYPTION_KEY`` wraps, every one of them unwraps (so
-    a new key can be put first, and the keys rewrapped with ``rewrap_source_keys``)."""
+    a new key can be put first, and the keys rewrapped with ``manage.py rewrap_source_keys``)."""
     keys = tuple(settings.FIELD_ENCRYPTION_KEYS)
     if not keys:
-        if not settings.DEBUG:
-            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is required with DEBUG off.")
-        keys = (DEVELOPMENT_MASTER_KEY,)
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is required with DEBUG off.")
     try:
         return _master(keys)
     except ValueError as error:
@@ -78,6 +73,12 @@ class Sealed(str):
 
 
 class SealedAttribute(DeferredAttribute):
+    """A data descriptor (it has ``__set__``), so that every read goes through ``__get__``, even
+    when the instance holds the value."""
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
     def __get__(self, instance, cls=None):
         if instance is None:
             return self
