@@ -700,6 +700,9 @@ class SourceKey(models.Model):
         verbose_name = _("source key")
         verbose_name_plural = _("source keys")
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 @track()
 class Source(models.Model):
