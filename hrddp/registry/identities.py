@@ -149,3 +149,17 @@ class SealedCharField(models.CharField):
         token = seal(key.wrapped, clear)
         model_instance.__dict__[self.cache_name] = (clear, token, key.pk)
         return token
+
+
+def history_value(field, value, data):
+    """What a history row shows of a column's ``value``: for a sealed field, the clear text,
+    decrypted with the key the row names (``data``: the event's row); "" once that key is destroyed.
+    """
+    if not isinstance(field, SealedCharField) or not value:
+        return value
+    key_model = field.model._meta.get_field(field.key_field).related_model
+    key = key_model.objects.filter(pk=data.get(f"{field.key_field}_id")).first()
+    try:
+        return unseal(key.wrapped if key else None, value)
+    except InvalidToken:  # a token of the key before (none is ever replaced but by erasure)
+        return ""
