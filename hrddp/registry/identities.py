@@ -163,3 +163,16 @@ def history_value(field, value, data):
         return unseal(key.wrapped if key else None, value)
     except InvalidToken:  # a token of the key before (none is ever replaced but by erasure)
         return ""
+
+
+def give_keys(sources):
+    """Give each of ``sources`` (unsaved) its key in one INSERT, for bulk loads (the demo seed):
+    saved one by one, each source would make its own key with one INSERT each."""
+    key_field = sources[0]._meta.get_field("key") if sources else None
+    if key_field is None:
+        return
+    keys = key_field.related_model.objects.bulk_create(
+        [key_field.related_model(wrapped=new_wrapped_key()) for _source in sources]
+    )
+    for source, key in zip(sources, keys, strict=True):
+        source.key = key
