@@ -61,12 +61,14 @@ test: $(INSTALLED)
 	$(BIN)/pytest
 
 # The configured database (DATABASE_URL, else the embedded one) to and from a pg_dump file:
-# `make backup` writes var/backups/hrddp-<UTC time>.dump; `make restore FILE=...` replaces the
-# database's content with a backup's, after asking. DEBUG defaults on, as for `make run`.
+# `make backup` writes var/backups/hrddp-<UTC time>.dump.age, encrypted to BACKUP_AGE_RECIPIENTS
+# (`make backup ARGS=--unencrypted` on a development machine without a key); `make restore
+# FILE=... [IDENTITY=keyfile]` replaces the database's content with a backup's, after asking.
+# DEBUG defaults on, as for `make run`.
 backup restore: export DEBUG ?= 1
 backup: $(INSTALLED)
-	$(BIN)/python manage.py backup
+	$(BIN)/python manage.py backup $(ARGS)
 
 restore: $(INSTALLED)
-	@[ -n "$(FILE)" ] || { echo "usage: make restore FILE=var/backups/hrddp-<time>.dump" >&2; exit 2; }
-	$(BIN)/python manage.py restore "$(FILE)"
+	@[ -n "$(FILE)" ] || { echo "usage: make restore FILE=var/backups/hrddp-<time>.dump.age [IDENTITY=keyfile]" >&2; exit 2; }
+	$(BIN)/python manage.py restore $(if $(IDENTITY),--identity "$(IDENTITY)") "$(FILE)"

@@ -178,6 +178,13 @@ MATRIX = {
     "registry:unit_detail": ("unit", "302 403 200 200 200 200 200 200 200 200 200"),
     "registry:unit_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
     "registry:unit_update": ("unit", "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:source_erasure": ("source", "302 403 404 200 200 403 403 404 200 200 403"),
+    "registry:source_erasure POST": ("source", "302 403 404 400 403 403 403 404 400 403 403"),
+    "registry:source_erasure_confirm": ("source", "405 405 405 405 405 405 405 405 405 405 405"),
+    "registry:source_erasure_confirm POST": (
+        "source",
+        "302 403 404 403 409 403 403 404 403 409 403",
+    ),
     "registry:violation_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
     "registry:violation_detail": ("violation", "302 403 404 200 200 200 200 404 200 200 200"),
     "registry:violation_list": (None, "302 403 403 200 200 200 200 403 200 200 200"),

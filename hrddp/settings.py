@@ -33,6 +33,13 @@ if not DEBUG:
         )
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
+# Master key(s) that wrap each source's own key (hrddp/registry/identities.py): Fernet keys,
+# comma-separated, the first used to wrap. Required with DEBUG off (check registry.E001).
+# In development (DEBUG on) a fixed key that anyone may read here stands in.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "FIELD_ENCRYPTION_KEY",
+    default=["ZGV2ZWxvcG1lbnQtb25seS1uZXZlci1pbi1wcm9kISE="] if DEBUG else [],
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -319,6 +326,10 @@ EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 # A request names at most this many recipient units: each one opens its record's summary to the
 # requesting entity's SSR advisors, so a request cannot be a way to read the whole registry.
 MAX_RECIPIENT_UNITS = env.int("MAX_RECIPIENT_UNITS", default=20)
+# Backups (manage.py backup) are encrypted with age to these public keys (age1...); restoring needs
+# the matching secret key, kept off this server (restore --identity FILE, or this variable).
+BACKUP_AGE_RECIPIENTS = env.list("BACKUP_AGE_RECIPIENTS", default=[])
+BACKUP_AGE_IDENTITY = env("BACKUP_AGE_IDENTITY", default="")
 
 # Production hardening; `manage.py check --deploy` stays clean with DEBUG off.
 if not DEBUG:

@@ -17,13 +17,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
+import pyrage
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from hrddp.ops.postgres import client_program
-from hrddp.registry.models import Unit
+from hrddp.registry.models import Source, Unit
 from tests.factories import (
     SourceFactory,
     UnitFactory,
@@ -86,6 +87,15 @@ def database_url(dbname):
     return f"postgresql://{credentials}{server['host']}{port}/{dbname}"
 
 
+@pytest.fixture(autouse=True)
+def backup_key(settings):
+    """An age key pair: backups are encrypted to its public key, restored with its secret key."""
+    identity = pyrage.x25519.Identity.generate()
+    settings.BACKUP_AGE_RECIPIENTS = [str(identity.to_public())]
+    settings.BACKUP_AGE_IDENTITY = str(identity)
+    return identity
+
+
 @pytest.fixture
 def fresh_database():
     """An empty database on the same server, dropped afterwards."""
@@ -112,7 +122,14 @@ def records(mission, hro, ssr_advisor, manager):
 
 
 def manage_in_another_process(dbname, *arguments):
-    environment = {**os.environ, "DEBUG": "1", "DATABASE_URL": database_url(dbname)}
+    from django.conf import settings
+
+    environment = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": database_url(dbname),
+        "BACKUP_AGE_IDENTITY": settings.BACKUP_AGE_IDENTITY,
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=BASE_DIR,
@@ -138,7 +155,7 @@ def test_a_backup_restored_into_a_fresh_database_holds_every_record_and_history_
 
     call_command("backup", stdout=io.StringIO())
     (backup,) = (tmp_path / "backups").iterdir()
-    assert re.fullmatch(r"hrddp-\d{8}T\d{6}Z\.dump", backup.name)
+    assert re.fullmatch(r"hrddp-\d{8}T\d{6}Z\.dump\.age", backup.name)
 
     restore_in_another_process(backup, fresh_database)
 
@@ -212,3 +229,109 @@ def version_line(program):
     return subprocess.run(
         [str(program), "--version"], capture_output=True, text=True, check=True
     ).stdout
+
+
+# Hole 8 of issue 12: backups were written 0644 in a 0755 folder, in clear, with every identity,
+# second-factor secret and recovery code.
+
+WITNESS = "Amina Witness-Identity"
+
+
+def mode(path):
+    return path.stat().st_mode & 0o777
+
+
+def readable_without_the_key(backup):
+    """What anyone holding the file alone gets out of it: pg_restore's SQL, or an error."""
+    pg_restore = client_program("pg_restore", connection.pg_version // 10000)
+    completed = subprocess.run(
+        [str(pg_restore), "--file=-", str(backup)], capture_output=True, text=True
+    )
+    return completed.stdout
+
+
+@pytest.fixture
+def usual_umask():
+    """The umask most servers run with (group and others may read what is created)."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@transactional
+def test_trust_8_backup_file_is_0600_in_a_0700_folder(records, settings, tmp_path, usual_umask):
+    settings.VAR_DIR = tmp_path
+
+    call_command("backup", stdout=io.StringIO())
+
+    folder = tmp_path / "backups"
+    (backup,) = folder.iterdir()
+    assert mode(folder) == 0o700
+    assert mode(backup) == 0o600
+
+
+@transactional
+def test_trust_8_an_existing_backup_folder_is_closed_to_others(settings, tmp_path, usual_umask):
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "backups").mkdir(mode=0o755)
+
+    call_command("backup", stdout=io.StringIO())
+
+    assert mode(tmp_path / "backups") == 0o700
+
+
+@transactional
+def test_trust_8_backup_holds_no_identity_in_clear_and_restore_brings_it_back(records, tmp_path):
+    backup = tmp_path / "backup.dump.age"
+    call_command("backup", output=backup, stdout=io.StringIO())
+    Source.objects.all().delete()
+
+    assert backup.read_bytes().startswith(b"age-encryption.org/v1")
+    assert WITNESS not in readable_without_the_key(backup)
+
+    call_command("restore", backup, interactive=False, stdout=io.StringIO())
+    assert Source.objects.get().identity == WITNESS
+
+
+@transactional
+def test_trust_8_no_backup_is_written_in_clear_unless_asked(settings, tmp_path, usual_umask):
+    settings.BACKUP_AGE_RECIPIENTS = []
+    output = tmp_path / "backups" / "plain.dump"
+
+    with pytest.raises(CommandError, match="BACKUP_AGE_RECIPIENTS"):
+        call_command("backup", output=output)
+    assert not output.parent.exists() or list(output.parent.iterdir()) == []
+
+    call_command("backup", output=output, unencrypted=True, stdout=io.StringIO())
+    assert output.read_bytes().startswith(b"PGDMP")
+    assert mode(output) == 0o600
+
+
+@transactional
+def test_trust_8_restore_refuses_a_backup_without_its_key(records, settings, tmp_path):
+    backup = tmp_path / "backup.dump.age"
+    call_command("backup", output=backup, stdout=io.StringIO())
+    UnitFactory(name="Unit created after the backup")
+
+    settings.BACKUP_AGE_IDENTITY = ""
+    with pytest.raises(CommandError, match="--identity"):
+        call_command("restore", backup, interactive=False)
+    settings.BACKUP_AGE_IDENTITY = str(pyrage.x25519.Identity.generate())
+    with pytest.raises(CommandError, match="Cannot decrypt"):
+        call_command("restore", backup, interactive=False)
+
+    assert Unit.objects.filter(name="Unit created after the backup").exists()
+
+
+@transactional
+def test_trust_8_restore_reads_the_key_from_an_identity_file(records, settings, tmp_path):
+    backup = tmp_path / "backup.dump.age"
+    call_command("backup", output=backup, stdout=io.StringIO())
+    key_file = tmp_path / "backup-key.txt"
+    key_file.write_text(f"# created: today\n{settings.BACKUP_AGE_IDENTITY}\n")
+    settings.BACKUP_AGE_IDENTITY = ""
+    Source.objects.all().delete()
+
+    call_command("restore", backup, identity=key_file, interactive=False, stdout=io.StringIO())
+
+    assert Source.objects.get().identity == WITNESS

@@ -66,6 +66,33 @@ def can_see_identities(user):
     return user.is_authenticated and user.has_role(Role.HRO)
 
 
+def can_request_erasure(user):
+    """An HRO asks for a source's identity to be erased (domain.md 7)."""
+    return user.is_authenticated and user.has_role(Role.HRO)
+
+
+def can_confirm_erasures(user):
+    """Managers confirm erasures (those asked for by an HRO of one of their entities)."""
+    return user.is_authenticated and user.has_role(Role.MANAGER)
+
+
+def can_confirm_erasure(user, erasure):
+    """A manager of one of the requesting HRO's entities confirms it: two people, never one."""
+    return (
+        user.is_authenticated
+        and user.pk != erasure.requested_by_id
+        and bool(
+            set(user.entity_ids_for(Role.MANAGER))
+            & set(erasure.requested_by.entity_ids_for(Role.HRO))
+        )
+    )
+
+
+def can_open_erasure(user):
+    """Who may see a source's erasure page: the HROs who ask, the managers who confirm."""
+    return user.is_authenticated and user.has_role(Role.HRO, Role.MANAGER)
+
+
 def can_set_verification(user, status):
     """Only an HRO moves a violation to credible, verified or discounted."""
     from hrddp.registry.models import HRO_ONLY_STATUSES

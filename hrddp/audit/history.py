@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from pghistory.models import MiddlewareEvents
 
+from hrddp.registry.identities import history_value
+
 LIMIT = 50
 LABELS = {
     "insert": pgettext_lazy("history", "created"),
@@ -174,8 +176,9 @@ def change(event, obj=None, hidden=()):
     changes = [
         (
             field_label(fields.get(column), column),
-            display_value(fields.get(column), old),
-            display_value(fields.get(column), new),
+            # Sources' identities are stored encrypted (registry/identities.py).
+            display_value(fields.get(column), history_value(fields.get(column), old, data)),
+            display_value(fields.get(column), history_value(fields.get(column), new, data)),
         )
         for column, (old, new) in sorted((event.pgh_diff or {}).items())
         if column not in skip

@@ -7,10 +7,12 @@ usually newer than a distribution's, and its wheel ships its own pg_dump and pg_
 the server. So the program whose major version is the server's is taken, from PATH first.
 """
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -87,6 +89,41 @@ def run(program, arguments, settings_dict):
     if completed.returncode != 0:
         raise CommandError(f"{program.name} failed:\n{completed.stderr.strip()}")
     return completed
+
+
+@contextlib.contextmanager
+def streaming(program, arguments, settings_dict, *, stdin=None, stdout=None):
+    """Run ``program`` with its standard input or output as a pipe (the process's ``stdin`` or
+    ``stdout``), for data that must never be written to disk as it is: a dump on its way to
+    encryption, or from decryption. Raises CommandError with its messages if it fails."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [str(program), *arguments],
+            env=libpq_environment(settings_dict),
+            stdin=stdin,
+            stdout=stdout,
+            stderr=errors,
+        )
+        try:
+            yield process
+        except CommandError:
+            process.kill()
+            process.wait()
+            raise
+        except Exception as error:
+            # Most often a broken pipe: the program stopped, and its own messages say why.
+            process.kill()
+            process.wait()
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip() or str(error)
+            raise CommandError(f"{program.name} failed:\n{message}") from error
+        for pipe in (process.stdin, process.stdout):
+            if pipe:
+                pipe.close()
+        if process.wait() != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip()
+            raise CommandError(f"{program.name} failed:\n{message}")
 
 
 def _candidates(name):

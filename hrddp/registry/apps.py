@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "hrddp.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the checks)

@@ -103,6 +103,24 @@ class SourceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["obtained_on"].widget = date_input()
+        if self.instance.erased_at:
+            # Erased for good: an identity typed here later would be another person's.
+            for name in Source.IDENTITY_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Erased on %(date)s.") % {
+                    "date": f"{self.instance.erased_at:%Y-%m-%d}"
+                }
+
+
+class ErasureRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why must this identity be erased?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Recorded in the history and shown to HROs and managers. Do not name the person."
+        ),
+    )
 
 
 AttributionFormSet = inlineformset_factory(

@@ -17,6 +17,7 @@ from solo.models import SingletonModel
 from hrddp.audit import track
 from hrddp.validators import single_line
 
+from .identities import SealedCharField
 from .queries import InstitutionQuerySet, PersonQuerySet, UnitQuerySet, ViolationQuerySet
 
 
@@ -702,9 +703,25 @@ class SourceKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+class SourceKey(models.Model):
+    """The key that encrypts one source's identity and contact (hrddp/registry/identities.py),
+    wrapped with the master key. Deliberately not tracked by the history: erasing a source
+    deletes its key, and no copy of it may survive anywhere."""
+
+    wrapped = models.TextField()
+
+    class Meta:
+        verbose_name = _("source key")
+        verbose_name_plural = _("source keys")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
 @track()
 class Source(models.Model):
-    """A source of information on a violation. ``identity`` and ``contact`` are for HROs only."""
+    """A source of information on a violation. ``identity`` and ``contact`` are for HROs only,
+    and stored encrypted with the source's own ``key`` (destroyed by an erasure)."""
 
     # Field names that must never reach anyone but an HRO (pages, exports, logs).
     IDENTITY_FIELDS = ("identity", "contact")
@@ -713,8 +730,8 @@ class Source(models.Model):
         Violation, on_delete=models.CASCADE, related_name="sources", verbose_name=_("violation")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=SourceKind.choices)
-    identity = models.CharField(_("identity (confidential)"), max_length=200, blank=True)
-    contact = models.CharField(_("contact (confidential)"), max_length=200, blank=True)
+    identity = SealedCharField(_("identity (confidential)"), max_length=200, blank=True)
+    contact = SealedCharField(_("contact (confidential)"), max_length=200, blank=True)
     reliability = models.CharField(
         _("reliability"), max_length=10, choices=Reliability.choices, default=Reliability.MODERATE
     )
@@ -724,6 +741,17 @@ class Source(models.Model):
         help_text=_("What the source is, without anything that identifies them."),
     )
     obtained_on = models.DateField(_("obtained on"), default=datetime.date.today)
+    # After the sealed fields: the key they create on a source's first save is saved with it.
+    key = models.OneToOneField(
+        SourceKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="source",
+        verbose_name=_("key"),
+    )
+    erased_at = models.DateTimeField(_("identity erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("source")
@@ -731,3 +759,41 @@ class Source(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+@track()
+class SourceErasure(models.Model):
+    """The erasure of a source's identity and contact (domain.md 7): asked for by an HRO with a
+    reason, confirmed by a manager of one of the HRO's entities (registry.services)."""
+
+    source = models.OneToOneField(
+        Source, on_delete=models.CASCADE, related_name="erasure", verbose_name=_("source")
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("source erasure")
+        verbose_name_plural = _("source erasures")
+
+    def __str__(self):
+        return gettext("Erasure of source %(source)s") % {"source": self.source_id}
+
+    @property
+    def done(self):
+        return self.confirmed_at is not None

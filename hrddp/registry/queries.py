@@ -223,6 +223,17 @@ def get_violation_for_user(user, pk, queryset=None):
     return get_object_or_404(violations, pk=pk)
 
 
+def get_source_for_user(user, pk):
+    """The source with its violation and erasure, if the user may read the registry; 404 otherwise.
+    Its identity is read only where the user may see it (the caller asks ``can_see_identities``)."""
+    if not can_read_registry(user):
+        raise Http404
+    sources = apps.get_model("registry", "Source").objects.select_related(
+        "violation__category", "key", "erasure__requested_by", "erasure__confirmed_by"
+    )
+    return get_object_or_404(sources, pk=pk)
+
+
 def _attributions():
     attributions = apps.get_model("registry", "Attribution").objects
     return attributions.select_related("unit", "person").order_by("id")
@@ -239,8 +250,11 @@ class ViolationQuerySet(models.QuerySet):
         """Everything the violation page shows; sources without identities unless the user is
         an HRO."""
         sources = apps.get_model("registry", "Source").objects.order_by("id")
-        if not can_see_identities(user):
-            sources = sources.only(*NON_IDENTIFYING_SOURCE_FIELDS)
+        if can_see_identities(user):
+            # The key decrypts the identity; the erasure says when and why it is gone.
+            sources = sources.select_related("key", "erasure")
+        else:
+            sources = sources.only(*NON_IDENTIFYING_SOURCE_FIELDS, "erased_at")
         changes = apps.get_model("registry", "VerificationChange").objects
         return self.select_related("category", "subtype", "reported_by").prefetch_related(
             models.Prefetch("attributions", queryset=_attributions()),

@@ -26,4 +26,10 @@ urlpatterns = [
     path("violations/<int:pk>/", violations.violation_detail, name="violation_detail"),
     path("violations/<int:pk>/edit/", violations.violation_update, name="violation_update"),
     path("violations/<int:pk>/verification/", violations.violation_verify, name="violation_verify"),
+    path("sources/<int:pk>/erasure/", violations.source_erasure, name="source_erasure"),
+    path(
+        "sources/<int:pk>/erasure/confirm/",
+        violations.source_erasure_confirm,
+        name="source_erasure_confirm",
+    ),
 ]

@@ -110,7 +110,7 @@ def build_world():
             staff_report=True,
             reported_by=reporter,
         )
-        SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
+        objects["source"] = SourceFactory(violation=violation, identity=IDENTITY, contact=CONTACT)
         SourceFactory(violation=violation, identity=REPORTER, contact=REPORTER_EMAIL)
     # pghistory's context lasts as long as the database transaction (the test's, here): the rest
     # of the world is built under a context of its own, not the reporter's (pghistory sets it

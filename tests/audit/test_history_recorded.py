@@ -14,6 +14,9 @@ DERIVED = {
     # Follows Unit.parent, whose every change Unit's history records.
     "registry.UnitClosure",
 }
+# Kept out of the history on purpose: erasing a source destroys its key (domain.md 7), and a copy
+# of the key in the history would defeat the erasure.
+UNTRACKED_ON_PURPOSE = {"registry.SourceKey"}
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +35,7 @@ def test_every_model_holding_domain_data_is_tracked():
         if not model._meta.proxy
         and model not in tracked
         and not hasattr(model, "pgh_tracked_model")
-        and model._meta.label not in DERIVED
+        and model._meta.label not in DERIVED | UNTRACKED_ON_PURPOSE
     ]
     assert untracked == []
 

@@ -91,8 +91,10 @@ def fingerprint():
             "person__name",
             "responsibility",
         ),
-        "sources": rows(
-            Source.objects, "violation__narrative", "identity", "contact", "obtained_on"
+        # Identities are stored encrypted (each time with a new key): compared as read.
+        "sources": sorted(
+            (source.violation.narrative, source.identity, source.contact, source.obtained_on)
+            for source in Source.objects.select_related("violation", "key")
         ),
         "requests": rows(
             SupportRequest.objects, "title", "recipient_units__name", "created_by__username"

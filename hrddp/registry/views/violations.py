@@ -1,6 +1,8 @@
-"""Violation pages and the HRO triage queue (domain.md 3, 3.1 and 7)."""
+"""Violation pages, the HRO triage queue and the erasure of a source's identity (domain.md 3, 3.1
+and 7)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +13,10 @@ from django.views.decorators.http import require_POST
 from hrddp.accounts.access import (
     REGISTRY_EDITORS,
     REGISTRY_READERS,
+    can_confirm_erasure,
+    can_confirm_erasures,
+    can_open_erasure,
+    can_request_erasure,
     can_see_identities,
     role_required,
 )
@@ -20,9 +26,14 @@ from hrddp.transfer.exporting import export_response
 
 from .. import services
 from ..filters_violations import ViolationFilter
-from ..forms_violations import VerificationForm, ViolationForm, violation_formsets
-from ..models import VerificationStatus, Violation
-from ..queries import get_violation_for_user
+from ..forms_violations import (
+    ErasureRequestForm,
+    VerificationForm,
+    ViolationForm,
+    violation_formsets,
+)
+from ..models import SourceErasure, VerificationStatus, Violation
+from ..queries import get_source_for_user, get_violation_for_user
 
 
 @role_required(*REGISTRY_READERS)
@@ -50,6 +61,7 @@ def violation_detail(request, pk):
             # Who acted on a staff member's report is shown to HROs only (domain.md 7), as in
             # its history (hrddp.audit.history.conceal_actors).
             "conceal_actors": violation.staff_report and not can_see_identities(request.user),
+            "show_erasure": can_open_erasure(request.user),
             "verification_form": VerificationForm(
                 initial={"status": violation.verification_status}
             ),
@@ -129,3 +141,74 @@ def triage(request):
     if response := export_response(request, "triage", queue):
         return response
     return render(request, "registry/triage.html", {"page_obj": paginate(request, queue)})
+
+
+def erasure_source(request, pk):
+    """The source, for the HROs who ask for its erasure and the managers who confirm it; 404 for
+    who may not read the registry, 403 for other readers."""
+    source = get_source_for_user(request.user, pk)
+    if not can_open_erasure(request.user):
+        raise PermissionDenied
+    return source
+
+
+def render_erasure(request, source, form=None, status=200):
+    try:
+        erasure = source.erasure
+    except SourceErasure.DoesNotExist:
+        erasure = None
+    may_request = erasure is None and can_request_erasure(request.user)
+    return render(
+        request,
+        "registry/source_erasure.html",
+        {
+            "source": source,
+            "violation": source.violation,
+            "erasure": erasure,
+            "show_identities": can_see_identities(request.user),
+            "form": (form or ErasureRequestForm()) if may_request else None,
+            "may_confirm": bool(
+                erasure and not erasure.done and can_confirm_erasure(request.user, erasure)
+            ),
+        },
+        status=status,
+    )
+
+
+# Any role, so that an SSR advisor gets 404 (not 403) on a source they may not read.
+@role_required()
+def source_erasure(request, pk):
+    """GET: the erasure's state. POST: an HRO asks for the erasure, with a reason."""
+    source = erasure_source(request, pk)
+    if request.method != "POST":
+        return render_erasure(request, source)
+    if not can_request_erasure(request.user):
+        raise PermissionDenied
+    form = ErasureRequestForm(request.POST)
+    if not form.is_valid():
+        return render_erasure(request, source, form, status=400)
+    try:
+        services.request_erasure(source, request.user, form.cleaned_data["reason"])
+    except services.ErasureRefused:
+        messages.error(request, _("The erasure of this identity was already asked for."))
+        return render_erasure(request, source, status=409)
+    messages.success(
+        request, _("The erasure was asked for. It happens when a manager confirms it.")
+    )
+    return redirect("registry:source_erasure", pk=source.pk)
+
+
+@require_POST
+@role_required()
+def source_erasure_confirm(request, pk):
+    """A manager of one of the requesting HRO's entities confirms: the identity is destroyed."""
+    source = erasure_source(request, pk)
+    if not can_confirm_erasures(request.user):
+        raise PermissionDenied
+    try:
+        services.confirm_erasure(source, request.user)
+    except services.ErasureRefused:
+        messages.error(request, _("There is no erasure waiting for confirmation."))
+        return render_erasure(request, source, status=409)
+    messages.success(request, _("The identity and contact of this source are erased."))
+    return redirect("registry:violation_detail", pk=source.violation_id)

@@ -23,6 +23,7 @@ from hrddp.audit import steady_history_triggers
 from hrddp.insights.services import refresh_summaries
 from hrddp.ops.postgres import refresh_statistics
 from hrddp.registry import demo
+from hrddp.registry.identities import give_keys
 from hrddp.registry.models import (
     AccountabilityAction,
     Attribution,
@@ -189,6 +190,7 @@ def seed(scale, log=None):
                 for action in row["actions"]
             ]
         copy_create(Attribution, attributions)
+        give_keys(sources)
         copy_create(Source, sources)
         copy_create(AccountabilityAction, actions)
         for name, objs in (

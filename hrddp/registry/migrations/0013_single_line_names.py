@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0010_list_indexes'),
+        ('registry', '0012_encrypt_source_identities'),
     ]
 
     operations = [
