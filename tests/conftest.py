@@ -160,3 +160,22 @@ def to_decision(ssr_advisor, hro):
         return assessment
 
     return walk
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test outside tests/browser that asks for ``page`` (a parametrize argument of that name,
+    say) gets pytest-playwright's browser page: it is then ordered with the browser tests, among
+    the transactional ones, and the tables it leaves empty fail hundreds of later tests. Refuse it
+    at collection, where the cause is plain."""
+    strays = [
+        item.nodeid
+        for item in items
+        if "page" in getattr(item, "fixturenames", ())
+        and item.get_closest_marker("browser") is None
+        and "/browser/" not in item.nodeid.replace("\\", "/")
+    ]
+    if strays:
+        raise pytest.UsageError(
+            "These tests take pytest-playwright's `page` fixture outside tests/browser "
+            "(rename the argument): " + ", ".join(strays)
+        )

@@ -12,13 +12,13 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from mailer.models import Message, MessageLog
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments import tasks
 from assessments.models import Notification
 from assessments.notify import notify
 from hrddp.accounts.models import Role
+from hrddp.api.services import issue_api_token
 from hrddp.support.models import SupportRequest
 from tests.factories import InstitutionFactory, UnitFactory, UserFactory
 
@@ -30,8 +30,8 @@ REFUSAL = "Enter this on a single line, without line breaks, tabs or other contr
 
 def api(user):
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = issue_api_token(user, two_factor=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -100,11 +100,11 @@ def test_a_violation_not_reported_by_staff_keeps_its_actors(client_for, hro, man
     assert STAFF_MEMBER not in page.content.decode()
 
 
-@pytest.mark.parametrize("page", ["99999999999999999999", "100001"])
-def test_trust_11_history_page_with_a_huge_number_is_404(client_for, hro, page):
+@pytest.mark.parametrize("number", ["99999999999999999999", "100001"])
+def test_trust_11_history_page_with_a_huge_number_is_404(client_for, hro, number):
     unit = UnitFactory()
     response = client_for(hro).get(
-        reverse("registry:unit_detail", args=[unit.pk]), {"history_page": page}
+        reverse("registry:unit_detail", args=[unit.pk]), {"history_page": number}
     )
     assert response.status_code == 404
 
