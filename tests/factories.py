@@ -2,8 +2,10 @@ import datetime
 
 import factory
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from hrddp.accounts.models import Entity, Membership, User
+from hrddp.api.services import issue_api_token
 from hrddp.registry import models as registry
 from hrddp.support.models import SupportRequest
 
@@ -215,3 +217,13 @@ def active_request(entity, requester, hro, manager, units=None, title=None, prep
     workflow.apply(request.pk, "activate", requester)
     request.refresh_from_db()
     return request
+
+
+def api_client(user):
+    """An API client sending a token of ``user`` (None: anonymous), issued as after a sign-in with
+    the second factor, which managers and administrators need."""
+    client = APIClient()
+    if user is not None:
+        _token, key = issue_api_token(user, two_factor=True)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client

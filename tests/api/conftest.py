@@ -3,8 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from hrddp.api.services import issue_api_token
-from tests.factories import UnitFactory, make_request
+from tests.factories import UnitFactory, api_client, make_request
 
 
 @pytest.fixture
@@ -17,14 +16,7 @@ def api_for(db):
     """``api_for(user)``: a client sending a token of ``user`` (None: anonymous), issued as after
     a sign-in with the second factor, which managers and administrators need."""
 
-    def client(user):
-        api = APIClient()
-        if user is not None:
-            _token, key = issue_api_token(user, two_factor=True)
-            api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        return api
-
-    return client
+    return api_client
 
 
 @pytest.fixture

@@ -12,27 +12,18 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from mailer.models import Message, MessageLog
-from rest_framework.test import APIClient
 
 from assessments import tasks
 from assessments.models import Notification
 from assessments.notify import notify
 from hrddp.accounts.models import Role
-from hrddp.api.services import issue_api_token
 from hrddp.support.models import SupportRequest
-from tests.factories import InstitutionFactory, UnitFactory, UserFactory
+from tests.factories import InstitutionFactory, UnitFactory, UserFactory, api_client
 
 pytestmark = pytest.mark.django_db
 
 INJECTED = "Police support\r\nBcc: everyone@example.org"
 REFUSAL = "Enter this on a single line, without line breaks, tabs or other control characters."
-
-
-def api(user):
-    client = APIClient()
-    _token, key = issue_api_token(user, two_factor=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
 
 
 @pytest.fixture
@@ -73,7 +64,7 @@ def test_trust_4_title_with_newline_refused_by_the_api(mission, ssr_advisor):
         "recipient_units": [UnitFactory().pk],
         "currency": "USD",
     }
-    response = api(ssr_advisor).post("/api/v1/support-requests/", body, format="json")
+    response = api_client(ssr_advisor).post("/api/v1/support-requests/", body, format="json")
     assert response.status_code == 400
     assert response.json()["title"] == [REFUSAL]
     assert not SupportRequest.objects.exists()
@@ -82,7 +73,7 @@ def test_trust_4_title_with_newline_refused_by_the_api(mission, ssr_advisor):
 @pytest.mark.parametrize("name", ["3rd\nBattalion", "3rd\tBattalion", "3rd\x1b[2JBattalion"])
 def test_trust_4_unit_name_with_control_characters_refused(hro, name):
     body = {"name": name, "institution": InstitutionFactory().pk}
-    response = api(hro).post("/api/v1/units/", body, format="json")
+    response = api_client(hro).post("/api/v1/units/", body, format="json")
     assert response.status_code == 400
     assert response.json()["name"] == [REFUSAL]
 

@@ -10,23 +10,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from assessments import workflow
 from hrddp.support.models import Communication, CommunicationKind, RequestStatus
-from tests.factories import complete_assessment
+from tests.factories import api_client, complete_assessment
 
 pytestmark = pytest.mark.django_db
 
 FUTURE = datetime.date(2099, 1, 1)
-
-
-def api(user):
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def letter(request, kind, date, user, **fields):
@@ -61,7 +52,7 @@ def test_trust_7_a_letter_dated_in_the_future_is_refused_on_the_page(
 
 
 def test_trust_7_a_letter_dated_in_the_future_is_refused_by_the_api(draft_request, ssr_advisor):
-    response = api(ssr_advisor).post(
+    response = api_client(ssr_advisor).post(
         "/api/v1/communications/",
         {
             "request": draft_request.pk,
@@ -87,7 +78,7 @@ def test_trust_7_a_policy_letter_recorded_before_the_decision_does_not_satisfy_d
     workflow.apply(draft_request.pk, "return", hro, reason="Redo.")
     to_decision(draft_request)
     workflow.apply(draft_request.pk, "approve", manager, reason="Low risk.")
-    response = api(ssr_advisor).post(
+    response = api_client(ssr_advisor).post(
         f"/api/v1/support-requests/{draft_request.pk}/transitions/",
         {"action": "activate"},
         format="json",
@@ -152,7 +143,7 @@ def test_trust_7_a_resumption_letter_recorded_before_the_suspension_does_not_cou
         timezone.localdate(suspension) - datetime.timedelta(days=1),
         ssr_advisor,
     )
-    response = api(second_manager).post(
+    response = api_client(second_manager).post(
         f"/api/v1/support-requests/{draft_request.pk}/transitions/",
         {"action": "resume", "reason": "Measures in place."},
         format="json",
@@ -176,7 +167,7 @@ def test_trust_7_a_refused_resumption_names_the_resumption_rule_before_d1(
     letter(draft_request, CommunicationKind.POLICY_NOTIFICATION, timezone.localdate(), ssr_advisor)
     workflow.apply(draft_request.pk, "activate", ssr_advisor)
     workflow.apply(draft_request.pk, "suspend", manager, reason="Pattern of abuses.")
-    response = api(second_manager).post(
+    response = api_client(second_manager).post(
         f"/api/v1/support-requests/{draft_request.pk}/transitions/",
         {"action": "resume", "reason": "Measures in place."},
         format="json",

@@ -7,8 +7,6 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from assessments import workflow
 from hrddp.support.models import SupportRequest
@@ -17,19 +15,13 @@ from tests.factories import (
     PersonFactory,
     UnitFactory,
     ViolationFactory,
+    api_client,
     make_request,
 )
 
 pytestmark = pytest.mark.django_db
 
 SUMMARY_NOTE = "Summary of the record, as shown to SSR advisors"
-
-
-def api(user):
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture
@@ -49,7 +41,7 @@ def test_trust_10_a_draft_unlocks_no_summary(client_for, mission, ssr_advisor, g
     page = client_for(ssr_advisor).get(reverse("registry:unit_detail", args=[guarded_unit.pk]))
     assert page.status_code == 200
     assert SUMMARY_NOTE not in page.content.decode()
-    response = api(ssr_advisor).get(f"/api/v1/units/{guarded_unit.pk}/record/")
+    response = api_client(ssr_advisor).get(f"/api/v1/units/{guarded_unit.pk}/record/")
     assert response.status_code == 404
 
 
@@ -60,7 +52,7 @@ def test_trust_10_a_submitted_request_opens_the_summary(
     workflow.apply(request.pk, "submit", ssr_advisor)
     page = client_for(ssr_advisor).get(reverse("registry:unit_detail", args=[guarded_unit.pk]))
     assert SUMMARY_NOTE in page.content.decode()
-    body = api(ssr_advisor).get(f"/api/v1/units/{guarded_unit.pk}/record/").json()
+    body = api_client(ssr_advisor).get(f"/api/v1/units/{guarded_unit.pk}/record/").json()
     assert body["view"] == "summary"
     assert body["flags"]["current_commander_has_countable_grave"] is True
 
@@ -70,7 +62,7 @@ def test_trust_10_a_draft_withdrawn_unlocks_no_summary(
 ):
     request = make_request(mission, ssr_advisor, [guarded_unit], title="Throwaway")
     workflow.apply(request.pk, "withdraw", manager, reason="Never mind.")
-    response = api(ssr_advisor).get(f"/api/v1/units/{guarded_unit.pk}/record/")
+    response = api_client(ssr_advisor).get(f"/api/v1/units/{guarded_unit.pk}/record/")
     assert response.status_code == 404
 
 
@@ -113,12 +105,12 @@ def test_trust_10_a_request_names_at_most_the_recipient_cap_in_the_api(
         "recipient_units": [u.pk for u in units],
         "currency": "USD",
     }
-    response = api(ssr_advisor).post("/api/v1/support-requests/", body, format="json")
+    response = api_client(ssr_advisor).post("/api/v1/support-requests/", body, format="json")
     assert response.status_code == 400
     assert "at most 20 recipient units" in " ".join(response.json()["recipient_units"])
     assert not SupportRequest.objects.exists()
     request = make_request(mission, ssr_advisor, units[:1])
-    response = api(ssr_advisor).patch(
+    response = api_client(ssr_advisor).patch(
         f"/api/v1/support-requests/{request.pk}/",
         {"recipient_units": [u.pk for u in units]},
         format="json",
