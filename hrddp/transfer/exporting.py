@@ -522,8 +522,11 @@ def requested_format(request):
 def csv_line(cells):
     """One CSV line, each text cell guarded against formulas (``csv_text``)."""
     line = io.StringIO()
-    csv.writer(line, lineterminator="\n").writerow([csv_text(cell) for cell in cells])
-    return line.getvalue()
+    # CRLF as the writer's terminator makes it quote a cell holding a lone CR too (with "\n" it
+    # would not, and a spreadsheet would break the row there); the line itself ends in "\n", as
+    # PostgreSQL's COPY rows do.
+    csv.writer(line, lineterminator="\r\n").writerow([csv_text(cell) for cell in cells])
+    return line.getvalue()[:-2] + "\n"
 
 
 def file_name(spec, fmt, day=None):

@@ -4,6 +4,7 @@ manager in turn, including an approval blocked by a rule that the page names."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import MeasureType
@@ -95,7 +96,7 @@ def test_request_from_draft_to_active_in_the_browser(
     ).to_contain_text("D7")
     page.get_by_text("Record a communication").click()
     page.get_by_label("Kind").select_option("policy_notification")
-    page.get_by_label("Date").fill("2026-01-15")
+    page.get_by_label("Date").fill(timezone.localdate().isoformat())
     page.get_by_label("Authority").fill("Chief of Engineers")
     page.get_by_label("Summary").fill("HRDDP letter and conditions, acknowledged.")
     page.get_by_role("button", name="Record communication").click()
