@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from pghistory.models import MiddlewareEvents
 
-from hrddp.registry.identities import history_value
+from hrddp.registry.identities import history_keys, history_value
 
 LIMIT = 50
 LABELS = {
@@ -103,7 +103,9 @@ def record_history(obj, across, page=1, limit=LIMIT, *, reader):
     if page > 1 and not events:
         raise Http404
     hidden = () if _sees_identities(reader) else REPORTER_COLUMNS
-    rows = [change(event, obj, hidden) for event in events[:limit]]
+    shown = events[:limit]
+    keys = history_keys(shown)
+    rows = [change(event, obj, hidden, keys) for event in shown]
     conceal_actors(rows, events, reader, known=_known_reports(obj))
     return History(rows=rows, more=len(events) > limit, limit=limit, page=page)
 
@@ -162,8 +164,10 @@ def conceal_actors(rows, events, reader, known=None):
     return rows
 
 
-def change(event, obj=None, hidden=()):
-    """One event as a row: the changed fields with readable labels and values."""
+def change(event, obj=None, hidden=(), keys=None):
+    """One event as a row: the changed fields with readable labels and values (``keys``: the
+    ``history_keys`` of the rows shown, for sources' sealed identities)."""
+    keys = {} if keys is None else keys
     model = apps.get_model(event.pgh_obj_model)
     fields = {f.column: f for f in model._meta.concrete_fields}
     data = event.pgh_data or {}
@@ -177,8 +181,8 @@ def change(event, obj=None, hidden=()):
         (
             field_label(fields.get(column), column),
             # Sources' identities are stored encrypted (registry/identities.py).
-            display_value(fields.get(column), history_value(fields.get(column), old, data)),
-            display_value(fields.get(column), history_value(fields.get(column), new, data)),
+            display_value(fields.get(column), history_value(fields.get(column), old, data, keys)),
+            display_value(fields.get(column), history_value(fields.get(column), new, data, keys)),
         )
         for column, (old, new) in sorted((event.pgh_diff or {}).items())
         if column not in skip

@@ -151,16 +151,38 @@ class SealedCharField(models.CharField):
         return token
 
 
-def history_value(field, value, data):
+def history_keys(events):
+    """The wrapped keys the ``events`` (history rows) name, in one query per key model:
+    ``{(key model, key id): wrapped}``, for ``history_value``. A destroyed key is absent."""
+    from django.apps import apps
+
+    wanted = {}
+    for event in events:
+        model = apps.get_model(event.pgh_obj_model)
+        for field in model._meta.concrete_fields:
+            if isinstance(field, SealedCharField):
+                key_model = model._meta.get_field(field.key_field).related_model
+                key_id = (event.pgh_data or {}).get(f"{field.key_field}_id")
+                if key_id is not None:
+                    wanted.setdefault(key_model, set()).add(key_id)
+    return {
+        (key_model, pk): wrapped
+        for key_model, ids in wanted.items()
+        for pk, wrapped in key_model.objects.filter(pk__in=ids).values_list("pk", "wrapped")
+    }
+
+
+def history_value(field, value, data, keys):
     """What a history row shows of a column's ``value``: for a sealed field, the clear text,
-    decrypted with the key the row names (``data``: the event's row); "" once that key is destroyed.
+    decrypted with the key the row names (``data``: the event's row; ``keys``: ``history_keys``
+    of the rows shown); "" once that key is destroyed.
     """
     if not isinstance(field, SealedCharField) or not value:
         return value
     key_model = field.model._meta.get_field(field.key_field).related_model
-    key = key_model.objects.filter(pk=data.get(f"{field.key_field}_id")).first()
+    wrapped = keys.get((key_model, data.get(f"{field.key_field}_id")))
     try:
-        return unseal(key.wrapped if key else None, value)
+        return unseal(wrapped, value)
     except InvalidToken:  # a token of the key before (none is ever replaced but by erasure)
         return ""
 

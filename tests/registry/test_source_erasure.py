@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hrddp.accounts.models import Role
@@ -183,3 +184,25 @@ def test_trust_8_only_hros_ask_and_managers_confirm_on_the_erasure_page(
     assert WITNESS not in client_of(manager).get(page).content.decode()
     assert client_of(manager).post(confirm).status_code == 302
     assert Source.objects.get(pk=source.pk).identity == ""
+
+
+@pytest.mark.django_db
+def test_trust_8_the_violation_page_reads_sealed_identities_in_the_same_queries_for_any_count(hro):
+    """An HRO's violation page, its sources and their history decrypted with each source's key:
+    the keys are read together, not one query per source or per history value."""
+
+    def queries_for(count):
+        violation = ViolationFactory()
+        for number in range(count):
+            source = SourceFactory(violation=violation, identity=f"{WITNESS} {number}")
+            source.contact = f"{PHONE} {number}"
+            source.save()
+        client = client_of(hro)
+        url = reverse("registry:violation_detail", args=[violation.pk])
+        client.get(url)  # the session's first page warms what every page reads once
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        assert f"{PHONE} {count - 1}" in page
+        return len(captured)
+
+    assert queries_for(8) == queries_for(1)
