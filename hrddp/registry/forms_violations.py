@@ -147,7 +147,13 @@ def violation_formsets(data=None, instance=None):
             data, instance=instance, prefix="attributions", queryset=attributions
         ),
         "actions": AccountabilityActionFormSet(data, instance=instance, prefix="actions"),
-        "sources": SourceFormSet(data, instance=instance, prefix="sources"),
+        # Each source's identity is decrypted with its own key: read with the sources.
+        "sources": SourceFormSet(
+            data,
+            instance=instance,
+            prefix="sources",
+            queryset=Source.objects.select_related("key").order_by("pk"),
+        ),
     }
 
 
