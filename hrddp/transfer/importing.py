@@ -69,7 +69,7 @@ def read_dataset(content, file_name, kind=None):
 
 
 def count_rows(content, file_name, kind=None):
-    return len(read_dataset(content, file_name, kind)[0])
+    return len(reading.read_table(content, file_name, kind).rows)
 
 
 @dataclass

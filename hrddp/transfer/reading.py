@@ -85,15 +85,6 @@ def render(message):
     return gettext(msgid) % params
 
 
-def limits():
-    return {
-        "file_bytes": settings.IMPORT_MAX_FILE_BYTES,
-        "uncompressed_bytes": settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
-        "rows": settings.IMPORT_MAX_ROWS,
-        "columns": settings.IMPORT_MAX_COLUMNS,
-    }
-
-
 def megabytes(size):
     return f"{size / (1024 * 1024):.0f}"
 
