@@ -193,3 +193,22 @@ def test_trust_3_beat_runs_the_pending_checks_every_minute_or_so():
         if entry["task"] == "assessments.tasks.run_pending_checks"
     ]
     assert entry["schedule"] <= 120
+
+
+def test_trust_3_a_check_sent_before_the_outbox_existed_runs_through_it_once(
+    supported, alleged, eager, django_capture_on_commit_callbacks
+):
+    """A ``check_violation`` message queued by the code before the outbox: its check becomes an
+    outbox row like any other, run once, and kept as done."""
+    from assessments import tasks
+    from assessments.models import CheckKind, TriggerCheck
+    from hrddp.registry.models import Violation
+
+    # Verified behind the signals' back, as the old code's message found it.
+    Violation.objects.filter(pk=alleged.pk).update(verification_status=VerificationStatus.VERIFIED)
+    owed = TriggerCheck.objects.filter(kind=CheckKind.VIOLATION, object_id=alleged.pk)
+    owed.delete()  # the checks of the alleged violation's own saves, already run
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.check_violation(alleged.pk)
+    assert_under_review_once(supported)
+    assert owed.filter(done_at__isnull=False).count() == 1
