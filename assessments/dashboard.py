@@ -88,11 +88,10 @@ def for_manager(entity_ids, today):
         ).order_by("review_due", "pk"),
         [status_link(s) for s in workflow.MONITORED_STATES],
     )
+    # A suspension is announced by a letter sent after it, as resumption counts letters (D7).
     letters = Communication.objects.filter(
-        request=OuterRef("pk"),
-        kind=CommunicationKind.SUSPENSION,
-        date__gte=OuterRef("suspended_at__date"),
-    )
+        request=OuterRef("pk"), kind=CommunicationKind.SUSPENSION
+    ).sent_after(OuterRef("suspended_at"), today)
     unannounced = bounded(
         requests.filter(status=RequestStatus.SUSPENDED)
         .exclude(Exists(letters))

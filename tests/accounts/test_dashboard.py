@@ -309,3 +309,30 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
         page = home(client)
     assert OVERDUE_BADGE in page and "Past due" in page
     assert page.count("The first 10 are shown.") == (0 if rows < 10 else 10)
+
+
+def test_trust_7_a_suspension_letter_from_before_the_suspension_leaves_it_unannounced(
+    client_for, manager, mission, ssr_advisor, unit, walk
+):
+    """Only a letter sent after the suspension announces it (domain.md 4.5, 5)."""
+    suspended = walk(make_request(mission, ssr_advisor, [unit], title="Fuel"), "suspended")
+    suspended.refresh_from_db()
+    early = letter(suspended, CommunicationKind.SUSPENSION, manager)
+    Communication.objects.filter(pk=early.pk).update(
+        recorded_at=suspended.suspended_at - datetime.timedelta(days=1)
+    )
+    url = reverse("support:detail", args=[suspended.pk])
+    assert url in section(home(client_for(manager)), "suspension letter")
+
+
+def test_trust_7_a_policy_letter_recorded_before_the_decision_leaves_d7_missing(
+    client_for, ssr_advisor, mission, unit, walk
+):
+    """The SSR advisor's start page counts letters as D7 does: sent after the decision."""
+    approved = walk(make_request(mission, ssr_advisor, [unit], title="Radios"), "approved")
+    approved.refresh_from_db()
+    early = letter(approved, CommunicationKind.POLICY_NOTIFICATION, ssr_advisor)
+    Communication.objects.filter(pk=early.pk).update(
+        recorded_at=approved.decided_at - datetime.timedelta(days=1)
+    )
+    assert "D7: policy letter missing" in section(home(client_for(ssr_advisor)), "As SSR advisor")
