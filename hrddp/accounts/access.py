@@ -67,8 +67,8 @@ def can_see_identities(user):
 
 
 def can_request_erasure(user):
-    """An HRO asks for a source's identity to be erased (domain.md 7)."""
-    return user.is_authenticated and user.has_role(Role.HRO)
+    """An HRO asks for a source's identity to be erased (domain.md 7): who may see it."""
+    return can_see_identities(user)
 
 
 def can_confirm_erasures(user):

@@ -10,6 +10,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
+from hrddp.api.exceptions import is_api_request
+
 from .two_factor import has_two_factor, needs_verification
 
 
@@ -79,7 +81,7 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         # Only a user who still owes a code pays for reversing the exempt URLs.
         if needs_verification(request) and not self._exempt(request.path_info):
-            if request.path_info.startswith("/api/"):
+            if is_api_request(request):
                 request.user = AnonymousUser()
             else:
                 name = "two_factor_verify" if has_two_factor(request.user) else "two_factor_setup"

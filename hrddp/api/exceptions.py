@@ -36,7 +36,8 @@ class Conflict(exceptions.APIException):
 
 
 def is_api_request(request):
-    return request.path.startswith("/api/")
+    """A request to the JSON API (``path_info``: the path below any prefix the site is served at)."""
+    return request.path_info.startswith("/api/")
 
 
 def server_error(request):
