@@ -209,3 +209,28 @@ def test_trust_8_the_violation_page_reads_sealed_identities_in_the_same_queries_
         return counts
 
     assert queries_for(8) == queries_for(1)
+
+
+@pytest.mark.django_db
+def test_trust_8_a_new_master_key_reads_every_identity_after_rewrap_source_keys(settings, hro):
+    """Rotating the master key (README): the new key first, ``rewrap_source_keys``, then the old
+    key removed; every identity, in the table and its history, still reads in clear."""
+    from cryptography.fernet import Fernet
+
+    from hrddp.audit.history import record_history
+    from hrddp.registry.checks import field_encryption_key
+
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    source = SourceFactory(identity=WITNESS, contact=PHONE)
+    source.contact = PHONE + "1"
+    source.save()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    call_command("rewrap_source_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+
+    assert Source.objects.get(pk=source.pk).identity == WITNESS
+    history = record_history(source, ["registry.SourceEvent"], reader=hro)
+    values = {value for row in history.rows for _label, *pair in row.changes for value in pair}
+    assert {PHONE, PHONE + "1"} <= values
+    settings.FIELD_ENCRYPTION_KEYS = []
+    assert [error.id for error in field_encryption_key(None)] == ["registry.E001"]

@@ -14,10 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         master = master_key()
-        count = 0
         with transaction.atomic():
-            for key in SourceKey.objects.select_for_update().iterator():
+            keys = list(SourceKey.objects.select_for_update())
+            for key in keys:
                 key.wrapped = master.rotate(key.wrapped.encode()).decode()
-                key.save(update_fields=["wrapped"])
-                count += 1
-        self.stdout.write(f"{count} source keys rewrapped.")
+            SourceKey.objects.bulk_update(keys, ["wrapped"], batch_size=1000)
+        self.stdout.write(f"{len(keys)} source keys rewrapped.")
