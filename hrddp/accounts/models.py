@@ -55,15 +55,10 @@ class User(AbstractUser):
     )
 
     def save(self, *args, **kwargs):
-        # set_password() keeps the new password until the save; Django's hash upgrade at sign-in
-        # clears it first, so only a real change revokes the API tokens, in the same transaction.
-        if self._password is None or self._state.adding:
-            return super().save(*args, **kwargs)
-        from hrddp.api.services import revoke_api_tokens
-
+        # The receiver that revokes the user's API tokens on a password change
+        # (hrddp/api/services.py) runs in this transaction.
         with transaction.atomic():
             super().save(*args, **kwargs)
-            revoke_api_tokens(self)
 
     def role_memberships(self):
         """(entity id, role) of each of the user's memberships, read once per instance: a web

@@ -33,6 +33,14 @@ def revoke_api_token(user, digest):
     return bool(deleted)
 
 
+# Password: set_password() keeps the new password on the instance until its save is done;
+# Django's hash upgrade at sign-in clears it first, so only a real change revokes.
+@receiver(post_save, sender=User, dispatch_uid="api.tokens.password")
+def _password_changed(sender, instance, created, **kwargs):
+    if not created and instance._password is not None:
+        revoke_api_tokens(instance)
+
+
 # Roles: any membership added, changed or removed.
 @receiver(post_save, sender=Membership, dispatch_uid="api.tokens.membership_saved")
 @receiver(post_delete, sender=Membership, dispatch_uid="api.tokens.membership_deleted")
