@@ -128,6 +128,13 @@ def identity_bearing(model):
     return bool(getattr(model, "IDENTITY_FIELDS", ()))
 
 
+def conceals_actors(reader, violation):
+    """Whether who acted on ``violation`` is hidden from ``reader``: a staff member's report, read
+    by anyone but an HRO (domain.md 7). ``conceal_actors`` applies it to history rows; pages that
+    list a violation's actors elsewhere (its verification table) ask here."""
+    return violation.staff_report and not _sees_identities(reader)
+
+
 def conceal_actors(rows, events, reader, known=None):
     """For anyone but an HRO, who made each change to an identity-bearing row (a source) or to a
     staff-reported violation and its rows reads "a staff member" (domain.md 7): the reporter of

@@ -20,7 +20,7 @@ from hrddp.accounts.access import (
     can_see_identities,
     role_required,
 )
-from hrddp.audit.history import violation_history
+from hrddp.audit.history import conceals_actors, violation_history
 from hrddp.pagination import paginate
 from hrddp.transfer.exporting import export_response
 
@@ -58,9 +58,7 @@ def violation_detail(request, pk):
         {
             "violation": violation,
             "show_identities": can_see_identities(request.user),
-            # Who acted on a staff member's report is shown to HROs only (domain.md 7), as in
-            # its history (hrddp.audit.history.conceal_actors).
-            "conceal_actors": violation.staff_report and not can_see_identities(request.user),
+            "conceal_actors": conceals_actors(request.user, violation),
             "show_erasure": can_open_erasure(request.user),
             "verification_form": VerificationForm(
                 initial={"status": violation.verification_status}
