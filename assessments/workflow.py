@@ -43,14 +43,33 @@ from .rules import Blocker
 SYSTEM = "system"
 
 
+# The rule a refusal names when no decision rule does: the state diagram of domain.md 4.5 (the
+# action is not possible from this state) and the roles that may take the action.
+STATE_RULE = "state"
+ROLE_RULE = "role"
+
+
 class TransitionError(Exception):
     """The action cannot be taken from the request's current state."""
+
+    rules = (STATE_RULE,)
 
 
 class TransitionBlocked(TransitionError):
     def __init__(self, blockers):
         self.blockers = blockers
         super().__init__("; ".join(str(b) for b in blockers))
+
+    @property
+    def rules(self):
+        """The codes of the rules that refused, the most specific first, each once."""
+        return tuple(dict.fromkeys(b.rule for b in self.blockers))
+
+
+class RoleRefused(PermissionDenied):
+    """The user holds none of the roles the action allows (a 403 for the pages)."""
+
+    rules = (ROLE_RULE,)
 
 
 @dataclass(frozen=True)
@@ -509,7 +528,7 @@ def apply(request_pk, action_name, user, reason="", **data):
     with transaction.atomic():
         request = SupportRequest.objects.select_for_update().get(pk=request_pk)
         if not holds_role(request, user, action.roles):
-            raise PermissionDenied(_("Your role does not allow this action."))
+            raise RoleRefused(_("Your role does not allow this action."))
         if request.status not in action.sources:
             raise TransitionError(
                 _("“%(action)s” is not possible while the request is %(status)s.")
@@ -681,7 +700,7 @@ def apply_intervention(intervention_pk, action_name, user, reason=""):
             .get(pk=intervention_pk)
         )
         if not holds_role(intervention.request, user, action.roles):
-            raise PermissionDenied(_("Your role does not allow this action."))
+            raise RoleRefused(_("Your role does not allow this action."))
         if intervention.status not in action.sources:
             raise TransitionError(
                 _("“%(action)s” is not possible while the intervention is %(status)s.")
