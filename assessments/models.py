@@ -357,6 +357,16 @@ class Decision(models.Model):
     def is_waiver(self):
         return bool(self.waiver_reason)
 
+    @property
+    def snapshot(self):
+        """What the manager knew: the latest snapshot of the assessment taken before this
+        decision, or None for a decision taken before snapshots existed."""
+        return (
+            self.assessment.snapshots.filter(taken_at__lte=self.decided_at)
+            .order_by("-taken_at", "-id")
+            .first()
+        )
+
 
 @track()
 class Transition(models.Model):
@@ -626,3 +636,139 @@ class TriggerCheck(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.object_id}"
+
+
+# --- What the manager knew (domain.md 4.5) ----------------------------------------------------
+
+
+class SnapshotRoute(models.TextChoices):
+    """The routes of a unit's record (hrddp/registry/queries.py ROUTES), as a snapshot keeps them."""
+
+    SUBTREE = "subtree", _("In this unit or its sub-units")
+    COMMANDED_AT_TIME = "commanded_at_time", _("Under commanders at the time")
+    CURRENT_COMMANDERS = "current_commanders", _("Brought by current commanders")
+    ANCESTORS = "ancestors", _("Context: violations of parent units (not counted)")
+
+
+def _append_only(name):
+    return pgtrigger.Protect(name=name, operation=pgtrigger.Update | pgtrigger.Delete)
+
+
+class AssessmentSnapshot(models.Model):
+    """What a version showed of its recipients' records when it was submitted for decision: the
+    levels with their reasons (stored as msgid and parameters, rendered in the reader's language),
+    and per recipient a ``RecordSnapshot``. One per submission, never edited: a version sent back
+    and submitted again has one for each submission; a decision was taken on the latest one
+    before it (``Decision.snapshot``)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("assessment")
+    )
+    taken_at = models.DateTimeField(_("taken"), auto_now_add=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    as_of = models.DateField(_("record as of"))
+    lookback_days = models.PositiveIntegerField(_("lookback (days)"))
+    pattern_threshold = models.PositiveIntegerField(_("pattern threshold"))
+    record_cap = models.PositiveIntegerField(_("counts exact up to"))
+    floor = models.CharField(_("record floor"), max_length=6, choices=Level.choices, blank=True)
+    inherent = models.CharField(_("inherent risk"), max_length=6, choices=Level.choices)
+    residual = models.CharField(_("residual risk"), max_length=6, choices=Level.choices)
+    # [{"msgid": ..., "params": {...}}]: assessments.risk.Reason.as_data()
+    floor_reasons = models.JSONField(default=list)
+    inherent_reasons = models.JSONField(default=list)
+    residual_reasons = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        get_latest_by = ["taken_at", "id"]
+        verbose_name = _("snapshot at submission for decision")
+        verbose_name_plural = _("snapshots at submission for decision")
+        triggers = [_append_only("assessment_snapshots_append_only")]
+
+    def __str__(self):
+        return _("%(assessment)s, as submitted on %(date)s") % {
+            "assessment": self.assessment,
+            "date": f"{self.taken_at:%Y-%m-%d %H:%M}",
+        }
+
+
+class RecordSnapshot(models.Model):
+    """One recipient's record in a snapshot: its capped counts by route and its flags, as the
+    live record showed them (hrddp.registry.queries.records_of); its violations are rows."""
+
+    snapshot = models.ForeignKey(
+        AssessmentSnapshot, on_delete=models.PROTECT, related_name="records"
+    )
+    unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="+")
+    # {route: count, "record": count}, each exact up to the snapshot's record_cap, cap + 1 beyond.
+    counts = models.JSONField(default=dict)
+    recent_countable_grave_count = models.PositiveIntegerField(default=0)
+    current_commander_has_countable_grave = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["snapshot", "id"]
+        verbose_name = _("recipient's record in a snapshot")
+        verbose_name_plural = _("recipients' records in snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit"], name="one_record_per_snapshot")
+        ]
+        triggers = [_append_only("record_snapshots_append_only")]
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.snapshot_id}"
+
+
+class SnapshotViolation(models.Model):
+    """A violation as a snapshot's record showed it, under one route: per unit and route the
+    newest ``RECORD_CAP``, and every recent countable grave one (they set the flags)."""
+
+    record = models.ForeignKey(RecordSnapshot, on_delete=models.PROTECT, related_name="violations")
+    route = models.CharField(_("route"), max_length=20, choices=SnapshotRoute.choices)
+    # No constraint: the snapshot keeps what it saw, even of a violation later removed.
+    violation = models.ForeignKey(
+        "registry.Violation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(_("date precision"), max_length=5)
+    location = models.CharField(_("location"), max_length=200)
+    category = models.ForeignKey(
+        "registry.ViolationCategory", on_delete=models.PROTECT, related_name="+"
+    )
+    subtype = models.ForeignKey(
+        "registry.ViolationSubtype",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verification_status = models.CharField(_("verification status"), max_length=10)
+    is_grave = models.BooleanField(_("grave"))
+
+    class Meta:
+        ordering = ["record", "route", "-date", "-violation_id"]
+        verbose_name = _("violation in a snapshot")
+        verbose_name_plural = _("violations in snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "route", "violation"], name="one_snapshot_row_per_route"
+            )
+        ]
+        indexes = [
+            models.Index(
+                "record",
+                "route",
+                models.F("date").desc(),
+                models.F("violation").desc(),
+                name="snapshot_route_newest",
+            ),
+            models.Index(fields=["record", "violation"], name="snapshot_record_violation"),
+        ]
+        triggers = [_append_only("snapshot_violations_append_only")]
+
+    def __str__(self):
+        return f"{self.violation_id} ({self.route})"

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from hrddp.registry.models import PolicySettings, Unit
 
@@ -25,6 +26,50 @@ def highest(levels):
 
 def at_least(level, threshold):
     return level is not None and LEVEL_ORDER[level] >= LEVEL_ORDER[threshold]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a level is what it is, as a msgid and its parameters, rendered in the reader's language
+    when shown (``str``). Stored as ``as_data()`` (the snapshot of a version submitted for
+    decision), read back with ``from_data``. A parameter may itself be a ``Reason``."""
+
+    msgid: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self):
+        text = gettext(self.msgid)
+        if not self.params:
+            return text
+        return text % {key: str(value) for key, value in self.params.items()}
+
+    def __contains__(self, text):
+        return text in str(self)
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            return str(self) == other
+        if isinstance(other, Reason):
+            return (self.msgid, self.params) == (other.msgid, other.params)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.msgid)
+
+    def as_data(self):
+        params = {
+            key: value.as_data() if isinstance(value, Reason) else value
+            for key, value in self.params.items()
+        }
+        return {"msgid": self.msgid, "params": params}
+
+    @classmethod
+    def from_data(cls, data):
+        params = {
+            key: cls.from_data(value) if isinstance(value, dict) else value
+            for key, value in (data.get("params") or {}).items()
+        }
+        return cls(data["msgid"], params)
 
 
 @dataclass
@@ -62,19 +107,30 @@ def record_floor(records):
         if record.has_pattern:
             floor = Level.HIGH
             reasons.append(
-                _("%(unit)s: %(count)s recent countable grave violations, a pattern (floor high)")
-                % {"unit": unit, "count": record.recent_countable_grave_count}
+                Reason(
+                    N_(
+                        "%(unit)s: %(count)s recent countable grave violations, a pattern (floor high)"
+                    ),
+                    {"unit": str(unit), "count": str(record.recent_countable_grave_count)},
+                )
             )
         elif record.has_recent_countable_grave:
             floor = highest([floor, Level.MEDIUM] if floor else [Level.MEDIUM])
             reasons.append(
-                _("%(unit)s: a recent countable grave violation (floor medium)") % {"unit": unit}
+                Reason(
+                    N_("%(unit)s: a recent countable grave violation (floor medium)"),
+                    {"unit": str(unit)},
+                )
             )
         if record.current_commander_has_countable_grave:
             floor = Level.HIGH
             reasons.append(
-                _("%(unit)s: a current commander has a countable grave violation (floor high)")
-                % {"unit": unit}
+                Reason(
+                    N_(
+                        "%(unit)s: a current commander has a countable grave violation (floor high)"
+                    ),
+                    {"unit": str(unit)},
+                )
             )
     return floor, reasons
 
@@ -103,35 +159,40 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
     for level, risk in inherent:
         if level == profile.inherent:
             profile.inherent_reasons.append(
-                _("Risk “%(risk)s”: %(l)s × %(s)s = %(score)s")
-                % {
-                    "risk": risk,
-                    "l": risk.likelihood,
-                    "s": risk.severity,
-                    "score": risk.likelihood * risk.severity,
-                }
+                Reason(
+                    N_("Risk “%(risk)s”: %(l)s × %(s)s = %(score)s"),
+                    {
+                        "risk": str(risk),
+                        "l": risk.likelihood,
+                        "s": risk.severity,
+                        "score": risk.likelihood * risk.severity,
+                    },
+                )
             )
     if profile.floor == profile.inherent:
         profile.inherent_reasons.extend(profile.floor_reasons)
     if not risks and not profile.floor:
-        profile.inherent_reasons.append(_("No risk listed and no record floor"))
+        profile.inherent_reasons.append(Reason(N_("No risk listed and no record floor")))
 
     # Residual: each risk as re-rated after mitigation (a risk not re-rated keeps its own
     # score). The record floor does not apply: measures can bring the level down.
     residual = []
     for risk in risks:
         if risk.residual_likelihood and risk.residual_severity:
-            score, note = risk.residual_likelihood * risk.residual_severity, _("after mitigation")
+            score = risk.residual_likelihood * risk.residual_severity
+            note = Reason(N_("after mitigation"))
         else:
-            score, note = risk.likelihood * risk.severity, _("not re-rated")
+            score, note = risk.likelihood * risk.severity, Reason(N_("not re-rated"))
         residual.append((level_for_score(score), risk, score, note))
     profile.residual = highest([item[0] for item in residual]) or Level.LOW
     for level, risk, score, note in residual:
         if level == profile.residual:
             profile.residual_reasons.append(
-                _("Risk “%(risk)s”: %(score)s, %(note)s")
-                % {"risk": risk, "score": score, "note": note}
+                Reason(
+                    N_("Risk “%(risk)s”: %(score)s, %(note)s"),
+                    {"risk": str(risk), "score": score, "note": note},
+                )
             )
     if not risks:
-        profile.residual_reasons.append(_("No risk listed"))
+        profile.residual_reasons.append(Reason(N_("No risk listed")))
     return profile

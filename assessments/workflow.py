@@ -21,7 +21,7 @@ from hrddp.registry.models import PolicySettings
 from hrddp.support.models import RequestStatus as S
 from hrddp.support.models import SupportRequest
 
-from . import rules
+from . import rules, snapshots
 from .models import (
     OPEN_INTERVENTION_STATUSES,
     Assessment,
@@ -178,6 +178,7 @@ def submit_assessment(request, assessment, user, data):
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    snapshots.take(assessment, user)  # what the manager will know (domain.md 4.5)
     return assessment
 
 

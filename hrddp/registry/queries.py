@@ -519,6 +519,40 @@ def _limited(
     return query, [as_of, *params, *extra_params]
 
 
+def recent_countable_grave_where(as_of, lookback_days):
+    """``(sql, params)``: " AND the violation ``v`` is a recent countable grave one"."""
+    from .models import COUNTABLE_STATUSES
+
+    sql = """ AND v.date > %s AND v.verification_status = ANY(%s) AND v.category_id IN (
+        SELECT id FROM registry_violationcategory WHERE is_grave)"""
+    return sql, [as_of - datetime.timedelta(days=lookback_days), list(COUNTABLE_STATUSES)]
+
+
+def kept_ids_sql(route, unit_pk, as_of, lookback_days, pattern_threshold):
+    """``(sql, params)``: the ids of the violations a snapshot of the record keeps for ``route``
+    (assessments/snapshots.py): its newest ``RECORD_CAP`` and, on a counted route, every recent
+    countable grave one up to the bound of their count (they set the flags). As the record page
+    reads them: the ancestors' context leaves out what a counted route holds."""
+    where, params = "", []
+    if route == "ancestors":
+        where, params = _outside_record(unit_pk, as_of)
+    parts = [_limited(route, unit_pk, as_of, RECORD_CAP, where, params)]
+    if route in COUNTED_ROUTES:
+        recent, recent_params = recent_countable_grave_where(as_of, lookback_days)
+        limit = max(RECORD_CAP, pattern_threshold) + 1
+        parts.append(_limited(route, unit_pk, as_of, limit, recent, recent_params))
+    sql = " UNION ".join(f"({part})" for part, _params in parts)
+    return sql, [p for _part, part_params in parts for p in part_params]
+
+
+def in_live_record_sql(unit_pk, as_of):
+    """``(sql, params)``: "the violation ``v`` is in the unit's record now" (a counted route
+    reaches it, dated on or before ``as_of``), probed for one violation at a time."""
+    conditions = " OR ".join(ROUTE_HOLDS_SQL[route] for route in COUNTED_ROUTES)
+    params = [p for route in COUNTED_ROUTES for p in route_sql(route, unit_pk, as_of)[1]]
+    return f"(v.date <= %s AND ({conditions}))", [as_of, *params]
+
+
 def _union_count(parts):
     sql = " UNION ".join(f"({part})" for part, _params in parts)
     return f"(SELECT count(*) FROM ({sql}) u)", [p for _part, params in parts for p in params]
@@ -548,9 +582,7 @@ def _summary_select(unit_pk, as_of, lookback_days, pattern_threshold):
     columns.append(sql)
     params += union_params
     # Recent countable grave violations, each once: enough of each route to tell a pattern.
-    recent = """ AND v.date > %s AND v.verification_status = ANY(%s) AND v.category_id IN (
-        SELECT id FROM registry_violationcategory WHERE is_grave)"""
-    recent_params = [as_of - datetime.timedelta(days=lookback_days), list(COUNTABLE_STATUSES)]
+    recent, recent_params = recent_countable_grave_where(as_of, lookback_days)
     limit = max(RECORD_CAP, pattern_threshold) + 1
     sql, union_params = _union_count(
         [
