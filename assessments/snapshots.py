@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from hrddp.registry.models import (
     COUNTABLE_STATUSES,
     PolicySettings,
+    VerificationStatus,
     Violation,
     ViolationCategory,
     ViolationSubtype,
@@ -58,7 +60,12 @@ from .risk import Reason, recipient_records, risk_profile
 # number (counted up to the record's cap).
 SINCE_LIMIT = 10
 
-CHANGE_KINDS = ("new", "reverified", "discounted", "removed")
+CHANGE_KINDS = {
+    "new": gettext_lazy("New in the record"),
+    "reverified": gettext_lazy("Re-verified (status changed)"),
+    "discounted": gettext_lazy("Discounted (no longer countable)"),
+    "removed": gettext_lazy("No longer in the record"),
+}
 
 
 # --- taking a snapshot ---------------------------------------------------------------------
@@ -349,8 +356,6 @@ def load_snapshot_summaries(records):
         with connection.cursor() as cursor:
             cursor.execute(sql, [list(summaries), cap])
             rows = cursor.fetchall()
-        from hrddp.registry.models import VerificationStatus
-
         for record_pk, code, name, status, count, oldest, newest in rows:
             summary = summaries[record_pk]
             summary.oldest = min(filter(None, [summary.oldest, oldest]))
@@ -385,8 +390,6 @@ class Change:
 
     @property
     def was_display(self):
-        from hrddp.registry.models import VerificationStatus
-
         return VerificationStatus(self.was).label if self.was else ""
 
 
@@ -409,6 +412,15 @@ class UnitChanges:
     @property
     def any(self):
         return any(change.count for change in self.changes.values())
+
+    @property
+    def kinds(self):
+        """[(kind, label, ChangeList)] of the kinds with changes, in the panel's order."""
+        return [
+            (kind, label, self.changes[kind])
+            for kind, label in CHANGE_KINDS.items()
+            if self.changes[kind].count
+        ]
 
 
 @dataclass

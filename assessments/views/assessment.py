@@ -25,7 +25,7 @@ from hrddp.registry.models import CommandAssignment, PolicySettings
 from hrddp.registry.queries import load_pages, load_summaries
 from hrddp.support.models import EXTENDED_SCOPE_LABEL
 
-from .. import services, workflow
+from .. import services, snapshots, workflow
 from ..forms import (
     AssessmentForm,
     FactorForm,
@@ -35,7 +35,7 @@ from ..forms import (
     ScopeAnswerForm,
     measure_changes,
 )
-from ..models import Assessment, Decision, Level, Measure, Risk
+from ..models import Assessment, AssessmentSnapshot, Decision, Level, Measure, Risk
 from ..queries import is_entity_hro, visible_assessments
 from ..risk import level_for_score, recipient_records, risk_profile
 
@@ -105,9 +105,14 @@ def assessment_page_queryset():
     latest_decision = Decision.objects.filter(assessment=OuterRef("pk")).order_by(
         "-decided_at", "-pk"
     )[:1]
+    # The snapshot a version awaiting decision or decided shows (assessments/snapshots.py).
+    latest_snapshot = AssessmentSnapshot.objects.filter(assessment=OuterRef("pk")).order_by(
+        "-taken_at", "-id"
+    )[:1]
     return (
         Assessment.objects.annotate(
             all_versions=ArraySubquery(versions),
+            latest_snapshot_pk=Subquery(latest_snapshot.values("pk")),
             decision=FilteredRelation(
                 "decisions", condition=Q(decisions__pk=Subquery(latest_decision.values("pk")))
             ),
@@ -162,18 +167,42 @@ def risk_rows(risks):
 
 def assessment_context(user, assessment, data=None, pages=True):
     """What the assessment page (``pages``: each recipient's record a page of each route at a
-    time, as ``data`` asks) and its print view (counts only) show."""
+    time, as ``data`` asks) and its print view (counts only) show. A version awaiting decision
+    or decided shows the snapshot taken when it was submitted, and apart what changed in the live
+    record since (domain.md 4.5); a draft, or a version decided before snapshots, the live record."""
     support = assessment.request
     today = timezone.localdate()
-    units = list(support.recipient_units.select_related("institution").order_by("name"))
     policy = PolicySettings.get_solo()
-    records = recipient_records(support, as_of=today, units=units, policy=policy)
+    snapshot = None
+    if snapshots.shows_snapshot(assessment):
+        snapshot = snapshots.load(snapshots.latest_snapshot_pk(assessment))
+    if snapshot is not None:
+        units = [record.unit for record in snapshot.records]
+    else:
+        units = list(support.recipient_units.select_related("institution").order_by("name"))
+    live = recipient_records(support, as_of=today, units=units, policy=policy)
     views = {unit: record_view_for(user, unit) for unit in units}
-    full = [records[unit] for unit in units if views[unit] == "full"]
-    if pages:
-        load_pages(full, data, prefix=lambda record: f"u{record.unit.pk}-")
-    load_summaries([records[unit] for unit in units if not pages or views[unit] == "summary"])
-    profile = risk_profile(assessment, as_of=today, records=records, policy=policy)
+    prefix = lambda record: f"u{record.unit.pk}-"  # noqa: E731
+    since = None
+    if snapshot is not None:
+        records = {record.unit: record for record in snapshot.records}
+        full = [records[unit] for unit in units if views[unit] == "full"]
+        if pages:
+            snapshots.load_snapshot_pages(full, data, prefix=prefix)
+        snapshots.load_snapshot_summaries(
+            [records[unit] for unit in units if not pages or views[unit] != "full"]
+        )
+        profile = snapshot.profile
+        since = snapshots.since(
+            snapshot, assessment, views, as_of=today, policy=policy, live_records=live
+        )
+    else:
+        records = live
+        full = [records[unit] for unit in units if views[unit] == "full"]
+        if pages:
+            load_pages(full, data, prefix=prefix)
+        load_summaries([records[unit] for unit in units if not pages or views[unit] == "summary"])
+        profile = risk_profile(assessment, as_of=today, records=records, policy=policy)
     # People are registry readers' business; an SSR advisor sees counts only (domain.md 7).
     commanders = current_commanders(units, today) if can_read_registry(user) else {}
     risks = risk_rows(assessment.risks.all())
@@ -194,6 +223,10 @@ def assessment_context(user, assessment, data=None, pages=True):
             for unit in units
         ],
         "show_commanders": can_read_registry(user),
+        "snapshot": snapshot,
+        "since": since,
+        # Submitted or decided before snapshots were kept: the live record, said so.
+        "no_snapshot": snapshot is None and snapshots.shows_snapshot(assessment),
         "profile": profile,
         "floor": Level(profile.floor) if profile.floor else None,
         "inherent": Level(profile.inherent),

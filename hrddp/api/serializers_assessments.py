@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments import services
+from assessments import services, snapshots
 from assessments.forms import (
     AssessmentForm,
     FactorForm,
@@ -30,10 +30,11 @@ from assessments.models import (
 )
 from assessments.risk import level_for_score, risk_profile
 from assessments.workflow import INTERVENTION_ACTIONS, allowed_intervention_actions
-from hrddp.accounts.access import can_read_registry
+from hrddp.accounts.access import can_read_registry, record_view_for
 
 from .fields import CodeRelatedField
 from .forms import form_data, form_errors, formset_data, formset_errors, validate_form
+from .serializers_record import UnitRecordSerializer, record_data
 
 
 class FactorSerializer(serializers.ModelSerializer):
@@ -165,24 +166,147 @@ class RiskLevelsSerializer(serializers.Serializer):
     residual_reasons = serializers.ListField(child=serializers.CharField())
 
 
+class SnapshotSerializer(serializers.Serializer):
+    taken_at = serializers.DateTimeField()
+    as_of = serializers.DateField(help_text=_("The date the records were read as of."))
+    risk_levels = RiskLevelsSerializer()
+    records = UnitRecordSerializer(
+        many=True,
+        help_text=_(
+            "Each recipient's record as it stood then; each route a page at a time "
+            "(u<unit id>-<route>_page), registry readers only; a snapshot keeps no attributions."
+        ),
+    )
+
+
+class ChangeListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    violations = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text=_("The newest ids (registry readers only)."),
+    )
+
+
+class UnitChangesSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    new = ChangeListSerializer()
+    reverified = ChangeListSerializer()
+    discounted = ChangeListSerializer()
+    removed = ChangeListSerializer()
+
+
+class LevelChangeSerializer(serializers.Serializer):
+    snapshot = serializers.ChoiceField(choices=Level.choices, allow_null=True)
+    live = serializers.ChoiceField(choices=Level.choices, allow_null=True)
+
+
+class SinceDecisionSerializer(serializers.Serializer):
+    floor = LevelChangeSerializer(allow_null=True)
+    inherent = LevelChangeSerializer(allow_null=True)
+    units = UnitChangesSerializer(many=True)
+
+
+def _levels(profile):
+    return {
+        "floor": profile.floor or None,
+        "floor_reasons": [str(r) for r in profile.floor_reasons],
+        "inherent": profile.inherent,
+        "inherent_reasons": [str(r) for r in profile.inherent_reasons],
+        "residual": profile.residual,
+        "residual_reasons": [str(r) for r in profile.residual_reasons],
+    }
+
+
 class AssessmentDetailSerializer(AssessmentSerializer):
+    """A version awaiting decision or decided answers with its snapshot (what the manager knew,
+    domain.md 4.5) and, apart, what changed in the live record since; a draft, or a version
+    submitted before snapshots were kept (``snapshot`` null), with the live levels."""
+
     risk_levels = serializers.SerializerMethodField()
+    snapshot = serializers.SerializerMethodField()
+    since_decision = serializers.SerializerMethodField()
 
     class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "risk_levels"]
+        fields = [*AssessmentSerializer.Meta.fields, "risk_levels", "snapshot", "since_decision"]
         read_only_fields = fields
+
+    def _frozen(self, assessment):
+        """(snapshot, views, since) read once for the three fields."""
+        cache = self.__dict__.setdefault("_frozen_cache", {})
+        if assessment.pk not in cache:
+            snapshot = since = None
+            views = {}
+            if snapshots.shows_snapshot(assessment):
+                snapshot = snapshots.load(snapshots.latest_snapshot_pk(assessment))
+            if snapshot is not None:
+                user = self.context["request"].user
+                views = {r.unit: record_view_for(user, r.unit) for r in snapshot.records}
+                full = [r for r in snapshot.records if views[r.unit] == "full"]
+                snapshots.load_snapshot_pages(
+                    full,
+                    self.context["request"].query_params,
+                    prefix=lambda record: f"u{record.unit.pk}-",
+                )
+                snapshots.load_snapshot_summaries(
+                    [r for r in snapshot.records if views[r.unit] != "full"]
+                )
+                since = snapshots.since(snapshot, assessment, views)
+            cache[assessment.pk] = (snapshot, views, since)
+        return cache[assessment.pk]
 
     @extend_schema_field(RiskLevelsSerializer())
     def get_risk_levels(self, assessment):
-        """Record floor, inherent and residual risk, each with the reasons that set it."""
-        profile = risk_profile(assessment)
+        """Record floor, inherent and residual risk, each with the reasons that set it: as
+        submitted for decision when the version has a snapshot."""
+        snapshot, _views, _since = self._frozen(assessment)
+        return _levels(snapshot.profile if snapshot else risk_profile(assessment))
+
+    @extend_schema_field(SnapshotSerializer(allow_null=True))
+    def get_snapshot(self, assessment):
+        """What the version showed when submitted for decision; null for a draft, or a version
+        submitted before snapshots were kept."""
+        snapshot, views, _since = self._frozen(assessment)
+        if snapshot is None:
+            return None
         return {
-            "floor": profile.floor,
-            "floor_reasons": [str(r) for r in profile.floor_reasons],
-            "inherent": profile.inherent,
-            "inherent_reasons": [str(r) for r in profile.inherent_reasons],
-            "residual": profile.residual,
-            "residual_reasons": [str(r) for r in profile.residual_reasons],
+            "taken_at": snapshot.taken_at,
+            "as_of": snapshot.as_of,
+            "risk_levels": _levels(snapshot.profile),
+            "records": [
+                record_data(record, views[record.unit] or "summary") for record in snapshot.records
+            ],
+        }
+
+    @extend_schema_field(SinceDecisionSerializer(allow_null=True))
+    def get_since_decision(self, assessment):
+        """What changed in the live record since the snapshot (since the submission, for a
+        version awaiting decision): the newest of each kind by id, and their number."""
+        _snapshot, _views, since = self._frozen(assessment)
+        if since is None:
+            return None
+        return {
+            "floor": {"snapshot": since.floor[0], "live": since.floor[1]} if since.floor else None,
+            "inherent": {"snapshot": since.inherent[0], "live": since.inherent[1]}
+            if since.inherent
+            else None,
+            "units": [
+                {
+                    "unit": unit.unit.pk,
+                    **{
+                        kind: {
+                            "count": changes.count,
+                            **(
+                                {"violations": [c.violation_id for c in changes.items]}
+                                if unit.record_view == "full"
+                                else {}
+                            ),
+                        }
+                        for kind, changes in unit.changes.items()
+                    },
+                }
+                for unit in since.units
+            ],
         }
 
 
