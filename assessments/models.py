@@ -654,6 +654,7 @@ def _append_only(name):
     return pgtrigger.Protect(name=name, operation=pgtrigger.Update | pgtrigger.Delete)
 
 
+@track()
 class AssessmentSnapshot(models.Model):
     """What a version showed of its recipients' records when it was submitted for decision: the
     levels with their reasons (stored as msgid and parameters, rendered in the reader's language),
@@ -694,6 +695,7 @@ class AssessmentSnapshot(models.Model):
         }
 
 
+@track()
 class RecordSnapshot(models.Model):
     """One recipient's record in a snapshot: its capped counts by route and its flags, as the
     live record showed them (hrddp.registry.queries.records_of); its violations are rows."""
@@ -720,6 +722,7 @@ class RecordSnapshot(models.Model):
         return f"{self.unit_id} · {self.snapshot_id}"
 
 
+@track()
 class SnapshotViolation(models.Model):
     """A violation as a snapshot's record showed it, under one route: per unit and route the
     newest ``RECORD_CAP``, and every recent countable grave one (they set the flags)."""

@@ -254,7 +254,8 @@ ROW_JOINS = """JOIN registry_violationcategory cat ON cat.id = s.category_id
 
 def _violation(columns):
     """A snapshot row as an unsaved ``Violation`` with the values it had then (its category's
-    gravity too), so the record templates and serializers read it as a live one."""
+    gravity too), so the record templates and serializers read it as a live one; or, from the
+    same columns of the live tables, a violation as it is now."""
     (pk, date, precision, location, status, is_grave, cat_pk, cat_code, cat_name) = columns[:9]
     sub_pk, sub_code, sub_name = columns[9:12]
     category = ViolationCategory(pk=cat_pk, code=cat_code, name=cat_name, is_grave=is_grave)
@@ -440,8 +441,8 @@ class Since:
 def since(snapshot, assessment, views, as_of=None, policy=None, live_records=None,
           limit=SINCE_LIMIT):  # fmt: skip
     """What changed in each recipient's live record since ``snapshot`` (``views``: {unit:
-    record_view_for}): the first ``limit`` of each kind with their number, in two queries for
-    every recipient (the changes, the violations as they are now), besides the live records'
+    record_view_for}): the first ``limit`` of each kind with their number and the violations as
+    they are now, in one query for every recipient, besides the live records'
     counts and flags (one query, or none when given) for the live floor and inherent level."""
     as_of = as_of or timezone.localdate()
     policy = policy or PolicySettings.get_solo()
@@ -457,17 +458,12 @@ def since(snapshot, assessment, views, as_of=None, policy=None, live_records=Non
     inherent = (frozen.inherent, live.inherent) if frozen.inherent != live.inherent else None
 
     found = _changes(records, as_of, policy, limit)
-    now = Violation.objects.select_related("category", "subtype").in_bulk(
-        {change.violation_id for kinds in found.values() for c in kinds.values() for change in c[1]}
-    )
     unit_changes = []
     for record in records:
         kinds = found.get(record.row.pk, {})
         changes = {}
         for kind in CHANGE_KINDS:
             count, items = kinds.get(kind, (0, []))
-            for change in items:
-                change.violation = now.get(change.violation_id)
             changes[kind] = ChangeList(count=count, items=items)
         unit_changes.append(
             UnitChanges(unit=record.unit, record_view=views.get(record.unit), changes=changes)
@@ -561,12 +557,21 @@ def _changes(records, as_of, policy, limit):
                 count(*) OVER (PARTITION BY record_id, kind) AS total
             FROM changes
         )
-        SELECT record_id, kind, violation_id, date, was, total FROM ranked WHERE rank <= %s
-        ORDER BY record_id, kind, rank"""
+        SELECT r.record_id, r.kind, r.violation_id, r.date, r.was, r.total,
+            v.id, v.date, v.date_precision, v.location, v.verification_status, cat.is_grave,
+            cat.id, cat.code, cat.name, sub.id, sub.code, sub.name
+        FROM ranked r
+        LEFT JOIN registry_violation v ON v.id = r.violation_id
+        LEFT JOIN registry_violationcategory cat ON cat.id = v.category_id
+        LEFT JOIN registry_violationsubtype sub ON sub.id = v.subtype_id
+        WHERE r.rank <= %s
+        ORDER BY r.record_id, r.kind, r.rank"""
     with connection.cursor() as cursor:
         _execute(cursor, sql, [*(p for _sql, params in branches for p in params), limit])
-        for record_pk, kind, violation_pk, date, was, total in cursor.fetchall():
+        for record_pk, kind, violation_pk, date, was, total, *now in cursor.fetchall():
             count, items = found.setdefault(record_pk, {}).get(kind, (total, []))
-            items.append(Change(violation_id=violation_pk, date=date, was=was))
+            # The violation as it is now, None once deleted from the registry.
+            live = _violation(now) if now[0] is not None else None
+            items.append(Change(violation_id=violation_pk, date=date, was=was, violation=live))
             found[record_pk][kind] = (total, items)
     return found
