@@ -530,6 +530,19 @@ def _changes(records, as_of, policy, limit):
                 )
             )
             recent, recent_params = recent_countable_grave_where(as_of, policy.lookback_days)
+            if record.recent_countable_grave_count.more:
+                # The snapshot kept the newest of them only: compare from its oldest kept one.
+                recent += f""" AND (v.date, v.id) >= (SELECT k.date, k.violation_id FROM {table} k
+                    WHERE k.record_id = %s AND k.route = %s AND k.is_grave
+                        AND k.verification_status = ANY(%s) AND k.date > %s
+                    ORDER BY k.date, k.violation_id LIMIT 1)"""
+                recent_params = [
+                    *recent_params,
+                    record_pk,
+                    route,
+                    list(COUNTABLE_STATUSES),
+                    record.as_of - datetime.timedelta(days=record.lookback_days),
+                ]
             parts.append(
                 (
                     f"""SELECT v.id, v.date FROM registry_violation v

@@ -347,3 +347,27 @@ def test_what_the_manager_knew_the_page_queries_do_not_grow_with_violations_or_u
             counts.append(len(captured.captured_queries))
         assert "Since the decision" in response.content.decode()
     assert counts[:2] == counts[2:]
+
+
+def test_what_the_manager_knew_a_record_over_the_cap_lists_only_what_really_changed(
+    mission, ssr_advisor, to_decision, battalion, monkeypatch
+):
+    """With a cap of 3 and 6 recent countable grave violations, the snapshot keeps some of them
+    only: those it did not keep are not "new" since; one recorded after it is."""
+    monkeypatch.setattr("hrddp.registry.queries.RECORD_CAP", 3)
+    monkeypatch.setattr(snapshots, "RECORD_CAP", 3)
+    for n in range(6):
+        ViolationFactory(units=[battalion], date=days_ago(20 + n))
+    assessment = to_decision(make_request(mission, ssr_advisor, [battalion]))
+
+    def changes():
+        snapshot = snapshots.load(snapshots.latest_snapshot_pk(assessment))
+        since = snapshots.since(snapshot, assessment, {battalion: "full"})
+        [unit] = since.units
+        return {
+            kind: [c.violation_id for c in change.items] for kind, change in unit.changes.items()
+        }
+
+    assert changes() == {"new": [], "reverified": [], "discounted": [], "removed": []}
+    later = ViolationFactory(units=[battalion], date=days_ago(1))
+    assert changes()["new"] == [later.pk]
