@@ -98,14 +98,12 @@ def take(assessment, user=None, as_of=None):
     rows = RecordSnapshot.objects.bulk_create(
         RecordSnapshot(
             snapshot=snapshot,
-            unit=unit,
-            counts={name: _capped(count) for name, count in records[unit].counts.items()},
-            recent_countable_grave_count=_capped(records[unit].recent_countable_grave_count),
-            current_commander_has_countable_grave=records[
-                unit
-            ].current_commander_has_countable_grave,
+            unit=record.unit,
+            counts={name: _capped(count) for name, count in record.counts.items()},
+            recent_countable_grave_count=_capped(record.recent_countable_grave_count),
+            current_commander_has_countable_grave=record.current_commander_has_countable_grave,
         )
-        for unit in units
+        for record in (records[unit] for unit in units)
     )
     branches = []
     for row in rows:
