@@ -16,7 +16,6 @@ from assessments import workflow
 from assessments.models import (
     Assessment,
     AssessmentStatus,
-    Level,
     MeasureStatus,
     Trigger,
     TriggerKind,
@@ -218,8 +217,7 @@ def medium(measures=()):
 
 def break_one(world, state, action, condition):
     """The case for ``condition`` broken alone, ready to be attempted."""
-    approval = action in APPROVALS
-    later = approval and action != "approve" and action != "approve_with_conditions"
+    later = action in ("renew", "resume")  # decided on a new version, not the first one
     governance = ("standard_setting",)  # not capacity support: D6 stays out of the way
 
     def on_decided_version(prepare, support_types=("logistics",)):
@@ -392,9 +390,7 @@ def test_d1_an_assessment_exactly_365_days_old_is_still_current(world, action):
     case.passes()
 
 
-@pytest.mark.parametrize(
-    "state, action, condition, rule", cases("high_residual_without_waiver")
-)
+@pytest.mark.parametrize("state, action, condition, rule", cases("high_residual_without_waiver"))
 def test_d2_high_residual_without_waiver_names_d2(world, state, action, condition, rule):
     check(world, state, action, condition, rule)
 
@@ -487,9 +483,7 @@ def test_missing_reason_names_the_reason(world, state, action, condition, rule):
 
 
 @pytest.mark.parametrize("state, action, condition, rule", cases("request_incomplete"))
-def test_submitting_an_incomplete_request_names_the_request(
-    world, state, action, condition, rule
-):
+def test_submitting_an_incomplete_request_names_the_request(world, state, action, condition, rule):
     check(world, state, action, condition, rule)
 
 
@@ -538,3 +532,35 @@ def test_every_condition_in_the_table_is_tested_by_a_named_test():
         for condition in broken
     }
     assert {c for broken in NAMED.values() for c in broken} <= named | by_action
+
+
+# --- two conditions broken: the form's missing field does not hide the rule -------------------
+
+# (state, action, the rule broken, the field left empty) -> the rule named first. domain.md 4.5:
+# "a refusal names its most specific rule"; writing a reason or the conditions would not lift a
+# D-rule, the resumption rule or an open intervention, so they come before the empty field.
+BEHIND_AN_EMPTY_FIELD = [
+    (S.AWAITING_DECISION, "approve", "recent_grave_without_measure", "reason", "D3"),
+    (S.AWAITING_DECISION, "approve", "decider_drafted_the_assessment", "reason", "D4"),
+    (S.AWAITING_DECISION, "reject", "decider_drafted_the_request", "reason", "D4"),
+    (
+        S.AWAITING_DECISION,
+        "approve_with_conditions",
+        "capacity_medium_without_safeguard",
+        "conditions",
+        "D6",
+    ),
+    (S.ACTIVE, "renew", "open_intervention", "reason", "intervention"),
+    (S.SUSPENDED, "resume", "no_new_version_since_the_suspension", "reason", "resumption"),
+]
+
+
+@pytest.mark.parametrize("state, action, condition, field, rule", BEHIND_AN_EMPTY_FIELD)
+def test_a_missing_reason_or_condition_does_not_hide_the_rule_that_refuses(
+    world, state, action, condition, field, rule
+):
+    case = break_one(world, state, action, condition)
+    case.data[field] = ""
+    rules = case.refused_by()
+    assert rules[0] == rule, rules
+    assert field in rules

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import workflow
+from hrddp.accounts.models import Role
 from hrddp.support.models import Communication, CommunicationKind
 from hrddp.support.models import RequestStatus as S
-from tests.factories import complete_assessment, make_request
+from tests.factories import UserFactory, complete_assessment, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -269,16 +270,20 @@ def test_the_page_offers_each_role_what_the_diagram_allows(world, unit, state):
         assert offered == allowed, (state, role)
 
 
-def test_a_rejected_request_cannot_be_approved(world, unit):
+def test_a_rejected_request_cannot_be_approved_or_activated(world, unit):
     request = world.walk(world.request([unit]), S.REJECTED)
     for action_name in ("approve", "approve_with_conditions", "activate", "resume", "renew"):
-        for role in (MANAGER, REQUESTER):
-            outcome = attempt(world, request, action_name, role)
-            assert outcome[0] == "refused", (action_name, role)
+        assert attempt(world, request, action_name, MANAGER) == ("refused", ("state",))
 
 
-def test_no_requester_or_hro_can_decide(world, unit):
+def test_no_requester_or_hro_can_decide(world, unit, mission):
+    """Not the drafting advisor, not another advisor of the entity (D4 would not stop them)."""
+    other_advisor = UserFactory(username="ssr2", roles=[(mission, Role.REQUESTER)])
+    world.users["other advisor"] = other_advisor
     request = world.walk(world.request([unit]), S.AWAITING_DECISION)
     for action_name in ("approve", "approve_with_conditions", "reject", "send_back"):
-        for role in (REQUESTER, HRO, SYSTEM, OUTSIDER):
-            assert attempt(world, request, action_name, role) == ("refused", ("role",))
+        for role in (REQUESTER, "other advisor", HRO, SYSTEM, OUTSIDER):
+            assert attempt(world, request, action_name, role) == ("refused", ("role",)), (
+                action_name,
+                role,
+            )
