@@ -127,6 +127,7 @@ NAMED = {
     (S.SUSPENDED, "resume"): {
         **APPROVAL_RULES,
         "no_new_version_since_the_suspension": "resumption",
+        "new_version_drafted_before_the_suspension": "resumption",
         "no_resumption_letter": "resumption",
         "resumption_letter_dated_before_the_suspension": "resumption",
         "only_a_policy_notification": "resumption",
@@ -313,6 +314,13 @@ def break_one(world, state, action, condition):
         case = Case(world, state, action)  # the decided version is the current one
     elif condition == "no_new_version_since_the_suspension":
         case = Case(world, state, action)
+        letter(case.request, CommunicationKind.RESUMPTION, world.ssr)
+    elif condition == "new_version_drafted_before_the_suspension":
+        # Drafted while active, submitted after the suspension: not dated after the suspension.
+        case = Case(world, S.ACTIVE, action)
+        world.draft_new_version(case.request)
+        workflow.apply(case.request.pk, "suspend", world.manager, reason="Grave violation.")
+        workflow.apply(case.request.pk, "submit_version", world.hro)
         letter(case.request, CommunicationKind.RESUMPTION, world.ssr)
     elif condition in ("no_resumption_letter", "only_a_policy_notification"):
         case = Case(world, state, action)
