@@ -218,6 +218,23 @@ def is_named_rule(rule):
     return rule.startswith("D") or rule == RESUMPTION
 
 
+# What the caller left out of the action's own form: named after every rule of the workflow.
+FIELD_RULES = ("reason", "conditions")
+
+
+def most_specific_first(blockers):
+    """``blockers`` in the order a refusal names them (domain.md 4.5): the decision rules and the
+    resumption rule, then the workflow's other conditions, then the form's missing fields; within
+    each, in the order the guards found them (the resumption rule before D1 for resume)."""
+
+    def rank(blocker):
+        if is_named_rule(blocker.rule):
+            return 0
+        return 2 if blocker.rule in FIELD_RULES else 1
+
+    return sorted(blockers, key=rank)
+
+
 def approval_blockers(request, assessment, user, profile, waiver_reason="", today=None):
     return (
         d1_assessment_current(assessment, today=today, policy=getattr(profile, "policy", None))

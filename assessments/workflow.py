@@ -57,8 +57,8 @@ class TransitionError(Exception):
 
 class TransitionBlocked(TransitionError):
     def __init__(self, blockers):
-        self.blockers = blockers
-        super().__init__("; ".join(str(b) for b in blockers))
+        self.blockers = rules.most_specific_first(blockers)
+        super().__init__("; ".join(str(b) for b in self.blockers))
 
     @property
     def rules(self):

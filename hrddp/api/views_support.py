@@ -15,7 +15,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from assessments import workflow
-from assessments.rules import is_named_rule
 from assessments.services import record_intervention_communication
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings, Unit
@@ -155,11 +154,7 @@ def refusal(blocked):
         for b in blockers:
             errors.setdefault(FIELD_BLOCKERS[b.rule], []).append(str(b.message))
         return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-    # Guards run most specific first (the resumption rule before D1–D6 for resume).
-    rules = [b for b in blockers if is_named_rule(b.rule)] or [
-        b for b in blockers if b.rule not in FIELD_BLOCKERS
-    ]
-    first = rules[0]
+    first = blockers[0]  # the most specific rule (rules.most_specific_first)
     return Response(
         {
             "rule": first.rule,
