@@ -94,7 +94,8 @@ class CappedPage(Page):
         return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
-def paginate(request, rows, per_page=None):
+def paginate(request, rows, per_page=None, param="page"):
     """The page of ``rows`` that ``?page=`` asks for (the first, or the last counted, if it is not
-    a page): what every list page shows."""
-    return CappedPaginator(rows, per_page or PAGE_SIZE).get_page(request.GET.get("page"))
+    a page): what every list page shows. A record page listing rows of its own beside other
+    lists names its parameter (``param="log_page"``)."""
+    return CappedPaginator(rows, per_page or PAGE_SIZE).get_page(request.GET.get(param))
