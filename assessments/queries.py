@@ -61,12 +61,13 @@ LOG_PAGE_PARAMETER = "log_page"
 
 def attempt_log(http_request, rows):
     """The page of an attempt log (``request.transitions`` or ``intervention.transitions``) that
-    ``?log_page=`` asks for, newest first, each row with its action's label: a count and a page,
-    two queries however long the log."""
+    ``?log_page=`` asks for, newest first, each row with its action's label: one query however
+    long the log (the page reads one row more to know whether older ones exist)."""
     page = paginate(
         http_request,
         rows.select_related("actor").order_by("-at", "-id"),
         param=LOG_PAGE_PARAMETER,
+        counted=False,
     )
     page.object_list = list(page.object_list)
     for row in page.object_list:
