@@ -7,11 +7,38 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+# The transitions' history rows gain two columns (allowed, rules), which changes the content their
+# seals hashed (hrddp/audit/sealing.py: the row as JSON). Each history row whose content, without
+# the two new columns, still matches its seal is sealed again as it now reads ("adopted", as at
+# installation); a row that no longer matched its seal keeps the old seal, so verify_history still
+# names it. Before the seals are installed (a new database) there is nothing to seal.
+RESEAL_TRANSITION_EVENTS = """
+DO $$
+BEGIN
+    IF to_regprocedure('audit_row_hash(anyelement, text[])') IS NOT NULL THEN
+        EXECUTE $sql$
+            INSERT INTO audit_historyseal (table_name, row_pk, row_hash, sealed_at, adopted)
+            SELECT 'assessments_transitionevent', e.pgh_id::text, audit_row_hash(e), now(), true
+            FROM assessments_transitionevent e
+            JOIN LATERAL (
+                SELECT s.row_hash FROM audit_historyseal s
+                WHERE s.table_name = 'assessments_transitionevent' AND s.row_pk = e.pgh_id::text
+                ORDER BY s.id DESC LIMIT 1
+            ) sealed ON true
+            WHERE sealed.row_hash = audit_row_hash(e, '{allowed,rules}')
+              AND sealed.row_hash <> audit_row_hash(e)
+            ORDER BY e.pgh_id
+        $sql$;
+    END IF;
+END $$;
+"""
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0007_single_line_names'),
+        ('audit', '0001_initial'),
         ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -158,4 +185,5 @@ class Migration(migrations.Migration):
             model_name='interventiontransitionevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='2e2f38f3e559b6595f05fc6771fa743531276a33', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_581a5', table='assessments_interventiontransitionevent', when='BEFORE')),
         ),
+        migrations.RunSQL(RESEAL_TRANSITION_EVENTS, migrations.RunSQL.noop),
     ]
