@@ -545,58 +545,61 @@ def apply(request_pk, action_name, user, reason="", **data):
     action = TRANSITIONS.get(action_name)
     if action is None:
         raise TransitionError(_("Unknown action."))
-    reason = (reason or "").strip()
-    attempt = None
+    attempt = {}
     try:
-        with transaction.atomic():
-            request = SupportRequest.objects.select_for_update().get(pk=request_pk)
-            assessment = current_assessment(request)
-            # What a refusal records: the state the action would have led to.
-            attempt = {
-                "request": request,
-                "assessment": assessment,
-                "action": action.name,
-                "from_status": request.status,
-                "to_status": action.target or request.status,
-                "actor": user,
-                "reason": reason,
-            }
-            if not holds_role(request, user, action.roles):
-                raise RoleRefused(_("Your role does not allow this action."))
-            if request.status not in action.sources:
-                raise TransitionError(
-                    _("“%(action)s” is not possible while the request is %(status)s.")
-                    % {"action": action.label, "status": request.get_status_display()}
-                )
-            if assessment is not None:
-                assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-            data = {**data, "reason": reason}
-            blockers = []
-            if action.needs_reason and not reason:
-                blockers.append(Blocker("reason", _("Give a reason."), ""))
-            blockers += [
-                b for guard in action.guards for b in guard(request, assessment, user, data)
-            ]
-            if blockers:
-                raise TransitionBlocked(blockers)
-            if action.effect:
-                assessment = action.effect(request, assessment, user, data)
-            from_status = request.status
-            request.status = action.target or from_status
-            request.save()
-            return Transition.objects.create(
-                request=request,
-                assessment=assessment,
-                action=action.name,
-                from_status=from_status,
-                to_status=request.status,
-                actor=user,
-                reason=reason,
-            )
+        return _apply(request_pk, action, user, reason, data, attempt)
     except (TransitionError, RoleRefused) as error:
-        if attempt is not None:
+        if attempt:
             record_refusal(error, Transition, attempt)
         raise
+
+
+def _apply(request_pk, action, user, reason, data, attempt):
+    """``apply`` in one transaction; ``attempt`` receives what a refusal records."""
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=request_pk)
+        # What a refusal records: to_status is the state the action would have led to.
+        attempt.update(
+            request=request,
+            action=action.name,
+            from_status=request.status,
+            to_status=action.target or request.status,
+            actor=user,
+            reason=(reason or "").strip(),
+        )
+        if not holds_role(request, user, action.roles):
+            raise RoleRefused(_("Your role does not allow this action."))
+        if request.status not in action.sources:
+            raise TransitionError(
+                _("“%(action)s” is not possible while the request is %(status)s.")
+                % {"action": action.label, "status": request.get_status_display()}
+            )
+        assessment = current_assessment(request)
+        if assessment is not None:
+            assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        attempt["assessment"] = assessment
+        reason = (reason or "").strip()
+        data = {**data, "reason": reason}
+        blockers = []
+        if action.needs_reason and not reason:
+            blockers.append(Blocker("reason", _("Give a reason."), ""))
+        blockers += [b for guard in action.guards for b in guard(request, assessment, user, data)]
+        if blockers:
+            raise TransitionBlocked(blockers)
+        if action.effect:
+            assessment = action.effect(request, assessment, user, data)
+        from_status = request.status
+        request.status = action.target or from_status
+        request.save()
+        return Transition.objects.create(
+            request=request,
+            assessment=assessment,
+            action=action.name,
+            from_status=from_status,
+            to_status=request.status,
+            actor=user,
+            reason=reason,
+        )
 
 
 def create_assessment(request, user, copy_from=None):
@@ -739,63 +742,68 @@ def apply_intervention(intervention_pk, action_name, user, reason=""):
     manager's entities that benefit the unit concerned; other units' support stays active.
 
     Every attempt leaves an ``InterventionTransition`` row, as ``apply`` does for requests; the
-    requests' suspensions leave theirs."""
+    suspended requests leave theirs."""
     action = INTERVENTION_ACTIONS.get(action_name)
     if action is None:
         raise TransitionError(_("Unknown action."))
-    reason = (reason or "").strip()
-    attempt = None
+    attempt = {}
     try:
-        with transaction.atomic():
-            intervention = (
-                Intervention.objects.select_for_update()
-                .select_related("request")
-                .get(pk=intervention_pk)
-            )
-            attempt = {
-                "intervention": intervention,
-                "action": action.name,
-                "from_status": intervention.status,
-                "to_status": action.target,
-                "actor": user,
-                "reason": reason,
-            }
-            if not holds_role(intervention.request, user, action.roles):
-                raise RoleRefused(_("Your role does not allow this action."))
-            if intervention.status not in action.sources:
-                raise TransitionError(
-                    _("“%(action)s” is not possible while the intervention is %(status)s.")
-                    % {"action": action.label, "status": intervention.get_status_display()}
-                )
-            if action.needs_reason and not reason:
-                raise TransitionBlocked([Blocker("reason", _("Give a reason."), "")])
-            from_status = intervention.status
-            intervention.status = action.target
-            if action.target not in (IS.OPEN, IS.ESCALATED):
-                intervention.closed_at, intervention.closed_by = timezone.now(), user
-            intervention.save()
-            InterventionTransition.objects.create(
-                intervention=intervention,
-                action=action.name,
-                from_status=from_status,
-                to_status=intervention.status,
-                actor=user,
-                reason=reason,
-            )
-            suspended = []
-            if action.name == "suspend":
-                benefiting = SupportRequest.objects.filter(
-                    status__in=MONITORED_STATES,
-                    recipient_units=intervention.unit_id,
-                    entity_id__in=user.entity_ids_for(Role.MANAGER),
-                ).distinct()
-                for request in benefiting:
-                    suspended.append(apply(request.pk, "suspend", user, reason=reason))
-            return intervention, suspended
+        return _apply_intervention(intervention_pk, action, user, reason, attempt)
     except (TransitionError, RoleRefused) as error:
-        if attempt is not None:
+        if attempt:
             record_refusal(error, InterventionTransition, attempt)
         raise
+
+
+def _apply_intervention(intervention_pk, action, user, reason, attempt):
+    """``apply_intervention`` in one transaction; ``attempt`` receives what a refusal records."""
+    with transaction.atomic():
+        intervention = (
+            Intervention.objects.select_for_update()
+            .select_related("request")
+            .get(pk=intervention_pk)
+        )
+        attempt.update(
+            intervention=intervention,
+            action=action.name,
+            from_status=intervention.status,
+            to_status=action.target,
+            actor=user,
+            reason=(reason or "").strip(),
+        )
+        if not holds_role(intervention.request, user, action.roles):
+            raise RoleRefused(_("Your role does not allow this action."))
+        if intervention.status not in action.sources:
+            raise TransitionError(
+                _("“%(action)s” is not possible while the intervention is %(status)s.")
+                % {"action": action.label, "status": intervention.get_status_display()}
+            )
+        reason = (reason or "").strip()
+        if action.needs_reason and not reason:
+            raise TransitionBlocked([Blocker("reason", _("Give a reason."), "")])
+        from_status = intervention.status
+        intervention.status = action.target
+        if action.target not in (IS.OPEN, IS.ESCALATED):
+            intervention.closed_at, intervention.closed_by = timezone.now(), user
+        intervention.save()
+        InterventionTransition.objects.create(
+            intervention=intervention,
+            action=action.name,
+            from_status=from_status,
+            to_status=intervention.status,
+            actor=user,
+            reason=reason,
+        )
+        suspended = []
+        if action.name == "suspend":
+            benefiting = SupportRequest.objects.filter(
+                status__in=MONITORED_STATES,
+                recipient_units=intervention.unit_id,
+                entity_id__in=user.entity_ids_for(Role.MANAGER),
+            ).distinct()
+            for request in benefiting:
+                suspended.append(apply(request.pk, "suspend", user, reason=reason))
+        return intervention, suspended
 
 
 def attempt_label(row):
