@@ -1,5 +1,5 @@
 """Admin: the mitigation catalogue is an editable vocabulary; assessments, decisions and the
-transition history are read-only here, because only the assessment pages (which keep the revision
+transition logs are read-only here, because only the assessment pages (which keep the revision
 for concurrent editors) and the workflow (which writes the history) may change them."""
 
 from django.contrib import admin
@@ -10,6 +10,7 @@ from .models import (
     Assessment,
     Decision,
     FactorRating,
+    InterventionTransition,
     Measure,
     MeasureType,
     Risk,
@@ -74,7 +75,32 @@ class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["request", "action", "from_status", "to_status", "actor", "at"]
-    list_filter = ["action", "to_status"]
+    list_display = [
+        "request",
+        "action",
+        "from_status",
+        "to_status",
+        "allowed",
+        "rules",
+        "actor",
+        "at",
+    ]
+    list_filter = ["allowed", "action", "to_status"]
     search_fields = ["request__title"]
     list_select_related = ["request", "actor"]
+
+
+@admin.register(InterventionTransition)
+class InterventionTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "intervention",
+        "action",
+        "from_status",
+        "to_status",
+        "allowed",
+        "rules",
+        "actor",
+        "at",
+    ]
+    list_filter = ["allowed", "action", "to_status"]
+    list_select_related = ["intervention__unit", "intervention__request", "actor"]

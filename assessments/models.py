@@ -3,6 +3,7 @@ mitigatory measures, the decision, and the append-only history of every transiti
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -368,9 +369,52 @@ class Decision(models.Model):
         )
 
 
+class AttemptLog(models.Model):
+    """One attempt at a state change, allowed or refused (domain.md 4.5): who, when, the action,
+    from, to, why, and the codes of the rules that refused it, most specific first. A refused
+    attempt's ``to_status`` is the state the action would have led to. Never edited."""
+
+    action = models.CharField(_("action"), max_length=32)
+    allowed = models.BooleanField(_("allowed"), default=True)
+    # Codes, not messages: a refusal is read later, in the reader's language (rules.RULE_TITLES).
+    rules = ArrayField(
+        models.CharField(max_length=16),
+        verbose_name=_("refused by"),
+        default=list,
+        blank=True,
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reason = models.TextField(_("why"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        refused = "" if self.allowed else f" refused: {', '.join(self.rules)}"
+        return f"{self.from_status or '—'} → {self.to_status} ({self.action}{refused})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("History cannot be edited."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("History cannot be deleted."))
+
+    @property
+    def refusal_rules(self):
+        """(code, title) of each rule that refused, the title in the reader's language."""
+        from .rules import rule_title
+
+        return [(code, rule_title(code)) for code in self.rules]
+
+
 @track()
-class Transition(models.Model):
-    """One row per state change of a request: who, when, from, to, why. Never edited."""
+class Transition(AttemptLog):
+    """One row per attempt at a state change of a request, allowed or refused. Never edited."""
 
     request = models.ForeignKey(
         SupportRequest, on_delete=models.PROTECT, related_name="transitions"
@@ -378,14 +422,8 @@ class Transition(models.Model):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="transitions", null=True, blank=True
     )
-    action = models.CharField(_("action"), max_length=32)
     from_status = models.CharField(_("from"), max_length=32, choices=RequestStatus.choices)
     to_status = models.CharField(_("to"), max_length=32, choices=RequestStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    reason = models.TextField(_("why"), blank=True)
-    at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -396,17 +434,6 @@ class Transition(models.Model):
                 name="transitions_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             )
         ]
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status} ({self.action})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("History cannot be edited."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("History cannot be deleted."))
 
 
 class TriggerKind(models.TextChoices):
@@ -513,7 +540,9 @@ class Intervention(models.Model):
     opened_on = models.DateField(_("opened"))
     intercession_due = models.DateField(_("intercession due"))
     response_due = models.DateField(_("response due"))
-    outcome = models.TextField(_("outcome"), blank=True)
+    # Notes of the steps taken before interventions had their own log (InterventionTransition);
+    # kept as recorded, no longer written.
+    outcome = models.TextField(_("outcome"), blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -539,6 +568,32 @@ class Intervention(models.Model):
         from django.utils import timezone
 
         return self.is_open and self.response_due < (today or timezone.localdate())
+
+
+@track()
+class InterventionTransition(AttemptLog):
+    """One row per step of an intervention: its opening (by the system), and each attempt to
+    escalate, resolve, continue or suspend, allowed or refused. Never edited."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="transitions"
+    )
+    # Blank for the opening: the intervention was in no state before.
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=InterventionStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=InterventionStatus.choices)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("intervention transition")
+        verbose_name_plural = _("intervention transitions")
+        triggers = [
+            pgtrigger.Protect(
+                name="intervention_transitions_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
 
 
 @track()

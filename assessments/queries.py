@@ -4,6 +4,7 @@ them: one home for the pages, the API and the start page."""
 from django.db.models import Exists, OuterRef
 
 from hrddp.accounts.models import Role
+from hrddp.pagination import paginate
 from hrddp.support.access import holds_role_in
 from hrddp.support.models import Communication, CommunicationKind, SupportRequest
 
@@ -52,3 +53,23 @@ def flag(interventions, today):
 
 def can_record_letter(user, intervention):
     return holds_role_in(user, intervention.request, *LETTER_ROLES)
+
+
+# The page of a request's or an intervention's attempt log: ?log_page= beside the page's others.
+LOG_PAGE_PARAMETER = "log_page"
+
+
+def attempt_log(http_request, rows):
+    """The page of an attempt log (``request.transitions`` or ``intervention.transitions``) that
+    ``?log_page=`` asks for, newest first, each row with its action's label: one query however
+    long the log (the page reads one row more to know whether older ones exist)."""
+    page = paginate(
+        http_request,
+        rows.select_related("actor").order_by("-at", "-id"),
+        param=LOG_PAGE_PARAMETER,
+        counted=False,
+    )
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.action_label = workflow.attempt_label(row)
+    return page

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hrddp.registry.models import PolicySettings
 from hrddp.support.models import CommunicationKind
@@ -211,6 +212,33 @@ def resumption_ready(request, assessment, today=None):
             )
         )
     return blockers
+
+
+# What each refusing rule's code means, as the transition logs show it (domain.md 4.5): the
+# rules' messages are written in the actor's language when they refuse, so the logs keep codes.
+RULE_TITLES = {
+    "D1": gettext_lazy("No approval without a current assessment"),
+    "D2": gettext_lazy("High residual risk: approval only with a waiver"),
+    "D3": gettext_lazy("A recent grave violation: approval only with a mitigatory measure"),
+    "D4": gettext_lazy("The drafter cannot decide"),
+    "D5": gettext_lazy("Extended scope: the assessment must answer S1–S5"),
+    "D6": gettext_lazy("Capacity support at medium risk or above: an accountability safeguard"),
+    "D7": gettext_lazy("Active only after the policy notification to the authority"),
+    "D8": gettext_lazy("No approval while a participant is unscreened"),
+    RESUMPTION: gettext_lazy("Resumption needs a new assessment and a resumption letter"),
+    "state": gettext_lazy("Not possible from this state"),
+    "role": gettext_lazy("Not allowed for this role"),
+    "reason": gettext_lazy("A reason is required"),
+    "conditions": gettext_lazy("The conditions must be written out"),
+    "request": gettext_lazy("The request is incomplete"),
+    "assessment": gettext_lazy("The assessment is missing or incomplete"),
+    "intervention": gettext_lazy("An intervention is still open"),
+}
+
+
+def rule_title(code):
+    """The title of a refusing rule in the reader's language; an unknown code shows as itself."""
+    return RULE_TITLES.get(code, code)
 
 
 def is_named_rule(rule):

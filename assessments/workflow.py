@@ -32,6 +32,7 @@ from .models import (
     FactorRating,
     Intervention,
     InterventionStatus,
+    InterventionTransition,
     ScopeAnswer,
     ScopeQuestion,
     Transition,
@@ -520,14 +521,53 @@ def waiver_needed(request):
     return assessment is not None and needs_waiver(risk_profile(assessment))
 
 
+def record_refusal(error, model, row):
+    """Append a refused attempt (``row``: the fields of a ``model`` log row) once the transaction
+    that tried it has rolled back, in a transaction of its own (domain.md 4.5: every attempt is
+    recorded, allowed or refused).
+
+    A workflow call made inside another one's transaction (an intervention's suspend suspends its
+    requests through ``apply``) writes its row there, which the outer call's rollback undoes: the
+    rows ride on the error, and the outer call writes them again with its own."""
+    attempts = [*getattr(error, "refused_attempts", ()), (model, row)]
+    with transaction.atomic():
+        for log_model, fields in attempts:
+            log_model.objects.create(**fields, allowed=False, rules=list(error.rules))
+    error.refused_attempts = attempts
+
+
 def apply(request_pk, action_name, user, reason="", **data):
     """Take ``action_name`` on the request, as ``user``. Raises PermissionDenied for a role the
-    action never allows, TransitionError for a wrong state, TransitionBlocked with the rules."""
+    action never allows, TransitionError for a wrong state, TransitionBlocked with the rules.
+
+    Every attempt leaves a ``Transition`` row: the allowed one with the change, a refused one
+    after the rollback (``allowed=False`` and the refusing rules' codes); the error is re-raised
+    unchanged."""
     action = TRANSITIONS.get(action_name)
     if action is None:
         raise TransitionError(_("Unknown action."))
+    attempt = {}
+    try:
+        return _apply(request_pk, action, user, reason, data, attempt)
+    except (TransitionError, RoleRefused) as error:
+        if attempt:
+            record_refusal(error, Transition, attempt)
+        raise
+
+
+def _apply(request_pk, action, user, reason, data, attempt):
+    """``apply`` in one transaction; ``attempt`` receives what a refusal records."""
     with transaction.atomic():
         request = SupportRequest.objects.select_for_update().get(pk=request_pk)
+        # What a refusal records: to_status is the state the action would have led to.
+        attempt.update(
+            request=request,
+            action=action.name,
+            from_status=request.status,
+            to_status=action.target or request.status,
+            actor=user,
+            reason=(reason or "").strip(),
+        )
         if not holds_role(request, user, action.roles):
             raise RoleRefused(_("Your role does not allow this action."))
         if request.status not in action.sources:
@@ -538,6 +578,7 @@ def apply(request_pk, action_name, user, reason="", **data):
         assessment = current_assessment(request)
         if assessment is not None:
             assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        attempt["assessment"] = assessment
         reason = (reason or "").strip()
         data = {**data, "reason": reason}
         blockers = []
@@ -667,9 +708,10 @@ INTERVENTION_ACTIONS = {
 
 
 def open_intervention(trigger):
+    """Open the intervention, and its log's first row: opened by the system."""
     policy = PolicySettings.get_solo()
     today = timezone.localdate()
-    return Intervention.objects.create(
+    intervention = Intervention.objects.create(
         request=trigger.request,
         trigger=trigger,
         unit=trigger.unit,
@@ -677,6 +719,14 @@ def open_intervention(trigger):
         intercession_due=today + datetime.timedelta(days=policy.intercession_due_days),
         response_due=today + datetime.timedelta(days=policy.response_due_days),
     )
+    InterventionTransition.objects.create(
+        intervention=intervention,
+        action="open",
+        from_status="",
+        to_status=intervention.status,
+        actor=None,
+    )
+    return intervention
 
 
 def allowed_intervention_actions(intervention, user):
@@ -690,15 +740,37 @@ def allowed_intervention_actions(intervention, user):
 
 def apply_intervention(intervention_pk, action_name, user, reason=""):
     """Take an intervention action. ``suspend`` suspends exactly the monitored requests of the
-    manager's entities that benefit the unit concerned; other units' support stays active."""
+    manager's entities that benefit the unit concerned; other units' support stays active.
+
+    Every attempt leaves an ``InterventionTransition`` row, as ``apply`` does for requests; the
+    suspended requests leave theirs."""
     action = INTERVENTION_ACTIONS.get(action_name)
     if action is None:
         raise TransitionError(_("Unknown action."))
+    attempt = {}
+    try:
+        return _apply_intervention(intervention_pk, action, user, reason, attempt)
+    except (TransitionError, RoleRefused) as error:
+        if attempt:
+            record_refusal(error, InterventionTransition, attempt)
+        raise
+
+
+def _apply_intervention(intervention_pk, action, user, reason, attempt):
+    """``apply_intervention`` in one transaction; ``attempt`` receives what a refusal records."""
     with transaction.atomic():
         intervention = (
             Intervention.objects.select_for_update()
             .select_related("request")
             .get(pk=intervention_pk)
+        )
+        attempt.update(
+            intervention=intervention,
+            action=action.name,
+            from_status=intervention.status,
+            to_status=action.target,
+            actor=user,
+            reason=(reason or "").strip(),
         )
         if not holds_role(intervention.request, user, action.roles):
             raise RoleRefused(_("Your role does not allow this action."))
@@ -710,13 +782,19 @@ def apply_intervention(intervention_pk, action_name, user, reason=""):
         reason = (reason or "").strip()
         if action.needs_reason and not reason:
             raise TransitionBlocked([Blocker("reason", _("Give a reason."), "")])
+        from_status = intervention.status
         intervention.status = action.target
-        intervention.outcome = "\n".join(
-            filter(None, [intervention.outcome, f"{action.label}: {reason}"])
-        )
         if action.target not in (IS.OPEN, IS.ESCALATED):
             intervention.closed_at, intervention.closed_by = timezone.now(), user
         intervention.save()
+        InterventionTransition.objects.create(
+            intervention=intervention,
+            action=action.name,
+            from_status=from_status,
+            to_status=intervention.status,
+            actor=user,
+            reason=reason,
+        )
         suspended = []
         if action.name == "suspend":
             benefiting = SupportRequest.objects.filter(
@@ -727,3 +805,16 @@ def apply_intervention(intervention_pk, action_name, user, reason=""):
             for request in benefiting:
                 suspended.append(apply(request.pk, "suspend", user, reason=reason))
         return intervention, suspended
+
+
+def attempt_label(row):
+    """The label of a log row's action (a ``Transition`` or an ``InterventionTransition``), in
+    the reader's language; the opening of an intervention is the system's own step."""
+    if isinstance(row, InterventionTransition):
+        if row.action == "open":
+            return gettext_lazy("Opened on a trigger")
+        actions = INTERVENTION_ACTIONS
+    else:
+        actions = TRANSITIONS
+    action = actions.get(row.action)
+    return action.label if action else row.action

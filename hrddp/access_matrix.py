@@ -313,7 +313,7 @@ MATRIX = {
     ),
     "api:support-request-transitions@mission": (
         "request@mission",
-        "401 403 405 405 405 405 405 405 405 405 405",
+        "401 403 200 200 200 200 200 404 404 404 200",
     ),
     "api:support-request-transitions@mission POST": (
         "request@mission",
@@ -321,7 +321,7 @@ MATRIX = {
     ),
     "api:support-request-transitions@agency": (
         "request@agency",
-        "401 403 405 405 405 405 405 405 405 405 405",
+        "401 403 404 404 404 404 404 200 200 200 404",
     ),
     "api:support-request-transitions@agency POST": (
         "request@agency",
@@ -368,6 +368,14 @@ MATRIX = {
         "401 403 200 200 200 200 200 404 404 404 200",
     ),
     "api:intervention-detail@agency": (
+        "intervention@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:intervention-transitions@mission": (
+        "intervention@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:intervention-transitions@agency": (
         "intervention@agency",
         "401 403 404 404 404 404 404 200 200 200 404",
     ),

@@ -94,7 +94,18 @@ class CappedPage(Page):
         return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
-def paginate(request, rows, per_page=None):
+class UncountedPaginator(CappedPaginator):
+    """Pages that are never counted: each knows whether a next one exists by reading one row
+    more, in the query that reads the page. For a list inside a record's page, where the count
+    would be one query more than the page can afford."""
+
+    capped = True
+
+
+def paginate(request, rows, per_page=None, param="page", counted=True):
     """The page of ``rows`` that ``?page=`` asks for (the first, or the last counted, if it is not
-    a page): what every list page shows."""
-    return CappedPaginator(rows, per_page or PAGE_SIZE).get_page(request.GET.get("page"))
+    a page): what every list page shows. A record page listing rows of its own beside other
+    lists names its parameter (``param="log_page"``) and need not count them (``counted=False``:
+    one query, the page says "Page 2" without a total)."""
+    paginator_class = CappedPaginator if counted else UncountedPaginator
+    return paginator_class(rows, per_page or PAGE_SIZE).get_page(request.GET.get(param))

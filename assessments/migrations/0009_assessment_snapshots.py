@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0007_single_line_names"),
+        ("assessments", "0008_transition_attempts"),
         ("pghistory", "0007_auto_20250421_0444"),
         ("registry", "0013_single_line_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -34,6 +34,7 @@ from ..models import overdue_intervention as overdue
 from ..queries import (
     ACTION_ROLES,
     LETTER_ROLES,
+    attempt_log,
     can_record_letter,
     flag,
     visible_interventions,
@@ -124,6 +125,7 @@ def _detail_page(request, intervention, *, status=200, action_form=None, communi
         "action_forms": action_forms,
         "today": today,
         "history": intervention_history(intervention, request),
+        "transitions": attempt_log(request, intervention.transitions.all()),
     }
     return render(request, "assessments/intervention_detail.html", context, status=status)
 
@@ -136,15 +138,19 @@ def intervention_action(request, pk):
     if action is None:
         messages.error(request, _("Unknown action."))
         return redirect(_detail_url(intervention))
-    if not workflow.holds_role(intervention.request, request.user, action.roles):
-        raise PermissionDenied(_("Your role does not allow this action."))
     form = InterventionActionForm(action, request.POST)
-    if not form.is_valid():
-        return _detail_page(request, intervention, status=400, action_form=form)
+    # The workflow decides, and logs every attempt: a missing reason or a role the action does
+    # not allow (403) is refused there, not here.
+    form.is_valid()
     try:
         intervention, suspended = workflow.apply_intervention(
-            intervention.pk, action.name, request.user, reason=form.cleaned_data["reason"]
+            intervention.pk, action.name, request.user, reason=form.cleaned_data.get("reason", "")
         )
+    except workflow.TransitionBlocked as blocked:
+        for blocker in blocked.blockers:
+            if blocker.rule == "reason" and "reason" not in form.errors:
+                form.add_error("reason", blocker.message)
+        return _detail_page(request, intervention, status=400, action_form=form)
     except workflow.TransitionError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(intervention))

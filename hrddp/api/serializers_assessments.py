@@ -5,7 +5,7 @@ Edits go through the assessment pages' forms and ``assessments.services`` (locks
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from assessments import services, snapshots
@@ -21,6 +21,7 @@ from assessments.models import (
     Factor,
     FactorRating,
     Intervention,
+    InterventionTransition,
     Level,
     Measure,
     MeasureType,
@@ -35,6 +36,7 @@ from hrddp.accounts.access import can_read_registry, record_view_for
 from .fields import CodeRelatedField
 from .forms import form_data, form_errors, formset_data, formset_errors, validate_form
 from .serializers_record import UnitRecordSerializer, record_data
+from .serializers_support import AttemptLogSerializer
 
 
 class FactorSerializer(serializers.ModelSerializer):
@@ -397,6 +399,17 @@ class RiskWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class InterventionTransitionSerializer(AttemptLogSerializer):
+    class Meta(AttemptLogSerializer.Meta):
+        model = InterventionTransition
+
+
+# The latest steps an intervention's own answer carries; ``/interventions/{id}/transitions/``
+# pages through them all.
+LATEST_TRANSITIONS = 25
+
+
+@extend_schema_serializer(deprecate_fields=["outcome"])
 class InterventionSerializer(serializers.ModelSerializer):
     trigger = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
@@ -419,6 +432,14 @@ class InterventionSerializer(serializers.ModelSerializer):
             "trigger",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "outcome": {
+                "help_text": _(
+                    "Deprecated: notes of the steps taken before interventions had their own "
+                    "log, no longer written. The steps are in ``transitions``."
+                )
+            }
+        }
 
     @extend_schema_field(serializers.BooleanField())
     def get_overdue(self, intervention):
@@ -488,12 +509,21 @@ class RiskResultSerializer(RiskSerializer):
         fields = [*RiskSerializer.Meta.fields, "assessment_revision"]
 
 
+@extend_schema_serializer(deprecate_fields=["outcome"])
 class InterventionDetailSerializer(InterventionSerializer):
     allowed_actions = serializers.SerializerMethodField()
+    transitions = serializers.SerializerMethodField()
 
     class Meta(InterventionSerializer.Meta):
-        fields = [*InterventionSerializer.Meta.fields, "allowed_actions"]
+        fields = [*InterventionSerializer.Meta.fields, "allowed_actions", "transitions"]
         read_only_fields = fields
+
+    @extend_schema_field(InterventionTransitionSerializer(many=True))
+    def get_transitions(self, intervention):
+        """Its log, newest first: the latest 25 steps, allowed or refused (all of them, paged,
+        at ``/interventions/{id}/transitions/``)."""
+        rows = intervention.transitions.select_related("actor").order_by("-at", "-id")
+        return InterventionTransitionSerializer(rows[:LATEST_TRANSITIONS], many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, intervention):

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from assessments import workflow
 from assessments.forms_monitoring import InterventionCommunicationForm
+from assessments.models import Transition
 from assessments.queries import visible_interventions
 from assessments.risk import risk_profile
 from hrddp.accounts.models import Entity
@@ -194,6 +195,61 @@ class RefusalSerializer(serializers.Serializer):
     rule = serializers.CharField(help_text=_("The rule that blocks: D1–D7, or 'state'."))
     detail = serializers.CharField()
     blockers = BlockerSerializer(many=True, required=False)
+
+
+class AttemptLogSerializer(serializers.ModelSerializer):
+    """One attempt at a state change, allowed or refused (domain.md 4.5), as the pages show it."""
+
+    actor = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        help_text=_("Who tried; null for the system (sweeps, triggers)."),
+    )
+    action_label = serializers.SerializerMethodField()
+    rules = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_(
+            "The codes of the rules that refused the attempt, most specific first (D1–D8, "
+            "resumption, state, role, reason...); empty when allowed."
+        ),
+    )
+    rule_titles = serializers.SerializerMethodField()
+
+    class Meta:
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "allowed",
+            "rules",
+            "rule_titles",
+            "reason",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "to_status": {
+                "help_text": _("Of a refused attempt: the state the action would have led to.")
+            }
+        }
+
+    @extend_schema_field(serializers.CharField())
+    def get_action_label(self, row):
+        return str(workflow.attempt_label(row))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_rule_titles(self, row):
+        """Each refusing rule's title in the caller's language, in the order of ``rules``."""
+        return [str(title) for _code, title in row.refusal_rules]
+
+
+class TransitionLogSerializer(AttemptLogSerializer):
+    class Meta(AttemptLogSerializer.Meta):
+        model = Transition
 
 
 class CommunicationSerializer(serializers.ModelSerializer):

@@ -33,6 +33,7 @@ from .serializers_assessments import (
     InterventionActionSerializer,
     InterventionDetailSerializer,
     InterventionSerializer,
+    InterventionTransitionSerializer,
     RiskResultSerializer,
     RiskWriteSerializer,
     validate_risk_forms,
@@ -189,11 +190,18 @@ class InterventionViewSet(
     lookup_value_regex = "[0-9]+"
 
     filterset_class = InterventionFilter
-    action_roles = {"list": ANY_ROLE, "retrieve": ANY_ROLE, "actions": ACTION_ROLES}
+    action_roles = {
+        "list": ANY_ROLE,
+        "retrieve": ANY_ROLE,
+        "actions": ACTION_ROLES,
+        "transitions": ANY_ROLE,
+    }
 
     def get_serializer_class(self):
         if self.action == "actions":
             return InterventionActionSerializer
+        if self.action == "transitions":
+            return InterventionTransitionSerializer
         return InterventionDetailSerializer if self.action == "retrieve" else InterventionSerializer
 
     def get_queryset(self):
@@ -216,20 +224,34 @@ class InterventionViewSet(
         body = InterventionActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         act = workflow.INTERVENTION_ACTIONS[body.validated_data["action"]]
-        if not workflow.holds_role(intervention.request, request.user, act.roles):
-            raise PermissionDenied(_("Your role does not allow this action."))
         form = InterventionActionForm(
             act, {f"{act.name}-reason": body.validated_data.get("reason", "")}
         )
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
+        # As on the page, the workflow decides and logs every attempt: a role the action does
+        # not allow is refused there (403), a missing reason too (400 on the field).
+        form.is_valid()
         try:
             workflow.apply_intervention(
-                intervention.pk, act.name, request.user, reason=form.cleaned_data["reason"]
+                intervention.pk, act.name, request.user, reason=form.cleaned_data.get("reason", "")
             )
+        except workflow.TransitionBlocked as blocked:
+            if form.errors:
+                raise serializers.ValidationError(form_errors(form)) from blocked
+            raise Conflict(str(blocked)) from blocked
         except workflow.TransitionError as error:
             raise Conflict(str(error)) from error
         fresh = self.get_queryset().get(pk=intervention.pk)
         return Response(
             InterventionDetailSerializer(fresh, context=self.get_serializer_context()).data
         )
+
+    @extend_schema(responses=InterventionTransitionSerializer(many=True))
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def transitions(self, request, pk=None):
+        """Every step of the intervention, allowed or refused, newest first (domain.md 4.5): its
+        opening by the system, then each attempt to escalate, resolve, continue or suspend, with
+        the codes of the rules that refused it. Paginated (?page=); 404 outside the entity."""
+        intervention = self.get_object()
+        rows = intervention.transitions.select_related("actor").order_by("-at", "-id")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(InterventionTransitionSerializer(page, many=True).data)

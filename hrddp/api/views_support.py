@@ -33,6 +33,7 @@ from .serializers_support import (
     RefusalSerializer,
     SupportRequestDetailSerializer,
     SupportRequestSerializer,
+    TransitionLogSerializer,
     TransitionRequestSerializer,
     TransitionResultSerializer,
     blocker_data,
@@ -58,6 +59,7 @@ class SupportRequestViewSet(
         "update": (Role.REQUESTER,),
         "partial_update": (Role.REQUESTER,),
         "transitions": ANY_ROLE,
+        "transition_log": ANY_ROLE,
     }
 
     def get_serializer_class(self):
@@ -65,6 +67,8 @@ class SupportRequestViewSet(
             return SupportRequestSerializer
         if self.action == "transitions":
             return TransitionRequestSerializer
+        if self.action == "transition_log":
+            return TransitionLogSerializer
         return SupportRequestDetailSerializer
 
     def get_queryset(self):
@@ -109,7 +113,8 @@ class SupportRequestViewSet(
             409: RefusalSerializer,
         },
     )
-    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    # GET (the log) shares the URL and pages through it as every list does.
+    @action(detail=True, methods=["post"], filterset_class=None)
     def transitions(self, request, pk=None):
         """Apply a workflow action (as the request page's buttons do). A refusal names the rule:
         409 ``{"rule": "D3", "detail": ..., "blockers": [...]}``."""
@@ -144,6 +149,22 @@ class SupportRequestViewSet(
                 "status": transition.to_status,
             }
         )
+
+    @extend_schema(
+        methods=["get"],
+        responses=TransitionLogSerializer(many=True),
+        description=(
+            "Every attempt at a state change of the request, allowed or refused, newest first "
+            "(domain.md 4.5): who, when, action, from, to, why and the codes of the rules that "
+            "refused it. Paginated (?page=); 404 for a request of another entity."
+        ),
+    )
+    @transitions.mapping.get
+    def transition_log(self, request, pk=None):
+        support_request = self.get_object()
+        rows = support_request.transitions.select_related("actor").order_by("-at", "-id")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(TransitionLogSerializer(page, many=True).data)
 
 
 def refusal(blocked):

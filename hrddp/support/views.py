@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import workflow
 from assessments.models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, Level
+from assessments.queries import attempt_log
 from assessments.risk import risk_profile
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.accounts.models import Role
@@ -176,10 +177,6 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
             enabled.append(form or TransitionForm(state.action, waiver=waiver))
         else:
             blocked.append(state)
-    transitions = list(support_request.transitions.select_related("actor"))
-    for transition in transitions:
-        action = workflow.TRANSITIONS.get(transition.action)
-        transition.action_label = action.label if action else transition.action
     edits, more_edits = assessment_edits(assessments)
     can_communicate = can_record_communication(user, support_request)
     can_deliver = can_record_delivery(user, support_request)
@@ -208,7 +205,7 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
         "blocked_actions": blocked,
         "refused": refused,
         "can_edit": can_edit_request(user, support_request) and is_editable(support_request),
-        "transitions": transitions,
+        "transitions": attempt_log(request, support_request.transitions.all()),
         "decisions": support_request.decisions.select_related("decided_by", "assessment"),
         "edits": edits,
         "more_edits": more_edits,

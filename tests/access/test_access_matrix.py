@@ -280,6 +280,7 @@ WORKFLOW_MODELS = (
     "assessments.Assessment",
     "assessments.Decision",
     "assessments.Transition",
+    "assessments.InterventionTransition",
     "assessments.Measure",
     "pghistory.Events",
 )

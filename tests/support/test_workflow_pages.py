@@ -266,7 +266,12 @@ def test_a_return_needs_a_reason_and_records_it(client_for, hro, ssr_advisor, dr
     assert act(client, draft_request, "return").status_code == 409
     act(client, draft_request, "return", reason="Name the units precisely.")
     assert status_of(draft_request) == RequestStatus.RETURNED
-    assert Transition.objects.get(action="return").reason == "Name the units precisely."
+    assert Transition.objects.get(action="return", allowed=True).reason == (
+        "Name the units precisely."
+    )
+    # The attempt without a reason is in the log too, refused by the reason rule.
+    refused = Transition.objects.get(action="return", allowed=False)
+    assert (refused.rules, refused.reason) == (["reason"], "")
 
 
 def test_an_action_from_the_wrong_state_is_refused_with_a_message(
