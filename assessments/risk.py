@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from hrddp.registry.models import PolicySettings, Unit
 
@@ -108,7 +108,7 @@ def record_floor(records):
             floor = Level.HIGH
             reasons.append(
                 Reason(
-                    N_(
+                    gettext_noop(
                         "%(unit)s: %(count)s recent countable grave violations, a pattern (floor high)"
                     ),
                     {"unit": str(unit), "count": str(record.recent_countable_grave_count)},
@@ -118,7 +118,7 @@ def record_floor(records):
             floor = highest([floor, Level.MEDIUM] if floor else [Level.MEDIUM])
             reasons.append(
                 Reason(
-                    N_("%(unit)s: a recent countable grave violation (floor medium)"),
+                    gettext_noop("%(unit)s: a recent countable grave violation (floor medium)"),
                     {"unit": str(unit)},
                 )
             )
@@ -126,7 +126,7 @@ def record_floor(records):
             floor = Level.HIGH
             reasons.append(
                 Reason(
-                    N_(
+                    gettext_noop(
                         "%(unit)s: a current commander has a countable grave violation (floor high)"
                     ),
                     {"unit": str(unit)},
@@ -160,7 +160,7 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
         if level == profile.inherent:
             profile.inherent_reasons.append(
                 Reason(
-                    N_("Risk “%(risk)s”: %(l)s × %(s)s = %(score)s"),
+                    gettext_noop("Risk “%(risk)s”: %(l)s × %(s)s = %(score)s"),
                     {
                         "risk": str(risk),
                         "l": risk.likelihood,
@@ -172,7 +172,7 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
     if profile.floor == profile.inherent:
         profile.inherent_reasons.extend(profile.floor_reasons)
     if not risks and not profile.floor:
-        profile.inherent_reasons.append(Reason(N_("No risk listed and no record floor")))
+        profile.inherent_reasons.append(Reason(gettext_noop("No risk listed and no record floor")))
 
     # Residual: each risk as re-rated after mitigation (a risk not re-rated keeps its own
     # score). The record floor does not apply: measures can bring the level down.
@@ -180,19 +180,19 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
     for risk in risks:
         if risk.residual_likelihood and risk.residual_severity:
             score = risk.residual_likelihood * risk.residual_severity
-            note = Reason(N_("after mitigation"))
+            note = Reason(gettext_noop("after mitigation"))
         else:
-            score, note = risk.likelihood * risk.severity, Reason(N_("not re-rated"))
+            score, note = risk.likelihood * risk.severity, Reason(gettext_noop("not re-rated"))
         residual.append((level_for_score(score), risk, score, note))
     profile.residual = highest([item[0] for item in residual]) or Level.LOW
     for level, risk, score, note in residual:
         if level == profile.residual:
             profile.residual_reasons.append(
                 Reason(
-                    N_("Risk “%(risk)s”: %(score)s, %(note)s"),
+                    gettext_noop("Risk “%(risk)s”: %(score)s, %(note)s"),
                     {"risk": str(risk), "score": score, "note": note},
                 )
             )
     if not risks:
-        profile.residual_reasons.append(Reason(N_("No risk listed")))
+        profile.residual_reasons.append(Reason(gettext_noop("No risk listed")))
     return profile
