@@ -36,15 +36,32 @@ declare -A PATTERNS=(
   [monitoring]="assessments.monitoring.*"
   [routes]="hrddp.registry.queries.x_route_sql__mutmut_* hrddp.registry.queries.x__outside_record__mutmut_* hrddp.registry.queries.x__limited__mutmut_* hrddp.registry.queries.x__union_count__mutmut_* hrddp.registry.queries.x__summary_select__mutmut_* hrddp.registry.queries.x_records_of__mutmut_* hrddp.registry.queries.x_units_whose_record_holds__mutmut_* hrddp.registry.queries.xǁViolationQuerySetǁcountable_grave__mutmut_* hrddp.registry.queries.xǁViolationQuerySetǁrecent__mutmut_* hrddp.registry.queries.xǁViolationQuerySetǁin_record__mutmut_* hrddp.registry.queries.xǁViolationQuerySetǁin_whole_record__mutmut_* hrddp.registry.queries.xǁUnitRecordǁis_recent__mutmut_* hrddp.registry.queries.xǁUnitRecordǁis_recent_countable_grave__mutmut_*"
 )
-ORDER=(rules risk workflow reminders monitoring routes)
+# The test files that exercise each module: a module's mutants are tested by these alone.
+declare -A TESTS=(
+  [rules]="tests/assessments/test_rules.py tests/assessments/test_rule_boundaries.py tests/assessments/test_workflow.py tests/assessments/test_trust_7_letters.py"
+  [risk]="tests/assessments/test_rules.py tests/assessments/test_rule_boundaries.py tests/registry/test_record_bounded.py"
+  [workflow]="tests/assessments/test_workflow.py tests/assessments/test_rules.py tests/assessments/test_monitoring.py tests/assessments/test_services.py tests/api/test_transitions.py"
+  [reminders]="tests/assessments/test_monitoring.py tests/assessments/test_reminder_schedule.py"
+  [monitoring]="tests/assessments/test_monitoring.py tests/assessments/test_reminder_schedule.py tests/assessments/test_trigger_outbox.py"
+  [routes]="tests/registry/test_record.py tests/registry/test_record_bounded.py tests/registry/test_record_routes.py tests/assessments/test_rules.py"
+)
+ORDER=(rules risk reminders monitoring routes workflow)
 MODULES=("$@")
 [ ${#MODULES[@]} -gt 0 ] || MODULES=("${ORDER[@]}")
 
-mkdir -p mutants
-start=$(date +%s)
 for module in "${MODULES[@]}"; do
   [ -n "${PATTERNS[$module]:-}" ] || { echo "unknown module: $module (one of ${ORDER[*]})" >&2; exit 2; }
+done
+
+start=$(date +%s)
+# The test database, made (or brought up to date) once, here: the runs in mutants/ only open it.
+nice -n 10 "$PYTHON" -m pytest -q -p no:cacheprovider --reuse-db --ds=benchmarks.mutation_settings \
+  tests/assessments/test_rules.py::test_residual_never_below_low > /dev/null
+mkdir -p mutants
+cp benchmarks/mutation_conftest.py mutants/conftest.py
+for module in "${MODULES[@]}"; do
   echo "== $module"
+  export MUTATION_TESTS="${TESTS[$module]}"
   # shellcheck disable=SC2086  # the patterns are words on purpose
   nice -n 10 "${MUTMUT[@]}" run --max-children "$CHILDREN" ${PATTERNS[$module]} \
     > "mutants/run-$module.log" 2>&1 || { tail -20 "mutants/run-$module.log"; exit 1; }
