@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import workflow
 from assessments.models import Level, MeasureStatus
@@ -14,12 +14,17 @@ from assessments.risk import RiskProfile, at_least, highest, record_floor, risk_
 from assessments.rules import (
     d1_assessment_current,
     d2_waiver_for_high_residual,
+    d3_measure_for_recent_grave,
     d4_four_eyes,
+    d5_extended_scope_answered,
+    d6_accountability_safeguard,
+    d7_communication_recorded,
     is_named_rule,
+    resumption_ready,
 )
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings, VerificationStatus
-from hrddp.support.models import RequestStatus
+from hrddp.support.models import Communication, CommunicationKind, RequestStatus
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,
@@ -32,6 +37,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def ago(days):
@@ -464,3 +471,132 @@ def test_level_helpers():
     assert highest([]) is None
     assert at_least(Level.MEDIUM, Level.MEDIUM) and at_least(Level.HIGH, Level.MEDIUM)
     assert not at_least(Level.LOW, Level.MEDIUM) and not at_least(None, Level.LOW)
+
+
+# --- D7: "a communication dated on or after the decision it notifies; none dated in the future"
+
+
+def letter(request, kind, date, user):
+    return Communication.objects.create(
+        request=request,
+        kind=kind,
+        date=date,
+        counterpart="Chief of Staff",
+        summary="Letter.",
+        recorded_by=user,
+    )
+
+
+def test_d7_counts_a_policy_letter_dated_from_the_decision_up_to_today(
+    draft_request, to_decision, manager, ssr_advisor
+):
+    to_decision(draft_request)
+    assert [b.rule for b in d7_communication_recorded(draft_request)] == ["D7"]  # not decided
+    workflow.apply(draft_request.pk, "approve", manager, reason="Low risk.")
+    draft_request.refresh_from_db()
+    today = timezone.localdate()
+    letter(draft_request, CommunicationKind.RESUMPTION, today, ssr_advisor)  # not a notification
+    assert [b.rule for b in d7_communication_recorded(draft_request)] == ["D7"]
+    letter(draft_request, CommunicationKind.POLICY_NOTIFICATION, today + ONE_DAY * 5, ssr_advisor)
+    # Dated five days ahead: in the future today, on file once that day has come.
+    assert [b.rule for b in d7_communication_recorded(draft_request)] == ["D7"]
+    assert d7_communication_recorded(draft_request, today=today + ONE_DAY * 5) == []
+    assert [
+        b.rule for b in d7_communication_recorded(draft_request, today=today + ONE_DAY * 4)
+    ] == ["D7"]
+
+
+# --- Resumption: "a new assessment dated after the suspension, ... and a recorded resumption
+#     communication", a letter that counts "only if it comes after the suspension it ends" -----
+
+
+@pytest.fixture
+def suspended(draft_request, activate, manager):
+    activate(draft_request)
+    workflow.apply(draft_request.pk, "suspend", manager, reason="Abuses.")
+    draft_request.refresh_from_db()
+    return draft_request
+
+
+def resumption_messages(request, assessment, today=None):
+    blockers = resumption_ready(request, assessment, today=today)
+    assert {b.rule for b in blockers} <= {"resumption"}
+    return [b.message for b in blockers]
+
+
+NO_ASSESSMENT = "No assessment has been made since the suspension."
+NO_LETTER = "No resumption letter to the authorities has been recorded since the suspension."
+
+
+def test_resumption_needs_an_assessment_made_after_the_suspension(suspended, hro, ssr_advisor):
+    old = suspended.decisions.get().assessment
+    letter(suspended, CommunicationKind.RESUMPTION, timezone.localdate(), ssr_advisor)
+    assert resumption_messages(suspended, None) == [NO_ASSESSMENT]
+    assert resumption_messages(suspended, old) == [NO_ASSESSMENT]
+    new = workflow.new_version(suspended.pk, hro)
+    assert resumption_messages(suspended, new) == []
+
+
+def test_resumption_needs_a_resumption_letter_dated_after_the_suspension(
+    suspended, hro, ssr_advisor
+):
+    new = workflow.new_version(suspended.pk, hro)
+    today = timezone.localdate()
+    assert resumption_messages(suspended, new) == [NO_LETTER]
+    letter(suspended, CommunicationKind.POLICY_NOTIFICATION, today, ssr_advisor)
+    letter(suspended, CommunicationKind.RESUMPTION, today - ONE_DAY, ssr_advisor)  # before it
+    assert resumption_messages(suspended, new) == [NO_LETTER]
+    letter(suspended, CommunicationKind.RESUMPTION, today + ONE_DAY * 3, ssr_advisor)
+    assert resumption_messages(suspended, new) == [NO_LETTER]  # dated in the future
+    assert resumption_messages(suspended, new, today=today + ONE_DAY * 3) == []
+
+
+def test_resumption_of_a_request_never_suspended_is_refused(draft_request, activate):
+    activate(draft_request)
+    assessment = draft_request.decisions.get().assessment
+    assert resumption_messages(draft_request, assessment) == [NO_ASSESSMENT, NO_LETTER]
+
+
+# --- A refusal explains itself in the reader's language: what blocks, what would unblock it ---
+
+
+def test_every_refusal_says_why_and_what_would_unblock_it_in_the_readers_language(
+    mission, ssr_advisor, hro, manager, unit, to_decision
+):
+    request = make_request(mission, ssr_advisor, [unit], support_types=("standard_setting",))
+    assessment = to_decision(request, lambda a: add_risk(a, 5, 5, residual=(1, 1)))
+    ViolationFactory(units=[unit], date=ago(10))
+    assessment.scope_answers.filter(code="S2").update(answer="")
+    profile = risk_profile(assessment)
+    profile.residual = Level.HIGH
+    capacity = make_request(mission, ssr_advisor, [unit])
+
+    def refusals():
+        old = assessment.submitted_at
+        assessment.submitted_at = timezone.now() - datetime.timedelta(days=400)
+        blockers = [
+            *d1_assessment_current(None),
+            *d1_assessment_current(assessment),
+            *d2_waiver_for_high_residual(profile, ""),
+            *d3_measure_for_recent_grave(assessment, profile),
+            *d4_four_eyes(request, assessment, ssr_advisor),
+            *d5_extended_scope_answered(request, assessment),
+            *d6_accountability_safeguard(capacity, assessment, profile),
+            *d7_communication_recorded(request),
+            *resumption_ready(request, None),
+        ]
+        assessment.submitted_at = old
+        return blockers
+
+    with translation.override("en"):
+        english = refusals()
+    with translation.override("fr"):
+        french = refusals()
+    assert [b.rule for b in english] == [
+        "D1", "D1", "D2", "D3", "D4", "D5", "D6", "D7", "resumption", "resumption"
+    ]  # fmt: skip
+    assert "365" in english[1].message and "S2" in english[5].message
+    assert str(unit) in english[3].message
+    for en, fr in zip(english, french, strict=True):
+        assert en.message and en.remedy and str(en) == f"{en.rule}: {en.message}"
+        assert fr.message != en.message and fr.remedy != en.remedy, en.rule
