@@ -38,7 +38,7 @@ declare -A PATTERNS=(
 )
 # The test files that exercise each module: a module's mutants are tested by these alone.
 declare -A TESTS=(
-  [rules]="tests/assessments/test_rules.py tests/assessments/test_rule_boundaries.py tests/assessments/test_workflow.py tests/assessments/test_trust_7_letters.py"
+  [rules]="tests/assessments/test_rules.py tests/assessments/test_rule_boundaries.py tests/assessments/test_trust_7_letters.py"
   [risk]="tests/assessments/test_rules.py tests/assessments/test_rule_boundaries.py tests/registry/test_record_bounded.py"
   [workflow]="tests/assessments/test_workflow.py tests/assessments/test_rules.py tests/assessments/test_monitoring.py tests/assessments/test_services.py tests/api/test_transitions.py"
   [reminders]="tests/assessments/test_monitoring.py tests/assessments/test_reminder_schedule.py"
