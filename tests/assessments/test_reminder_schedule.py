@@ -5,9 +5,17 @@ the three triggers and which of them open an intervention."""
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from assessments import monitoring, reminders, workflow
-from assessments.models import Intervention, InterventionStatus, MeasureStatus, TriggerKind
+from assessments.models import (
+    Intervention,
+    InterventionStatus,
+    MeasureStatus,
+    Notification,
+    TriggerKind,
+)
+from assessments.notify import render
 from hrddp.accounts.models import Role
 from hrddp.registry.models import VerificationStatus
 from hrddp.support.models import RequestStatus
@@ -362,3 +370,54 @@ def test_trigger_c_ignores_a_command_that_has_ended_and_other_units(draft_reques
         assert monitoring.check_assignment(0) == []
     draft_request.refresh_from_db()
     assert draft_request.status == RequestStatus.ACTIVE
+
+
+# --- What a reminder or a trigger says, in the reader's language ------------------------------
+
+
+def rendered(message, language):
+    with translation.override(language):
+        return render(message)
+
+
+def test_each_reminder_says_what_is_due_in_the_readers_language(draft_request, activate, unit):
+    activate(draft_request)
+    with time_machine.travel(START, tick=False):
+        monitoring.check_violation(ViolationFactory(units=[unit], date=day(-3)).pk)
+    items = {
+        item.kind: item
+        for n in (166, 180, 187)
+        for item, _user in reminders.send_due_reminders(day(n))
+    }
+    assert set(items) == {"review_soon", "review_due", "review_overdue", "intervention_overdue"}
+    for kind, item in items.items():
+        for message in (item.subject, item.body):
+            english, french = rendered(message, "en"), rendered(message, "fr")
+            assert english and french != english, kind
+    assert draft_request.title in rendered(items["review_overdue"].subject, "en")
+    assert unit.name in rendered(items["intervention_overdue"].subject, "en")
+
+
+def test_a_trigger_tells_the_entitys_hros_and_managers_in_their_language(
+    draft_request, activate, unit, hro, manager
+):
+    manager.language = "fr"
+    manager.save()
+    activate(draft_request)
+    before = set(Notification.objects.values_list("pk", flat=True))
+    monitoring.check_violation(ViolationFactory(units=[unit]).pk)
+    new = Notification.objects.exclude(pk__in=before)
+    english, french = new.get(user=hro), new.get(user=manager)
+    assert draft_request.title in english.subject and unit.name in english.body
+    assert "intervention" in english.body.lower() and french.body != english.body
+    assert english.url == french.url == f"/requests/{draft_request.pk}/"
+
+
+def test_the_sweep_reports_what_it_did(draft_request, activate):
+    activate(draft_request)
+    dry = reminders.sweep(day(166), dry_run=True)
+    assert dry == {"checks": [], "lapsed": [], "triggers": [], "reminders": dry["reminders"]}
+    assert len(dry["reminders"]) == 2
+    done = reminders.sweep(day(166))
+    assert set(done) == {"checks", "lapsed", "triggers", "reminders"}
+    assert len(done["reminders"]) == 2 and done["lapsed"] == done["triggers"] == []
