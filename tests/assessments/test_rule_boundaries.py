@@ -12,6 +12,7 @@ from assessments import workflow
 from assessments.models import Level, MeasureStatus
 from assessments.risk import RiskProfile, at_least, highest, record_floor, risk_profile
 from assessments.rules import (
+    approval_blockers,
     d1_assessment_current,
     d2_waiver_for_high_residual,
     d3_measure_for_recent_grave,
@@ -600,3 +601,36 @@ def test_every_refusal_says_why_and_what_would_unblock_it_in_the_readers_languag
     for en, fr in zip(english, french, strict=True):
         assert en.message and en.remedy and str(en) == f"{en.rule}: {en.message}"
         assert fr.message != en.message and fr.remedy != en.remedy, en.rule
+
+
+def test_an_assessment_made_at_the_very_moment_of_the_suspension_is_not_after_it(suspended, hro):
+    new = workflow.new_version(suspended.pk, hro)
+    new.created_at = suspended.suspended_at
+    assert resumption_messages(suspended, new) == [NO_ASSESSMENT, NO_LETTER]
+    new.created_at = suspended.suspended_at + datetime.timedelta(microseconds=1)
+    assert resumption_messages(suspended, new) == [NO_LETTER]
+
+
+def test_d3_and_d6_count_only_the_measures_of_the_assessment_decided_on(
+    mission, ssr_advisor, to_decision, manager, unit
+):
+    """Another request's agreed safeguard answers nothing here."""
+    other = make_request(mission, ssr_advisor, [UnitFactory()])
+    to_decision(other, lambda a: add_risk(a, 1, 1, measures=[("screening", MeasureStatus.AGREED)]))
+    request = make_request(mission, ssr_advisor, [unit])
+    ViolationFactory(units=[unit], date=ago(10))
+    to_decision(request, lambda a: add_risk(a, 1, 1))
+    assert refused_by(request, "approve", manager) == {"D3", "D6"}
+
+
+def test_approval_blockers_as_of_a_date(draft_request, to_decision, manager):
+    assessment = to_decision(draft_request)
+    profile = risk_profile(assessment)
+    submitted_on = timezone.localdate(assessment.submitted_at)
+
+    def rules_on(age):
+        today = submitted_on + datetime.timedelta(days=age)
+        blockers = approval_blockers(draft_request, assessment, manager, profile, today=today)
+        return [b.rule for b in blockers]
+
+    assert rules_on(365) == [] and rules_on(366) == ["D1"]
