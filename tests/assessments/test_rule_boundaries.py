@@ -634,3 +634,10 @@ def test_approval_blockers_as_of_a_date(draft_request, to_decision, manager):
         return [b.rule for b in blockers]
 
     assert rules_on(365) == [] and rules_on(366) == ["D1"]
+
+
+def test_without_an_assessment_the_approval_is_refused_by_d1_alone(draft_request, manager):
+    """No assessment to weigh: the other rules have nothing to say, D1 names the cause."""
+    profile = RiskProfile(residual=Level.HIGH, inherent=Level.HIGH)
+    blockers = approval_blockers(draft_request, None, manager, profile)
+    assert [b.rule for b in blockers] == ["D1"]
