@@ -641,3 +641,32 @@ def test_without_an_assessment_the_approval_is_refused_by_d1_alone(draft_request
     profile = RiskProfile(residual=Level.HIGH, inherent=Level.HIGH)
     blockers = approval_blockers(draft_request, None, manager, profile)
     assert [b.rule for b in blockers] == ["D1"]
+
+
+def test_d2_applies_when_no_waiver_reason_is_given_at_all(draft_request, to_decision, manager):
+    assessment = to_decision(draft_request)
+    profile = risk_profile(assessment)
+    profile.residual = Level.HIGH
+    rules = [b.rule for b in approval_blockers(draft_request, assessment, manager, profile)]
+    assert rules == ["D2", "D6"]  # D6 too: capacity support at a high residual
+
+
+def test_d3_and_d5_list_every_unit_and_question_concerned(
+    mission, ssr_advisor, to_decision, manager
+):
+    first, second = UnitFactory(name="First Company"), UnitFactory(name="Second Company")
+    request = make_request(
+        mission, ssr_advisor, [first, second], support_types=("vetting_support",)
+    )
+    for unit in (first, second):
+        ViolationFactory(units=[unit], date=ago(10))
+    assessment = to_decision(request)
+    assessment.scope_answers.filter(code__in=["S2", "S4"]).update(answer="")
+    with pytest.raises(workflow.TransitionBlocked) as error:
+        workflow.apply(request.pk, "approve", manager, reason="Decided.")
+    messages = {b.rule: b.message for b in error.value.blockers}
+    assert "First Company, Second Company" in messages["D3"]
+    assert "S2, S4" in messages["D5"]
+    # With no assessment at all, every question is unanswered.
+    [d5] = d5_extended_scope_answered(request, None)
+    assert "S1, S2, S3, S4, S5" in d5.message
