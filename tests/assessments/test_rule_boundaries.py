@@ -10,7 +10,14 @@ from django.utils import timezone, translation
 
 from assessments import workflow
 from assessments.models import Level, MeasureStatus
-from assessments.risk import RiskProfile, at_least, highest, record_floor, risk_profile
+from assessments.risk import (
+    RiskProfile,
+    at_least,
+    highest,
+    recipient_records,
+    record_floor,
+    risk_profile,
+)
 from assessments.rules import (
     approval_blockers,
     d1_assessment_current,
@@ -670,3 +677,23 @@ def test_d3_and_d5_list_every_unit_and_question_concerned(
     # With no assessment at all, every question is unanswered.
     [d5] = d5_extended_scope_answered(request, None)
     assert "S1, S2, S3, S4, S5" in d5.message
+
+
+def test_the_risk_profile_as_of_a_date_and_under_given_settings(
+    mission, ssr_advisor, to_decision, unit
+):
+    """The floor of the record as it stood on a date, and under the settings given."""
+    other = UnitFactory()
+    request = make_request(mission, ssr_advisor, [unit, other])
+    ViolationFactory(units=[unit], date=ago(400))  # recent 100 days ago, not today
+    ViolationFactory(units=[other], date=ago(100))
+    assessment = to_decision(request)
+    assert risk_profile(assessment).floor == Level.MEDIUM  # the other unit's
+    then = risk_profile(assessment, as_of=ago(100))
+    assert then.records[unit].has_recent_countable_grave and then.records[unit].as_of == ago(100)
+    strict = PolicySettings(lookback_days=30, pattern_threshold=3, validity_days=365)
+    profile = risk_profile(assessment, policy=strict)
+    assert profile.floor is None and profile.policy is strict
+    only = recipient_records(request, units=[other], policy=strict)
+    assert list(only) == [other] and not only[other].has_recent_countable_grave
+    assert recipient_records(request, as_of=ago(100))[unit].has_recent_countable_grave
