@@ -697,3 +697,18 @@ def test_the_risk_profile_as_of_a_date_and_under_given_settings(
     only = recipient_records(request, units=[other], policy=strict)
     assert list(only) == [other] and not only[other].has_recent_countable_grave
     assert recipient_records(request, as_of=ago(100))[unit].has_recent_countable_grave
+
+
+def test_the_measures_that_count_are_the_same_when_a_page_prefetched_them(
+    draft_request, to_decision
+):
+    from assessments.models import Assessment
+
+    def prepare(assessment):
+        add_risk(assessment, 3, 3, measures=[("screening", MeasureStatus.PROPOSED)])
+        add_risk(assessment, 2, 2, measures=[("limits", MeasureStatus.AGREED)])
+
+    assessment = to_decision(draft_request, prepare)
+    prefetched = Assessment.objects.prefetch_related("risks__measures").get(pk=assessment.pk)
+    counted = risk_profile(prefetched).effective_measures
+    assert [m.measure_type.code for m in counted] == ["limits"]
