@@ -13,10 +13,11 @@ from assessments.models import (
     InterventionStatus,
     MeasureStatus,
     Notification,
+    ReminderClaim,
     TriggerKind,
 )
 from assessments.notify import render
-from hrddp.accounts.models import Role
+from hrddp.accounts.models import Membership, Role
 from hrddp.registry.models import VerificationStatus
 from hrddp.support.models import RequestStatus
 from tests.assessments.conftest import START, day
@@ -413,11 +414,81 @@ def test_a_trigger_tells_the_entitys_hros_and_managers_in_their_language(
     assert english.url == french.url == f"/requests/{draft_request.pk}/"
 
 
-def test_the_sweep_reports_what_it_did(draft_request, activate):
-    activate(draft_request)
+def test_the_sweep_works_on_the_day_it_is_given(draft_request, activate):
+    """Reminders, lapses and overdue measures as of the sweep's day, not the clock's."""
+    activate(
+        draft_request, lambda a: add_risk(a, 1, 1, measures=[("screening", MeasureStatus.AGREED)])
+    )
+    draft_request.decisions.get().assessment.risks.get().measures.update(due_date=day(170))
     dry = reminders.sweep(day(166), dry_run=True)
     assert dry == {"checks": [], "lapsed": [], "triggers": [], "reminders": dry["reminders"]}
-    assert len(dry["reminders"]) == 2
+    assert {(item.kind, user.username) for item, user in dry["reminders"]} == {
+        ("review_soon", "manager"),
+        ("review_soon", "hro"),
+    }
     done = reminders.sweep(day(166))
     assert set(done) == {"checks", "lapsed", "triggers", "reminders"}
-    assert len(done["reminders"]) == 2 and done["lapsed"] == done["triggers"] == []
+    assert {item.kind for item, _user in done["reminders"]} == {"review_soon"}
+    assert done["lapsed"] == done["triggers"] == []
+    assert len(reminders.sweep(day(171))["triggers"]) == 1  # the measure, due on day 170
+    assert len(reminders.sweep(day(366))["lapsed"]) == 1
+
+
+def test_only_monitored_support_lapses(draft_request, activate, manager):
+    activate(draft_request)
+    workflow.apply(draft_request.pk, "suspend", manager, reason="Abuses.")
+    assert reminders.lapse_expired(day(400)) == []
+    draft_request.refresh_from_db()
+    assert draft_request.status == RequestStatus.SUSPENDED
+
+
+def test_a_lapse_says_why(draft_request, activate):
+    activate(draft_request)
+    [transition] = reminders.lapse_expired(day(366))
+    assert transition.reason == f"Not renewed by its valid-until date, {day(365)}."
+
+
+def test_a_reminder_notifies_with_a_link_to_what_is_due(draft_request, activate, manager):
+    activate(draft_request)
+    reminders.send_due_reminders(day(166))
+    notice = Notification.objects.filter(user=manager).latest("pk")
+    assert notice.url == f"/requests/{draft_request.pk}/"
+
+
+def test_a_drafting_hro_who_also_manages_is_reminded_once(mission, draft_request, activate, hro):
+    Membership.objects.create(user=hro, entity=mission, role=Role.MANAGER)
+    activate(draft_request)
+    would = reminders.send_due_reminders(day(166), dry_run=True)
+    assert sorted(user.username for _item, user in would) == ["hro", "manager"]
+
+
+def test_dry_run_leaves_out_exactly_what_was_already_sent(
+    mission, ssr_advisor, draft_request, activate, manager, hro
+):
+    activate(draft_request)
+    other = activate(make_request(mission, ssr_advisor, [UnitFactory()]))
+    # Sent already: the manager's "due soon" reminder for the first request only.
+    ReminderClaim.objects.create(
+        kind="review_soon", object_id=draft_request.pk, user=manager, due_key=day(180)
+    )
+    would = {
+        (item.kind, item.object_id, user.username, item.due_key)
+        for item, user in reminders.send_due_reminders(day(166), dry_run=True)
+    }
+    assert would == {
+        ("review_soon", draft_request.pk, "hro", day(180)),
+        ("review_soon", other.pk, "manager", day(180)),
+        ("review_soon", other.pk, "hro", day(180)),
+    }
+    # Another kind, another week: not the same reminder.
+    ReminderClaim.objects.create(
+        kind="review_overdue", object_id=draft_request.pk, user=manager, due_key=day(187)
+    )
+    on_180 = reminders.send_due_reminders(day(180), dry_run=True)
+    assert ("review_due", "manager") in {
+        (i.kind, u.username) for i, u in on_180 if i.object_id == draft_request.pk
+    }
+    on_194 = reminders.send_due_reminders(day(194), dry_run=True)
+    assert (day(194), "manager") in {
+        (i.due_key, u.username) for i, u in on_194 if i.object_id == draft_request.pk
+    }
