@@ -27,11 +27,13 @@ CHILDREN=${MUTATION_CHILDREN:-1}
 
 # Each module and the mutant names (mutmut's, by function) that belong to it. For queries.py, the
 # functions that decide the record's routes, counts and flags (domain.md 3.2), not its paging,
-# search or summaries.
+# search or summaries; for workflow.py, the guards and the functions that decide who may take an
+# action and what it does (not the assessment's copying between versions). The TRANSITIONS table
+# is module-level code, which mutmut does not mutate: the hand-written state diagram test checks it.
 declare -A PATTERNS=(
   [rules]="assessments.rules.*"
   [risk]="assessments.risk.*"
-  [workflow]="assessments.workflow.*"
+  [workflow]="$(printf 'assessments.workflow.x_%s__mutmut_* ' can_approve needs_conditions four_eyes policy_communicated decide no_open_intervention resumption_ready mark_suspended reopen_from_lapse holds_role needs_waiver waiver_needed open_intervention allowed_intervention_actions apply_intervention)"
   [reminders]="assessments.reminders.*"
   [monitoring]="assessments.monitoring.*"
   [routes]="hrddp.registry.queries.x_route_sql__mutmut_* hrddp.registry.queries.x__outside_record__mutmut_* hrddp.registry.queries.x__limited__mutmut_* hrddp.registry.queries.x__union_count__mutmut_* hrddp.registry.queries.x__summary_select__mutmut_* hrddp.registry.queries.x_records_of__mutmut_* hrddp.registry.queries.x_units_whose_record_holds__mutmut_* hrddp.registry.queries.xǁViolationQuerySetǁcountable_grave__mutmut_* hrddp.registry.queries.xǁViolationQuerySetǁrecent__mutmut_* hrddp.registry.queries.xǁViolationQuerySetǁin_record__mutmut_* hrddp.registry.queries.xǁViolationQuerySetǁin_whole_record__mutmut_* hrddp.registry.queries.xǁUnitRecordǁis_recent__mutmut_* hrddp.registry.queries.xǁUnitRecordǁis_recent_countable_grave__mutmut_*"
@@ -40,7 +42,7 @@ declare -A PATTERNS=(
 declare -A TESTS=(
   [rules]="tests/assessments/test_rules.py tests/assessments/test_rule_boundaries.py tests/assessments/test_trust_7_letters.py"
   [risk]="tests/assessments/test_rules.py tests/assessments/test_rule_boundaries.py tests/registry/test_record_bounded.py"
-  [workflow]="tests/assessments/test_workflow.py tests/assessments/test_rules.py tests/assessments/test_monitoring.py tests/assessments/test_services.py tests/api/test_transitions.py"
+  [workflow]="tests/assessments/test_workflow.py tests/assessments/test_rules.py tests/assessments/test_rule_boundaries.py tests/assessments/test_monitoring.py tests/assessments/test_reminder_schedule.py tests/api/test_transitions.py"
   [reminders]="tests/assessments/test_monitoring.py tests/assessments/test_reminder_schedule.py"
   [monitoring]="tests/assessments/test_monitoring.py tests/assessments/test_reminder_schedule.py tests/assessments/test_trigger_outbox.py"
   [routes]="tests/registry/test_record.py tests/registry/test_record_bounded.py tests/registry/test_record_routes.py tests/assessments/test_rules.py"
