@@ -357,6 +357,13 @@ def test_trigger_c_needs_a_countable_grave_violation_of_the_new_commander(
         fired = monitoring.check_assignment(assignment.pk)
     assert bool(fired) is fires
     assert not Intervention.objects.exists()
+    if fires:
+        [trigger] = fired
+        assert (trigger.kind, trigger.assignment, trigger.unit) == (
+            TriggerKind.COMMAND_CHANGE,
+            assignment,
+            unit,
+        )
 
 
 def test_trigger_c_ignores_a_command_that_has_ended_and_other_units(draft_request, activate, unit):
@@ -410,6 +417,14 @@ def test_a_trigger_tells_the_entitys_hros_and_managers_in_their_language(
     new = Notification.objects.exclude(pk__in=before)
     english, french = new.get(user=hro), new.get(user=manager)
     assert draft_request.title in english.subject and unit.name in english.body
+    assert str(TriggerKind.VIOLATION.label) in english.subject
+    assert french.subject != english.subject
+    # The request goes under review, the trigger named as the reason.
+    review = draft_request.transitions.order_by("pk").last()
+    assert (review.to_status, review.reason) == (
+        RequestStatus.UNDER_REVIEW,
+        str(TriggerKind.VIOLATION.label),
+    )
     assert "intervention" in english.body.lower() and french.body != english.body
     assert english.url == french.url == f"/requests/{draft_request.pk}/"
 
