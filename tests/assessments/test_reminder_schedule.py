@@ -11,6 +11,7 @@ from assessments import monitoring, reminders, workflow
 from assessments.models import (
     Intervention,
     InterventionStatus,
+    Measure,
     MeasureStatus,
     Notification,
     ReminderClaim,
@@ -29,6 +30,7 @@ from tests.factories import (
     ViolationFactory,
     add_risk,
     category,
+    complete_assessment,
     make_request,
 )
 
@@ -507,3 +509,22 @@ def test_dry_run_leaves_out_exactly_what_was_already_sent(
     assert (day(194), "manager") in {
         (i.due_key, u.username) for i, u in on_194 if i.object_id == draft_request.pk
     }
+
+
+def test_trigger_b_reads_the_measures_of_the_latest_decision_only(
+    draft_request, activate, hro, second_manager
+):
+    """After a renewal, an overdue measure of the superseded version triggers nothing."""
+    activate(
+        draft_request, lambda a: add_risk(a, 1, 1, measures=[("screening", MeasureStatus.AGREED)])
+    )
+    old = draft_request.decisions.get().assessment
+    old.risks.get().measures.update(due_date=day(10))
+    new = workflow.new_version(draft_request.pk, hro)
+    complete_assessment(new)
+    Measure.objects.filter(risk__assessment=new).update(status=MeasureStatus.IN_PLACE)
+    workflow.apply(draft_request.pk, "submit_version", hro)
+    workflow.apply(draft_request.pk, "renew", second_manager, reason="Renewed.")
+    assert draft_request.decisions.latest("decided_at").assessment == new
+    assert list(monitoring.overdue_measures(day(11))) == []
+    assert monitoring.check_measures(day(11)) == []
