@@ -419,8 +419,13 @@ def test_a_trigger_tells_the_entitys_hros_and_managers_in_their_language(
     new = Notification.objects.exclude(pk__in=before)
     english, french = new.get(user=hro), new.get(user=manager)
     assert draft_request.title in english.subject and unit.name in english.body
+    assert english.subject.startswith(f"Trigger on “{draft_request.title}”")
     assert str(TriggerKind.VIOLATION.label) in english.subject
+    assert "The request is under review." in english.body
+    assert "An intervention is open: intercession due" in english.body
+    # Each sentence in the reader's language.
     assert french.subject != english.subject
+    assert "under review" not in french.body and "intervention is open" not in french.body
     # The request goes under review, the trigger named as the reason.
     review = draft_request.transitions.order_by("pk").last()
     assert (review.to_status, review.reason) == (
