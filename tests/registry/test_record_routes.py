@@ -91,6 +91,7 @@ def test_route_3_a_command_is_current_from_its_first_to_its_last_day(tree, start
     old = ViolationFactory(people=[colonel], date=days_ago(2000))
     record = Unit.objects.record(battalion, as_of=TODAY)
     assert (list(record.current_commanders) == [old]) is current
+    assert (list(record.violations) == [old]) is current
     assert record.current_commander_has_countable_grave is current
     assert counts(record)["current_commanders"] == (1 if current else 0)
     assert (battalion.pk in units_whose_record_holds(old, as_of=TODAY)) is current
@@ -144,6 +145,7 @@ def test_recent_is_the_lookback_window_ending_on_the_record_date(tree, age, in_r
     violation = ViolationFactory(units=[company], date=days_ago(age))
     record = Unit.objects.record(battalion, as_of=TODAY)
     assert (violation in record.violations) is in_record
+    assert (violation in record.subtree) is in_record
     assert counts(record)["record"] == counts(record)["subtree"] == int(in_record)
     assert record.has_recent_countable_grave is recent
     assert int(record.recent_countable_grave_count) == int(recent)
@@ -263,6 +265,9 @@ def test_units_whose_record_holds_a_persons_violation(tree):
     AssignmentFactory(person=colonel, unit=brigade, start=days_ago(300), end=days_ago(250))
     AssignmentFactory(person=colonel, unit=company, start=days_ago(299), end=days_ago(1))
     AssignmentFactory(person=colonel, unit=battalion, start=days_ago(20), end=TODAY)
+    mess = UnitFactory(name="Mess")
+    AssignmentFactory(person=colonel, unit=mess, start=days_ago(500), end=days_ago(301))
+    AssignmentFactory(person=PersonFactory(), unit=UnitFactory(name="Elsewhere"), start=days_ago(9))
     violation = ViolationFactory(people=[colonel], date=days_ago(300))
     # Commanded the sibling (its last day) and the brigade (its first) on the violation's date;
     # commands the battalion on the day asked about (its last); the company neither then nor now.
