@@ -48,6 +48,9 @@ declare -A TESTS=(
   [routes]="tests/registry/test_record.py tests/registry/test_record_bounded.py tests/registry/test_record_routes.py tests/assessments/test_rules.py"
 )
 ORDER=(rules risk reminders monitoring routes workflow)
+# --summary: print the table from the results kept in mutants/, without running anything.
+SUMMARY_ONLY=
+[ "${1:-}" != --summary ] || { SUMMARY_ONLY=1; shift; }
 MODULES=("$@")
 [ ${#MODULES[@]} -gt 0 ] || MODULES=("${ORDER[@]}")
 
@@ -56,6 +59,7 @@ for module in "${MODULES[@]}"; do
 done
 
 start=$(date +%s)
+if [ -z "$SUMMARY_ONLY" ]; then
 # The test database, made (or brought up to date) once, here: the runs in mutants/ only open it.
 nice -n 10 "$PYTHON" -m pytest -q -p no:cacheprovider --reuse-db --ds=benchmarks.mutation_settings \
   tests/assessments/test_rules.py::test_residual_never_below_low > /dev/null
@@ -68,6 +72,7 @@ for module in "${MODULES[@]}"; do
   nice -n 10 "${MUTMUT[@]}" run --max-children "$CHILDREN" ${PATTERNS[$module]} \
     > "mutants/run-$module.log" 2>&1 || { tail -20 "mutants/run-$module.log"; exit 1; }
 done
+fi
 elapsed=$(( $(date +%s) - start ))
 
 # killed/total per module, from mutmut's own results (every status counted in the total).
@@ -96,5 +101,6 @@ for module in modules:
     score = f"{100 * killed / len(mine):.0f}%" if mine else "-"
     print(f"{module:<12}{killed:>8}{len(mine):>8}  {score:>6}  "
           + ", ".join(f"{k} {v}" for k, v in sorted(others.items())))
-print(f"run time: {elapsed // 60} min {elapsed % 60} s")
+if elapsed > 1:
+    print(f"run time: {elapsed // 60} min {elapsed % 60} s")
 EOF
