@@ -3,6 +3,8 @@ the rules: "14 days before and on the due date, then weekly while overdue"; "onc
 due date has passed without resolution, the managers are reminded every day until they decide";
 the three triggers and which of them open an intervention."""
 
+import datetime
+
 import pytest
 import time_machine
 from django.utils import translation
@@ -533,3 +535,18 @@ def test_trigger_b_reads_the_measures_of_the_latest_decision_only(
     assert draft_request.decisions.latest("decided_at").assessment == new
     assert list(monitoring.overdue_measures(day(11))) == []
     assert monitoring.check_measures(day(11)) == []
+
+
+def test_after_a_renewal_the_review_reminders_go_to_the_hro_of_the_renewed_version(
+    mission, draft_request, activate, hro, manager, second_manager
+):
+    activate(draft_request)
+    other_hro = UserFactory(username="hro2", roles=[(mission, Role.HRO)])
+    new = workflow.new_version(draft_request.pk, other_hro)
+    complete_assessment(new)
+    workflow.apply(draft_request.pk, "submit_version", other_hro)
+    workflow.apply(draft_request.pk, "renew", second_manager, reason="Renewed.")
+    draft_request.refresh_from_db()
+    soon = draft_request.review_due - datetime.timedelta(days=14)
+    reminded_users = {user.username for _item, user in reminders.send_due_reminders(soon)}
+    assert reminded_users == {"hro2", manager.username, second_manager.username}
