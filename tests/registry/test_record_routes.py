@@ -280,3 +280,17 @@ def test_units_whose_record_holds_a_persons_violation(tree):
         sibling.pk,
         brigade.pk,
     }
+
+
+def test_an_ancestors_violation_that_a_current_commander_brings_is_in_the_record_not_context(
+    tree,
+):
+    brigade, battalion, company, sibling = tree
+    major = PersonFactory()
+    AssignmentFactory(person=major, unit=battalion, start=days_ago(50))
+    shared = ViolationFactory(units=[brigade], people=[major], date=days_ago(700))
+    context = ViolationFactory(units=[brigade], date=days_ago(5))
+    record = Unit.objects.record(battalion, as_of=TODAY)
+    assert list(record.current_commanders) == [shared]
+    assert list(record.ancestors) == [context]
+    assert counts(record)["ancestors"] == 1 and counts(record)["current_commanders"] == 1
