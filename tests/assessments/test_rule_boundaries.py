@@ -712,3 +712,34 @@ def test_the_measures_that_count_are_the_same_when_a_page_prefetched_them(
     prefetched = Assessment.objects.prefetch_related("risks__measures").get(pk=assessment.pk)
     counted = risk_profile(prefetched).effective_measures
     assert [m.measure_type.code for m in counted] == ["limits"]
+
+
+@pytest.mark.parametrize("conditions", [None, "", "  \n "])
+def test_approval_with_conditions_needs_the_conditions_written_out(
+    draft_request, to_decision, manager, conditions
+):
+    to_decision(draft_request)
+    data = {} if conditions is None else {"conditions": conditions}
+    with pytest.raises(workflow.TransitionBlocked) as error:
+        workflow.apply(
+            draft_request.pk, "approve_with_conditions", manager, reason="Decided.", **data
+        )
+    [blocker] = error.value.blockers
+    assert blocker.rule == "conditions" and blocker.message and blocker.remedy == ""
+    with translation.override("fr"):
+        assert workflow.needs_conditions(draft_request, None, manager, data)[0].message != (
+            blocker.message
+        )
+    workflow.apply(
+        draft_request.pk,
+        "approve_with_conditions",
+        manager,
+        reason="Decided.",
+        conditions="Monthly access for UN monitors.",
+    )
+    draft_request.refresh_from_db()
+    assert draft_request.status == RequestStatus.APPROVED_WITH_CONDITIONS
+
+
+def test_a_preview_of_an_approval_with_conditions_does_not_ask_for_them(draft_request, manager):
+    assert workflow.needs_conditions(draft_request, None, manager, {"preview": True}) == []
