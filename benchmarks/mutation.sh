@@ -7,7 +7,8 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrddp CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
 #       benchmarks/mutation.sh [module ...]        # modules: rules risk workflow reminders monitoring routes
 #
-# Not run in CI: a full run takes the better part of an hour on two cores (see benchmarks/README.md).
+# Not run in CI: a full run took about 30 minutes on two shared cores (26 min for the five rule
+# modules, 5 for the workflow; README.md, Benchmarks).
 # Configuration in pyproject.toml ([tool.mutmut]): the files to mutate and the test files
 # (tests/assessments/test_rules.py, ...) whose tests may kill a mutant. mutmut copies the project
 # to mutants/ (git-ignored) and keeps its results there, so a second run only tests what changed;
