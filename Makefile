@@ -10,7 +10,7 @@ LOCK := requirements/dev.txt
 # Reinstall only when the lock changes: the stamp is newer than it otherwise.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lock backup restore
+.PHONY: run test install lock backup restore mutation
 
 install: $(INSTALLED)
 
@@ -59,6 +59,11 @@ test: $(INSTALLED)
 	@command -v chromium >/dev/null || [ -n "$$CHROMIUM_PATH" ] \
 		|| $(BIN)/python -m playwright install chromium
 	$(BIN)/pytest
+
+# Mutation testing of the rule modules (benchmarks/mutation.sh; not run in CI), against the
+# DATABASE_URL given: `make mutation`, or `make mutation MODULES="rules risk"`.
+mutation: $(INSTALLED)
+	PYTHON=$(BIN)/python benchmarks/mutation.sh $(MODULES)
 
 # The configured database (DATABASE_URL, else the embedded one) to and from a pg_dump file:
 # `make backup` writes var/backups/hrddp-<UTC time>.dump.age, encrypted to BACKUP_AGE_RECIPIENTS
