@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from hrddp.registry.models import PolicySettings, Unit
 
