@@ -8,6 +8,7 @@ checks the table, runs the guards, applies the effect and writes the history row
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -190,33 +191,36 @@ def reopen_assessment(request, assessment, user, data):
     return assessment
 
 
-def decide(kind):
-    def effect(request, assessment, user, data):
-        profile = data.get("profile") or risk_profile(assessment)
-        Decision.objects.create(
-            request=request,
-            assessment=assessment,
-            kind=kind,
-            reason=data.get("reason", ""),
-            conditions=data.get("conditions", ""),
-            waiver_reason=(data.get("waiver_reason") or "").strip()
-            if kind != DecisionKind.REJECT
-            else "",
-            inherent_level=profile.inherent,
-            residual_level=profile.residual,
-            decided_by=user,
-        )
-        assessment.status = AssessmentStatus.DECIDED
-        assessment.save(update_fields=["status", "updated_at"])
-        request.decided_at = timezone.now()
-        if kind != DecisionKind.REJECT:
-            policy = PolicySettings.get_solo()
-            today = timezone.localdate()
-            request.review_due = today + datetime.timedelta(days=policy.review_period_days)
-            request.valid_until = today + datetime.timedelta(days=policy.validity_days)
-        return assessment
+def record_decision(kind, request, assessment, user, data):
+    profile = data.get("profile") or risk_profile(assessment)
+    Decision.objects.create(
+        request=request,
+        assessment=assessment,
+        kind=kind,
+        reason=data.get("reason", ""),
+        conditions=data.get("conditions", ""),
+        waiver_reason=(data.get("waiver_reason") or "").strip()
+        if kind != DecisionKind.REJECT
+        else "",
+        inherent_level=profile.inherent,
+        residual_level=profile.residual,
+        decided_by=user,
+    )
+    assessment.status = AssessmentStatus.DECIDED
+    assessment.save(update_fields=["status", "updated_at"])
+    request.decided_at = timezone.now()
+    if kind != DecisionKind.REJECT:
+        policy = PolicySettings.get_solo()
+        today = timezone.localdate()
+        request.review_due = today + datetime.timedelta(days=policy.review_period_days)
+        request.valid_until = today + datetime.timedelta(days=policy.validity_days)
+    return assessment
 
-    return effect
+
+def decide(kind):
+    """The effect of a decision of ``kind``: ``record_decision`` with its kind (a function of the
+    module, so that what a decision records is tested when it is taken, not when the table is built)."""
+    return functools.partial(record_decision, kind)
 
 
 def no_open_intervention(request, assessment, user, data):
