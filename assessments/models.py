@@ -24,6 +24,20 @@ class Level(models.TextChoices):
 LEVEL_ORDER = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
 
 
+def risk_score(likelihood, severity):
+    """Score = likelihood × severity (domain.md 4.4); None until both are rated."""
+    return likelihood * severity if likelihood and severity else None
+
+
+def level_for_score(score):
+    """Likelihood × severity: low 1–6, medium 7–14, high 15–25."""
+    if score >= 15:
+        return Level.HIGH
+    if score >= 7:
+        return Level.MEDIUM
+    return Level.LOW
+
+
 class Factor(models.TextChoices):
     F1 = "F1", _("F1 Record of grave violations")
     F2 = "F2", _("F2 Accountability")
@@ -197,6 +211,24 @@ class ScopeAnswer(models.Model):
 score_validators = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+class RiskQuerySet(models.QuerySet):
+    def rated_after_mitigation(self):
+        """Each risk with ``rated_likelihood`` and ``rated_severity`` after mitigation: its
+        re-rating, or its own rating when not re-rated (as ``Risk.score_after_mitigation``), for
+        counting risks in SQL."""
+        rerated = models.Q(residual_likelihood__isnull=False, residual_severity__isnull=False)
+        return self.annotate(
+            rated_likelihood=models.Case(
+                models.When(rerated, then=models.F("residual_likelihood")),
+                default=models.F("likelihood"),
+            ),
+            rated_severity=models.Case(
+                models.When(rerated, then=models.F("residual_severity")),
+                default=models.F("severity"),
+            ),
+        )
+
+
 @track()
 class Risk(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="risks")
@@ -212,6 +244,8 @@ class Risk(models.Model):
     residual_severity = models.PositiveSmallIntegerField(
         _("severity after mitigation"), validators=score_validators, null=True, blank=True
     )
+
+    objects = RiskQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -238,6 +272,29 @@ class Risk(models.Model):
 
     def __str__(self):
         return self.description[:60]
+
+    @property
+    def score(self):
+        return risk_score(self.likelihood, self.severity)
+
+    @property
+    def residual_score(self):
+        """The score after mitigation; None while the risk is not re-rated."""
+        return risk_score(self.residual_likelihood, self.residual_severity)
+
+    @property
+    def score_after_mitigation(self):
+        """What residual risk counts (domain.md 4.4): the re-rating, or the risk's own score
+        when it is not re-rated."""
+        return self.residual_score or self.score
+
+    @property
+    def level(self):
+        return level_for_score(self.score) if self.score else None
+
+    @property
+    def residual_level(self):
+        return level_for_score(self.residual_score) if self.residual_score else None
 
     def clean(self):
         if (self.residual_likelihood is None) != (self.residual_severity is None):

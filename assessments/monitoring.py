@@ -21,9 +21,8 @@ from hrddp.registry.queries import units_whose_record_holds
 from hrddp.support.models import RequestStatus, SupportRequest
 
 from . import workflow
-from .models import Decision, Measure, MeasureStatus, Trigger, TriggerKind
+from .models import Decision, Level, Measure, MeasureStatus, Trigger, TriggerKind
 from .notify import entity_users, notify
-from .risk import level_for_score
 
 
 def fire(request, kind, unit, *, violation=None, measure=None, assignment=None, intervene=False):
@@ -136,7 +135,7 @@ def check_measures(today=None):
     for measure in overdue_measures(today).exclude(pk__in=fired_measures):
         request = measure.risk.assessment.request
         unit = request.recipient_units.order_by("id").first()
-        high = level_for_score(measure.risk.likelihood * measure.risk.severity) == "high"
+        high = measure.risk.level == Level.HIGH
         trigger = fire(request, TriggerKind.MEASURE_OVERDUE, unit, measure=measure, intervene=high)
         if trigger:
             fired.append(trigger)

@@ -7,16 +7,8 @@ from django.utils.translation import gettext, gettext_noop
 
 from hrddp.registry.models import PolicySettings, Unit
 
-from .models import EFFECTIVE_MEASURE_STATUSES, LEVEL_ORDER, Level
-
-
-def level_for_score(score):
-    """Likelihood × severity: low 1–6, medium 7–14, high 15–25."""
-    if score >= 15:
-        return Level.HIGH
-    if score >= 7:
-        return Level.MEDIUM
-    return Level.LOW
+# The score and its level are defined beside the levels, on the Risk model (models.py).
+from .models import EFFECTIVE_MEASURE_STATUSES, LEVEL_ORDER, Level, level_for_score
 
 
 def highest(levels):
@@ -152,7 +144,7 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
             for measure in risk.measures.all()
             if measure.status in EFFECTIVE_MEASURE_STATUSES
         ]
-    inherent = [(level_for_score(r.likelihood * r.severity), r) for r in risks]
+    inherent = [(risk.level, risk) for risk in risks]
     top = highest([level for level, _risk in inherent])
     profile.inherent = highest([lv for lv in (top, profile.floor) if lv]) or Level.LOW
     for level, risk in inherent:
@@ -164,7 +156,7 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
                         "risk": str(risk),
                         "l": risk.likelihood,
                         "s": risk.severity,
-                        "score": risk.likelihood * risk.severity,
+                        "score": risk.score,
                     },
                 )
             )
@@ -177,11 +169,11 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
     # score). The record floor does not apply: measures can bring the level down.
     residual = []
     for risk in risks:
-        if risk.residual_likelihood and risk.residual_severity:
-            score = risk.residual_likelihood * risk.residual_severity
+        score = risk.score_after_mitigation
+        if risk.residual_score:
             note = Reason(gettext_noop("after mitigation"))
         else:
-            score, note = risk.likelihood * risk.severity, Reason(gettext_noop("not re-rated"))
+            note = Reason(gettext_noop("not re-rated"))
         residual.append((level_for_score(score), risk, score, note))
     profile.residual = highest([item[0] for item in residual]) or Level.LOW
     for level, risk, score, note in residual:

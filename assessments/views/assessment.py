@@ -37,7 +37,7 @@ from ..forms import (
 )
 from ..models import Assessment, AssessmentSnapshot, Decision, Level, Measure, Risk
 from ..queries import is_entity_hro, visible_assessments
-from ..risk import level_for_score, recipient_records, risk_profile
+from ..risk import recipient_records, risk_profile
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this assessment since you opened it; your text is below, review the "
@@ -146,23 +146,17 @@ def current_commanders(units, on):
 
 
 def risk_rows(risks):
-    rows = []
-    for risk in risks:
-        score = risk.likelihood * risk.severity
-        residual = None
-        if risk.residual_likelihood and risk.residual_severity:
-            residual = risk.residual_likelihood * risk.residual_severity
-        rows.append(
-            {
-                "risk": risk,
-                "score": score,
-                "level": Level(level_for_score(score)),
-                "residual_score": residual,
-                "residual_level": Level(level_for_score(residual)) if residual else None,
-                "measures": list(risk.measures.all()),
-            }
-        )
-    return rows
+    return [
+        {
+            "risk": risk,
+            "score": risk.score,
+            "level": risk.level,
+            "residual_score": risk.residual_score,
+            "residual_level": risk.residual_level,
+            "measures": list(risk.measures.all()),
+        }
+        for risk in risks
+    ]
 
 
 def assessment_context(user, assessment, data=None, pages=True):

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from assessments.models import Level
+from assessments.models import Level, risk_score
 
 WIDTH = 720
 FONT = 13
@@ -349,7 +349,7 @@ def heat_map(chart_id, title, description, heat):
                     % {
                         "l": likelihood,
                         "s": severity,
-                        "score": likelihood * severity,
+                        "score": risk_score(likelihood, severity),
                         "level": levels[level].lower(),
                         "n": count,
                     },

@@ -22,7 +22,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -30,7 +29,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Sum,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
@@ -40,9 +38,10 @@ from assessments.models import (
     Intervention,
     InterventionStatus,
     Risk,
+    level_for_score,
     overdue_intervention,
+    risk_score,
 )
-from assessments.risk import level_for_score
 from hrddp.registry.models import Attribution, VerificationStatus, Violation
 from hrddp.support.models import CAPACITY_TYPES, GOVERNANCE_TYPES, RequestStatus, SupportRequest
 
@@ -255,7 +254,7 @@ class HeatMap:
                     likelihood,
                     severity,
                     self.cells[likelihood, severity],
-                    level_for_score(likelihood * severity),
+                    level_for_score(risk_score(likelihood, severity)),
                 )
                 for likelihood in SCORES
             ]
@@ -279,13 +278,9 @@ def risk_heat_map(entity_ids):
         assessment__status__in=OPEN_ASSESSMENT_STATUSES,
     ).order_by()
     inherent = risks.values_list("likelihood", "severity").annotate(n=Count("pk"))
-    rerated = Q(residual_likelihood__isnull=False, residual_severity__isnull=False)
     residual = (
-        risks.annotate(
-            rl=Case(When(rerated, then=F("residual_likelihood")), default=F("likelihood")),
-            rs=Case(When(rerated, then=F("residual_severity")), default=F("severity")),
-        )
-        .values_list("rl", "rs")
+        risks.rated_after_mitigation()
+        .values_list("rated_likelihood", "rated_severity")
         .annotate(n=Count("pk"))
     )
     return {"inherent": _heat_map(inherent), "residual": _heat_map(residual)}

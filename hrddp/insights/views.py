@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
+from assessments.models import risk_score
 from hrddp.accounts.access import REGISTRY_READERS, can_read_registry, role_required
 from hrddp.accounts.models import Entity
 from hrddp.registry.models import VerificationStatus
@@ -286,7 +287,7 @@ def heat_map_rows(scope):
     heat = queries.risk_heat_map(scope.entity_ids)
     header = [_("Risk"), _("Likelihood"), _("Severity"), _("Score"), _("Level"), _("Risks")]
     rows = [
-        [kind, likelihood, severity, likelihood * severity, level, count]
+        [kind, likelihood, severity, risk_score(likelihood, severity), level, count]
         for kind in ("inherent", "residual")
         for row in heat[kind].rows()
         for likelihood, severity, count, level in row
