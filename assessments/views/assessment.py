@@ -134,9 +134,8 @@ def current_commanders(units, on):
     """{unit pk: [command assignment]} for assignments current on ``on`` (one query)."""
     by_unit = {unit.pk: [] for unit in units}
     assignments = (
-        CommandAssignment.objects.filter(
-            Q(end__isnull=True) | Q(end__gte=on), unit__in=units, start__lte=on
-        )
+        CommandAssignment.objects.current(on)
+        .filter(unit__in=units)
         .select_related("person")
         .order_by("role", "person__name")
     )

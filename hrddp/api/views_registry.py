@@ -19,7 +19,6 @@ from hrddp.registry.filters import (
     AssignmentFilter,
     InstitutionFilter,
     UnitFilter,
-    current_assignments,
 )
 from hrddp.registry.models import CommandAssignment, Institution, Person, Unit, Violation
 from hrddp.registry.queries import ROUTES, load_pages, page_parameter
@@ -115,7 +114,7 @@ class PersonViewSet(WriteViewSet):
     def get_queryset(self):
         if not can_read_registry(self.request.user):
             return Person.objects.none()
-        current = CommandAssignment.objects.filter(current_assignments())
+        current = CommandAssignment.objects.current()
         return (
             Person.objects.with_violation_count()
             .prefetch_related(

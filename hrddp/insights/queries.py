@@ -43,6 +43,7 @@ from assessments.models import (
     risk_score,
 )
 from hrddp.registry.models import Attribution, VerificationStatus, Violation
+from hrddp.registry.queries import in_command_on
 from hrddp.support.models import CAPACITY_TYPES, GOVERNANCE_TYPES, RequestStatus, SupportRequest
 
 from .models import SUMMARIES, GraveViolationsByInstitutionDay, SummaryRefresh, ViolationsByDay
@@ -173,11 +174,7 @@ def countable_grave_by_institution(start, end):
     summary (``summarised_grave_by_institution``): at a million violations this takes seconds."""
     held_on_the_day = FilteredRelation(
         "person__assignments",
-        condition=Q(person__assignments__start__lte=F("violation__date"))
-        & (
-            Q(person__assignments__end__isnull=True)
-            | Q(person__assignments__end__gte=F("violation__date"))
-        ),
+        condition=in_command_on(F("violation__date"), prefix="person__assignments__"),
     )
     rows = (
         Attribution.objects.filter(

@@ -2,8 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.pickers import queries as pickers
@@ -18,11 +16,6 @@ def search_units(queryset, name, value):
 
 def search_people(queryset, name, value):
     return pickers.matching(pickers.PEOPLE, queryset, value)
-
-
-def current_assignments(on=None):
-    on = on or timezone.localdate()
-    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
 
 
 class InstitutionFilter(django_filters.FilterSet):
@@ -62,7 +55,7 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_commands(self, queryset, name, unit):
         # Any current command assignment, as for the record's "current commanders" route.
-        current = CommandAssignment.objects.filter(current_assignments(), unit=unit)
+        current = CommandAssignment.objects.current().filter(unit=unit)
         return queryset.filter(pk__in=current.values("person_id"))
 
 
@@ -80,4 +73,4 @@ class AssignmentFilter(django_filters.FilterSet):
         fields = ["unit", "person", "current"]
 
     def filter_current(self, queryset, name, value):
-        return queryset.filter(current_assignments()) if value else queryset
+        return queryset.current() if value else queryset

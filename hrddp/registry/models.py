@@ -18,7 +18,13 @@ from hrddp.audit import track
 from hrddp.validators import single_line
 
 from .identities import SealedCharField
-from .queries import InstitutionQuerySet, PersonQuerySet, UnitQuerySet, ViolationQuerySet
+from .queries import (
+    CommandAssignmentQuerySet,
+    InstitutionQuerySet,
+    PersonQuerySet,
+    UnitQuerySet,
+    ViolationQuerySet,
+)
 
 
 class ExternalReference(models.Model):
@@ -335,6 +341,8 @@ class CommandAssignment(ExternalReference):
         _("to"), null=True, blank=True, help_text=_("Leave empty while current.")
     )
 
+    objects = CommandAssignmentQuerySet.as_manager()
+
     class Meta(ExternalReference.Meta):
         ordering = ["-start"]
         verbose_name = _("command assignment")
@@ -361,6 +369,7 @@ class CommandAssignment(ExternalReference):
             raise ValidationError({"end": _("An assignment cannot end before it starts.")})
 
     def is_current(self, on=None):
+        """In Python, as ``CommandAssignment.objects.current(on)`` in SQL (queries.in_command_on)."""
         on = on or timezone.localdate()
         return self.start <= on and (self.end is None or self.end >= on)
 

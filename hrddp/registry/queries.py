@@ -193,6 +193,27 @@ class InstitutionQuerySet(models.QuerySet):
         return self.annotate(unit_count=RowCount(units.values("pk")))
 
 
+def in_command_on(on, prefix=""):
+    """Condition on a command assignment (reached through ``prefix``, e.g. ``"assignments__"``
+    from a person or a unit): it runs on ``on``, a date or an expression such as
+    ``F("violation__date")``. Started that day or before, and open-ended or ending that day or
+    later: who commands on the last day of an assignment still commands (domain.md 3). The raw
+    SQL of the record's routes (``ROUTE_SQL``) says the same."""
+    return Q(**{f"{prefix}start__lte": on}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on})
+    )
+
+
+class CommandAssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Who commands now: the assignments running on ``on`` (today by default)."""
+        return self.filter(in_command_on(on or timezone.localdate()))
+
+    def not_current(self, on=None):
+        """The assignments ended before ``on`` (today by default), or starting after it."""
+        return self.exclude(in_command_on(on or timezone.localdate()))
+
+
 class PersonQuerySet(models.QuerySet):
     def with_violation_count(self):
         """``violation_count``: the violations attributed to the person, each counted once."""
@@ -831,13 +852,9 @@ def units_whose_record_holds(violation, as_of=None):
             )
         )
     if person_ids:
-        at_the_time = Q(start__lte=violation.date) & (
-            Q(end__isnull=True) | Q(end__gte=violation.date)
-        )
-        now = Q(start__lte=as_of) & (Q(end__isnull=True) | Q(end__gte=as_of))
         holders |= set(
             CommandAssignment.objects.filter(
-                at_the_time | now, person_id__in=person_ids
+                in_command_on(violation.date) | in_command_on(as_of), person_id__in=person_ids
             ).values_list("unit_id", flat=True)
         )
     return holders

@@ -271,13 +271,12 @@ def attributed_to():
 
 def current_roles():
     """ "Commander, 1st Brigade" for each assignment the person holds today."""
-    from hrddp.registry.filters import current_assignments
-
     label = Concat(
         choice(CommandAssignment, "role")(), Value(", "), F("unit__name"), output_field=CharField()
     )
     return ArraySubquery(
-        CommandAssignment.objects.filter(current_assignments(), person=OuterRef("pk"))
+        CommandAssignment.objects.current()
+        .filter(person=OuterRef("pk"))
         .order_by("-start", "pk")
         .annotate(label=label)
         .values("label")

@@ -126,11 +126,9 @@ def attributed_to():
 
 
 def current_roles():
-    from hrddp.registry.filters import current_assignments
-
     label = Concat(F("role"), Value(TAB), F("unit__name"), output_field=CharField())
     return ArraySubquery(
-        CommandAssignment.objects.filter(current_assignments(), person=OuterRef("pk"))
+        CommandAssignment.objects.current().filter(person=OuterRef("pk"))
         .order_by("-start", "pk")
         .annotate(label=label)
         .values("label")

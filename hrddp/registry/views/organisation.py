@@ -1,7 +1,7 @@
 """Pages of the registry's organisation side: institutions, units, people, command assignments."""
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,6 @@ from ..filters import (
     InstitutionFilter,
     PersonFilter,
     UnitFilter,
-    current_assignments,
 )
 from ..forms import AssignmentForm, InstitutionForm, PersonForm, UnitForm
 from ..models import CommandAssignment, Institution, Person, Unit
@@ -155,9 +154,8 @@ def unit_detail(request, pk):
         # The current ones all (a unit has a handful); of the others the latest, the rest on the
         # assignments list.
         assignments = unit.assignments.select_related("person").order_by("-start", "-pk")
-        is_current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
-        context["current_assignments"] = list(assignments.filter(is_current))
-        past = list(assignments.exclude(is_current)[: DETAIL_LIST_SIZE + 1])
+        context["current_assignments"] = list(assignments.current(today))
+        past = list(assignments.not_current(today)[: DETAIL_LIST_SIZE + 1])
         context["past_assignments"] = past[:DETAIL_LIST_SIZE]
         context["more_past_assignments"] = len(past) > DETAIL_LIST_SIZE
     return render(request, "registry/unit_detail.html", context)
@@ -198,7 +196,7 @@ def _unit_form(request, unit):
 
 @role_required(*REGISTRY_READERS)
 def person_list(request):
-    current = CommandAssignment.objects.filter(current_assignments()).select_related("unit")
+    current = CommandAssignment.objects.current().select_related("unit")
     people = Person.objects.with_violation_count().order_by("name", "pk")
     people = people.prefetch_related(
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
@@ -218,8 +216,7 @@ def person_detail(request, pk):
     person = get_object_or_404(Person, pk=pk)
     today = timezone.localdate()
     assignments = person.assignments.select_related("unit__institution").order_by("-start", "-pk")
-    is_current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
-    past = list(assignments.exclude(is_current)[: DETAIL_LIST_SIZE + 1])
+    past = list(assignments.not_current(today)[: DETAIL_LIST_SIZE + 1])
     attributions = person.attributions.select_related(
         "violation__category", "violation__subtype"
     ).order_by("-violation__date", "-violation_id", "-pk")
@@ -228,7 +225,7 @@ def person_detail(request, pk):
         "registry/person_detail.html",
         {
             "person": person,
-            "current_assignments": list(assignments.filter(is_current)),
+            "current_assignments": list(assignments.current(today)),
             "past_assignments": past[:DETAIL_LIST_SIZE],
             "more_past_assignments": len(past) > DETAIL_LIST_SIZE,
             "attributions": page_of(
