@@ -128,7 +128,8 @@ def attributed_to():
 def current_roles():
     label = Concat(F("role"), Value(TAB), F("unit__name"), output_field=CharField())
     return ArraySubquery(
-        CommandAssignment.objects.current().filter(person=OuterRef("pk"))
+        CommandAssignment.objects.current()
+        .filter(person=OuterRef("pk"))
         .order_by("-start", "pk")
         .annotate(label=label)
         .values("label")
