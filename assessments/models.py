@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -569,8 +570,15 @@ OPEN_INTERVENTION_STATUSES = (InterventionStatus.OPEN, InterventionStatus.ESCALA
 
 def overdue_intervention(today):
     """Open or escalated, and the authorities' response was due before today (domain.md 5). The
-    daily reminders, the dashboards and the insights all count by this one condition."""
+    daily reminders, the dashboards, the insights and the API all count by this one condition:
+    ``Intervention.objects.overdue(today)``, or this condition where a count or a union needs
+    it; ``Intervention.is_overdue`` says the same of one intervention in hand."""
     return models.Q(status__in=OPEN_INTERVENTION_STATUSES, response_due__lt=today)
+
+
+class InterventionQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        return self.filter(overdue_intervention(today or timezone.localdate()))
 
 
 @track()
@@ -605,6 +613,8 @@ class Intervention(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = InterventionQuerySet.as_manager()
+
     class Meta:
         ordering = ["response_due", "id"]
         verbose_name = _("intervention")
@@ -622,8 +632,7 @@ class Intervention(models.Model):
         return self.status in OPEN_INTERVENTION_STATUSES
 
     def is_overdue(self, today=None):
-        from django.utils import timezone
-
+        """``overdue_intervention`` of this one intervention, without a query."""
         return self.is_open and self.response_due < (today or timezone.localdate())
 
 

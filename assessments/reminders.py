@@ -26,7 +26,7 @@ from hrddp.registry.models import PolicySettings
 from hrddp.support.models import SupportRequest
 
 from . import monitoring, outbox, workflow
-from .models import Decision, Intervention, ReminderClaim, ReminderKind, overdue_intervention
+from .models import Decision, Intervention, ReminderClaim, ReminderKind
 from .notify import notify
 
 
@@ -113,9 +113,7 @@ def due_reviews(today):
 
 
 def overdue_interventions(today):
-    interventions = list(
-        Intervention.objects.filter(overdue_intervention(today)).select_related("request", "unit")
-    )
+    interventions = list(Intervention.objects.overdue(today).select_related("request", "unit"))
     managers = managers_by_entity({i.request.entity_id for i in interventions})
     for intervention in interventions:
         yield Due(

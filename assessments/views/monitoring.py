@@ -30,7 +30,6 @@ from ..forms_monitoring import (
     NotificationReadForm,
 )
 from ..models import OPEN_INTERVENTION_STATUSES, InterventionStatus, Notification
-from ..models import overdue_intervention as overdue
 from ..queries import (
     ACTION_ROLES,
     LETTER_ROLES,
@@ -76,7 +75,7 @@ def intervention_list(request):
     if show == "open":
         interventions = interventions.filter(status__in=OPEN_INTERVENTION_STATUSES)
     elif show == "overdue":
-        interventions = interventions.filter(overdue(today))
+        interventions = interventions.overdue(today)
     elif show == "escalated":
         interventions = interventions.filter(status=InterventionStatus.ESCALATED)
     interventions = (

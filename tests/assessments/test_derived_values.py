@@ -4,10 +4,21 @@ domain.md: a risk's score and level (4.4), and when an intervention is overdue (
 import datetime
 
 import pytest
+import time_machine
 
-from assessments.models import Level, Risk, level_for_score, risk_score
+from assessments import dashboard, monitoring, reminders
+from assessments.models import (
+    Intervention,
+    InterventionStatus,
+    Level,
+    Risk,
+    level_for_score,
+    risk_score,
+)
 from assessments.risk import risk_profile
-from tests.factories import add_risk, make_request
+from hrddp.insights import queries as insights
+from tests.assessments.conftest import START, day
+from tests.factories import ViolationFactory, add_risk, make_request
 
 
 @pytest.fixture
@@ -64,4 +75,51 @@ def test_rated_after_mitigation_in_sql_agrees_with_the_model(assessment):
 
 # Overdue intervention (domain.md 5)
 
-TODAY = datetime.date(2026, 6, 10)
+
+@pytest.fixture
+def intervention(draft_request, activate, unit):
+    """An open intervention on the 3rd Battalion, opened at START by a violation against it."""
+    activate(draft_request)
+    violation = ViolationFactory(units=[unit], location="Kibati", date=day(-3))
+    with time_machine.travel(START, tick=False):
+        [trigger] = monitoring.check_violation(violation.pk)
+    return trigger.intervention
+
+
+def overdue_everywhere(intervention, today):
+    """Whether each reader of the rule counts ``intervention`` overdue on ``today``."""
+    entities = [intervention.request.entity_id]
+    intervention.refresh_from_db()
+    return {
+        "queryset": Intervention.objects.overdue(today).contains(intervention),
+        "model": intervention.is_overdue(today),
+        "auditor dashboard": dashboard.for_auditor(entities, today)["intervention_counts"][
+            "overdue"
+        ]
+        == 1,
+        "insights": insights.interventions(entities, today).overdue == 1,
+        "daily reminder": any(
+            due.object_id == intervention.pk for due in reminders.overdue_interventions(today)
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("days_past_response_due", "status", "overdue"),
+    [
+        pytest.param(0, InterventionStatus.OPEN, False, id="response-due-today"),
+        pytest.param(1, InterventionStatus.OPEN, True, id="response-due-yesterday"),
+        pytest.param(1, InterventionStatus.ESCALATED, True, id="escalated"),
+        pytest.param(1, InterventionStatus.RESOLVED, False, id="resolved"),
+        pytest.param(1, InterventionStatus.SUSPENDED, False, id="suspended"),
+    ],
+)
+def test_intervention_overdue_once_the_response_due_date_has_passed_without_resolution(
+    intervention, days_past_response_due, status, overdue
+):
+    today = intervention.response_due + datetime.timedelta(days=days_past_response_due)
+    # Test data: the state as the workflow would have left it.
+    Intervention.objects.filter(pk=intervention.pk).update(status=status)
+    assert overdue_everywhere(intervention, today) == dict.fromkeys(
+        ["queryset", "model", "auditor dashboard", "insights", "daily reminder"], overdue
+    )
