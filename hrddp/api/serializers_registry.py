@@ -32,6 +32,7 @@ from hrddp.registry.models import (
     ViolationCategory,
     ViolationSubtype,
 )
+from hrddp.registry.queries import NON_IDENTIFYING_SOURCE_FIELDS
 from hrddp.registry.services import save_violation
 
 from .fields import CodeRelatedField
@@ -184,9 +185,6 @@ class AccountabilityActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = AccountabilityAction
         fields = ["id", "kind", "date", "notes", "is_remedial"]
-
-
-NON_IDENTIFYING_SOURCE_FIELDS = ("id", "kind", "reliability", "description", "obtained_on")
 
 
 class SourceSerializer(serializers.ModelSerializer):

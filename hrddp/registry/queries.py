@@ -225,15 +225,9 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-# Fields of a source anyone who reads the registry may see; identity and contact are for HROs.
-NON_IDENTIFYING_SOURCE_FIELDS = (
-    "id",
-    "violation_id",
-    "kind",
-    "reliability",
-    "description",
-    "obtained_on",
-)
+# The fields of a source that anyone who reads the registry may see, on the violation page and in
+# the API; the others (``Source.IDENTITY_FIELDS``, the key) are for HROs only (domain.md 7).
+NON_IDENTIFYING_SOURCE_FIELDS = ("id", "kind", "reliability", "description", "obtained_on")
 
 
 def get_violation_for_user(user, pk, queryset=None):
@@ -275,7 +269,8 @@ class ViolationQuerySet(models.QuerySet):
             # The key decrypts the identity; the erasure says when and why it is gone.
             sources = sources.select_related("key", "erasure")
         else:
-            sources = sources.only(*NON_IDENTIFYING_SOURCE_FIELDS, "erased_at")
+            # The violation to attach each source to, and when an identity was erased.
+            sources = sources.only(*NON_IDENTIFYING_SOURCE_FIELDS, "violation_id", "erased_at")
         changes = apps.get_model("registry", "VerificationChange").objects
         return self.select_related("category", "subtype", "reported_by").prefetch_related(
             models.Prefetch("attributions", queryset=_attributions()),
