@@ -2,14 +2,16 @@
 them: one home for the pages, the API and the start page."""
 
 from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404
 
 from hrddp.accounts.models import Role
 from hrddp.pagination import paginate
+from hrddp.registry.models import CommandAssignment
 from hrddp.support.access import holds_role_in
 from hrddp.support.models import Communication, CommunicationKind, SupportRequest
 
 from . import workflow
-from .models import Assessment, Intervention, InterventionStatus
+from .models import Assessment, Intervention, InterventionStatus, Risk
 
 # Who acts on an intervention (domain.md 5): the HROs and managers of the request's entity.
 ACTION_ROLES = (Role.HRO, Role.MANAGER)
@@ -30,6 +32,47 @@ def is_entity_hro(user, assessment):
 def visible_interventions(user):
     """Interventions on requests of the user's own entities (domain.md 7)."""
     return Intervention.objects.filter(request__entity_id__in=user.entity_ids_for())
+
+
+def get_assessment_for_user(user, pk, queryset=None):
+    """The assessment if the user holds a role in its request's entity; 404 otherwise."""
+    assessments = visible_assessments(user, queryset).select_related("request__entity", "drafter")
+    return get_object_or_404(assessments, pk=pk)
+
+
+def get_risk_for_user(user, risk_pk):
+    return get_object_or_404(
+        Risk.objects.filter(assessment__in=visible_assessments(user)).select_related(
+            "assessment__request__entity", "assessment__drafter"
+        ),
+        pk=risk_pk,
+    )
+
+
+def get_intervention_for_user(user, pk):
+    queryset = visible_interventions(user).select_related(
+        "request__entity",
+        "unit__institution",
+        "closed_by",
+        "trigger__violation__category",
+        "trigger__measure__measure_type",
+        "trigger__assignment__person",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def current_commanders(units, on):
+    """{unit pk: [command assignment]} for assignments current on ``on`` (one query)."""
+    by_unit = {unit.pk: [] for unit in units}
+    assignments = (
+        CommandAssignment.objects.current(on)
+        .filter(unit__in=units)
+        .select_related("person")
+        .order_by("role", "person__name")
+    )
+    for assignment in assignments:
+        by_unit[assignment.unit_id].append(assignment)
+    return by_unit
 
 
 def with_intercession(queryset):

@@ -11,7 +11,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from hrddp.accounts.access import can_read_registry, record_view_for, role_required
 from hrddp.audit.history import assessment_history
 from hrddp.community.queries import consultable_perceptions
-from hrddp.registry.models import CommandAssignment, PolicySettings
+from hrddp.registry.models import PolicySettings
 from hrddp.registry.queries import load_pages, load_summaries
 from hrddp.support.models import EXTENDED_SCOPE_LABEL
 
@@ -36,28 +36,18 @@ from ..forms import (
     measure_changes,
 )
 from ..models import Assessment, AssessmentSnapshot, Decision, Level, Measure, Risk
-from ..queries import is_entity_hro, visible_assessments
+from ..queries import (
+    current_commanders,
+    get_assessment_for_user,
+    get_risk_for_user,
+    is_entity_hro,
+)
 from ..risk import recipient_records, risk_profile
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this assessment since you opened it; your text is below, review the "
     "current version and save again."
 )
-
-
-def get_assessment_for_user(user, pk, queryset=None):
-    """The assessment if the user holds a role in its request's entity; 404 otherwise."""
-    assessments = visible_assessments(user, queryset).select_related("request__entity", "drafter")
-    return get_object_or_404(assessments, pk=pk)
-
-
-def get_risk_for_user(user, risk_pk):
-    return get_object_or_404(
-        Risk.objects.filter(assessment__in=visible_assessments(user)).select_related(
-            "assessment__request__entity", "assessment__drafter"
-        ),
-        pk=risk_pk,
-    )
 
 
 def edit_refused(request, assessment):
@@ -128,20 +118,6 @@ def assessment_page_queryset():
             ),
         )
     )
-
-
-def current_commanders(units, on):
-    """{unit pk: [command assignment]} for assignments current on ``on`` (one query)."""
-    by_unit = {unit.pk: [] for unit in units}
-    assignments = (
-        CommandAssignment.objects.current(on)
-        .filter(unit__in=units)
-        .select_related("person")
-        .order_by("role", "person__name")
-    )
-    for assignment in assignments:
-        by_unit[assignment.unit_id].append(assignment)
-    return by_unit
 
 
 def risk_rows(risks):

@@ -36,6 +36,7 @@ from ..queries import (
     attempt_log,
     can_record_letter,
     flag,
+    get_intervention_for_user,
     visible_interventions,
     with_intercession,
 )
@@ -47,18 +48,6 @@ SHOW_CHOICES = {
     "escalated": gettext_lazy("Escalated to the manager"),
     "all": gettext_lazy("All"),
 }
-
-
-def get_intervention_for_user(user, pk):
-    queryset = visible_interventions(user).select_related(
-        "request__entity",
-        "unit__institution",
-        "closed_by",
-        "trigger__violation__category",
-        "trigger__measure__measure_type",
-        "trigger__assignment__person",
-    )
-    return get_object_or_404(queryset, pk=pk)
 
 
 def _detail_url(intervention, anchor=""):
