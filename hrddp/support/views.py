@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import workflow
+from assessments.history import assessment_edits, with_edited_risks
 from assessments.models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, Level
 from assessments.queries import attempt_log
 from assessments.risk import risk_profile
@@ -41,7 +42,6 @@ from .access import (
 )
 from .filters import SupportRequestFilter
 from .forms import CommunicationForm, DeliveryForm, SupportRequestForm, TransitionForm
-from .history import assessment_edits, with_edited_risks
 from .models import EXTENDED_SCOPE_LABEL, RequestStatus, SupportRequest
 
 # Blockers that belong to a field of the action's form, shown beside it.
