@@ -1,4 +1,4 @@
-"""The access matrix over every routed URL × every persona (issue 6, hrddp/access_matrix.py).
+"""The access matrix over every routed URL × every persona (issue 6, tests/access/matrix.py).
 
 The URLs come from the resolver: a URL added without a row in the matrix fails
 ``test_every_routed_url_is_in_the_matrix``; an answer that differs from its row fails
@@ -15,11 +15,11 @@ from django.contrib.admin.utils import quote
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from hrddp.access_matrix import ADMIN_PREFIX, MATRIX, PERSONAS, PUBLIC, expected, rows_for
 from hrddp.insights.views import EXPORTS as INSIGHTS_EXPORTS
 from hrddp.transfer import export_jobs
 from hrddp.transfer.models import ExportJob, ExportStatus
 
+from .matrix import ADMIN_PREFIX, MATRIX, PERSONAS, PUBLIC, expected, rows_for
 from .world import (
     CONTACT,
     IDENTITY,
@@ -76,7 +76,7 @@ def test_every_routed_url_is_in_the_matrix():
     unnamed = [route for route, name, _ in routed_urls() if not name and route[:6] != "admin/"]
     assert not unnamed, f"URLs without a name cannot be classified: {unnamed}"
     unclassified = [name for name in app_url_names() if not rows_for(name)]
-    assert not unclassified, f"URLs missing from hrddp/access_matrix.py: {unclassified}"
+    assert not unclassified, f"URLs missing from tests/access/matrix.py: {unclassified}"
     stale = {key.split(" ")[0].split("@")[0] for key in MATRIX} - set(app_url_names())
     assert not stale, f"Rows for URLs that no longer exist: {sorted(stale)}"
 

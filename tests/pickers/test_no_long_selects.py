@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hrddp.access_matrix import MATRIX, PERSONAS, expected
 from hrddp.accounts.models import User
 from hrddp.community.models import Method, Perception
 from hrddp.registry.models import (
@@ -23,6 +22,7 @@ from hrddp.registry.models import (
     Violation,
     ViolationCategory,
 )
+from tests.access.matrix import MATRIX, PERSONAS, expected
 from tests.access.test_access_matrix import admin_urls, client_of, fill
 from tests.access.world import build_world
 from tests.factories import make_request
