@@ -93,8 +93,9 @@ def check_violation(violation_id):
 
 def check_assignment(assignment_id):
     """Trigger (c), for a command assignment that starts (or is recorded) now."""
-    assignment = CommandAssignment.objects.select_related("unit").filter(pk=assignment_id).first()
-    if assignment is None or not assignment.is_current():
+    current = CommandAssignment.objects.current().select_related("unit")
+    assignment = current.filter(pk=assignment_id).first()
+    if assignment is None:
         return []
     if (
         not Violation.objects.countable_grave()

@@ -368,11 +368,6 @@ class CommandAssignment(ExternalReference):
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("An assignment cannot end before it starts.")})
 
-    def is_current(self, on=None):
-        """In Python, as ``CommandAssignment.objects.current(on)`` in SQL (queries.in_command_on)."""
-        on = on or timezone.localdate()
-        return self.start <= on and (self.end is None or self.end >= on)
-
 
 @track()
 class ViolationCategory(models.Model):

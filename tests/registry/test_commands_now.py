@@ -1,6 +1,6 @@
 """Who commands a unit now (domain.md 3: a command assignment runs from its first day to its last,
 open-ended while current) has one definition, ``CommandAssignment.objects.current(on)`` (and
-``in_command_on`` for joins); the model's ``is_current``, the record's raw SQL (route 3) and the
+``in_command_on`` for joins); the record's raw SQL (route 3), the command-change trigger and the
 pages' lookups all agree with it on the boundary days."""
 
 import datetime
@@ -39,7 +39,6 @@ def test_commands_now_includes_assignment_ending_today(start, end, current):
     )
     assert CommandAssignment.objects.current(TODAY).contains(assignment) is current
     assert CommandAssignment.objects.not_current(TODAY).contains(assignment) is not current
-    assert assignment.is_current(TODAY) is current
     through_person = Person.objects.filter(in_command_on(TODAY, prefix="assignments__"))
     assert through_person.contains(assignment.person) is current
     # The record's own SQL (route 3: who commands the unit now brings their record).
