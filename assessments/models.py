@@ -239,6 +239,16 @@ class Risk(models.Model):
     def __str__(self):
         return self.description[:60]
 
+    @property
+    def score(self):
+        return self.likelihood * self.severity if self.likelihood and self.severity else None
+
+    @property
+    def residual_score(self):
+        if self.residual_likelihood and self.residual_severity:
+            return self.residual_likelihood * self.residual_severity
+        return None
+
     def clean(self):
         if (self.residual_likelihood is None) != (self.residual_severity is None):
             raise ValidationError(
