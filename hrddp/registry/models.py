@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
 from hrddp.audit import track
-from hrddp.validators import single_line
+from hrddp.validators import dates_not_too_early, no_commas, single_line, unique_external_ref
 
 from .identities import SealedCharField
 from .queries import InstitutionQuerySet, PersonQuerySet, UnitQuerySet, ViolationQuerySet
@@ -43,6 +43,11 @@ class ExternalReference(models.Model):
                 name="%(app_label)s_%(class)s_external_ref_unique",
             )
         ]
+
+    def clean(self):
+        # Subclasses' clean() call this first: a reference is unique per kind of record.
+        if errors := unique_external_ref(self):
+            raise ValidationError(errors)
 
 
 @track()
@@ -158,19 +163,21 @@ class Unit(ExternalReference):
         return self.name
 
     def clean(self):
+        super().clean()
+        errors = dates_not_too_early(self, "active_from", "active_to")
         if self.active_from and self.active_to and self.active_to < self.active_from:
-            raise ValidationError(
-                {"active_to": _("A unit cannot stop being active before it starts.")}
-            )
+            errors.setdefault("active_to", _("A unit cannot stop being active before it starts."))
         if self.parent_id and self.pk:
             if self.parent_id in Unit.objects.subtree_ids(self.pk):
-                raise ValidationError(
-                    {
-                        "parent": _(
-                            "A unit cannot be placed under itself or one of its own sub-units."
-                        )
-                    }
+                errors["parent"] = _(
+                    "A unit cannot be placed under itself or one of its own sub-units."
                 )
+        try:
+            no_commas(self.aliases)
+        except ValidationError as error:
+            errors["aliases"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class UnitClosure(models.Model):
@@ -311,6 +318,13 @@ class Person(ExternalReference):
     def __str__(self):
         return f"{self.rank} {self.name}".strip()
 
+    def clean(self):
+        super().clean()
+        try:
+            no_commas(self.aliases)
+        except ValidationError as error:
+            raise ValidationError({"aliases": error}) from error
+
 
 class CommandRole(models.TextChoices):
     COMMANDER = "commander", _("Commander")
@@ -357,8 +371,16 @@ class CommandAssignment(ExternalReference):
         return f"{self.person} · {self.get_role_display()} · {self.unit}"
 
     def clean(self):
+        super().clean()
+        errors = dates_not_too_early(self, "start", "end")
+        # A future assignment would make someone a "current commander" on a later day without
+        # any change being recorded then; record it once it has started.
+        if self.start and self.start > timezone.localdate():
+            errors.setdefault("start", _("An assignment cannot start in the future."))
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("An assignment cannot end before it starts.")})
+            errors.setdefault("end", _("An assignment cannot end before it starts."))
+        if errors:
+            raise ValidationError(errors)
 
     def is_current(self, on=None):
         on = on or timezone.localdate()
@@ -525,6 +547,7 @@ class Violation(ExternalReference):
         return f"{self.category} · {self.location} · {self.date:%Y-%m-%d}"
 
     def clean(self):
+        super().clean()
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("A violation cannot be dated in the future.")})
         if self.subtype_id and self.category_id and self.subtype.category_id != self.category_id:
@@ -691,6 +714,7 @@ class AccountabilityAction(models.Model):
         return self.kind in REMEDIAL_ACTIONS
 
     def clean(self):
+        super().clean()
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("An action cannot be dated in the future.")})
 
