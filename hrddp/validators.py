@@ -75,9 +75,9 @@ def unique_external_ref(instance):
     ref = instance.external_ref
     if not ref:
         return {}
-    others = type(instance)._default_manager.filter(external_ref=ref).exclude(pk=instance.pk)
-    if instance.pk is None:
-        others = type(instance)._default_manager.filter(external_ref=ref)
+    others = type(instance)._default_manager.filter(external_ref=ref)
+    if instance.pk is not None:
+        others = others.exclude(pk=instance.pk)
     if others.exists():
         return {
             "external_ref": ValidationError(

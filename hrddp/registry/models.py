@@ -44,9 +44,19 @@ class ExternalReference(models.Model):
             )
         ]
 
-    def clean(self):
-        # Subclasses' clean() call this first: a reference is unique per kind of record.
-        if errors := unique_external_ref(self):
+    def validate_unique(self, exclude=None):
+        """A reference is unique per kind of record, said on ``external_ref`` (the constraint's
+        own message names no field). An import, which matches rows by their reference, excludes
+        it."""
+        errors = {}
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "external_ref" not in (exclude or ()):
+            for field, error in unique_external_ref(self).items():
+                errors.setdefault(field, []).append(error)
+        if errors:
             raise ValidationError(errors)
 
 
@@ -163,7 +173,6 @@ class Unit(ExternalReference):
         return self.name
 
     def clean(self):
-        super().clean()
         errors = dates_not_too_early(self, "active_from", "active_to")
         if self.active_from and self.active_to and self.active_to < self.active_from:
             errors.setdefault("active_to", _("A unit cannot stop being active before it starts."))
@@ -319,7 +328,6 @@ class Person(ExternalReference):
         return f"{self.rank} {self.name}".strip()
 
     def clean(self):
-        super().clean()
         try:
             no_commas(self.aliases)
         except ValidationError as error:
@@ -371,7 +379,6 @@ class CommandAssignment(ExternalReference):
         return f"{self.person} · {self.get_role_display()} · {self.unit}"
 
     def clean(self):
-        super().clean()
         errors = dates_not_too_early(self, "start", "end")
         # A future assignment would make someone a "current commander" on a later day without
         # any change being recorded then; record it once it has started.
@@ -547,7 +554,6 @@ class Violation(ExternalReference):
         return f"{self.category} · {self.location} · {self.date:%Y-%m-%d}"
 
     def clean(self):
-        super().clean()
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("A violation cannot be dated in the future.")})
         if self.subtype_id and self.category_id and self.subtype.category_id != self.category_id:
@@ -714,7 +720,6 @@ class AccountabilityAction(models.Model):
         return self.kind in REMEDIAL_ACTIONS
 
     def clean(self):
-        super().clean()
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("An action cannot be dated in the future.")})
 
