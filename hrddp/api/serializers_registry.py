@@ -48,18 +48,21 @@ def keep_external_ref(instance, attrs):
         del attrs["external_ref"]
 
 
+def model_checks_external_ref(fields):
+    """``external_ref`` documented, and checked for uniqueness by the model (unique per kind among
+    non-empty references, said on the field), not by a second, generated validator."""
+    if "external_ref" in fields:
+        field = fields["external_ref"]
+        field.help_text = EXTERNAL_REF_HELP
+        field.validators = [v for v in field.validators if not hasattr(v, "queryset")]
+    return fields
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """A registry record saved by ``services.save_record`` (the model's rules decide)."""
 
     def get_fields(self):
-        fields = super().get_fields()
-        if "external_ref" in fields:
-            fields["external_ref"].help_text = EXTERNAL_REF_HELP
-            # Unique per kind among non-empty references: the model's clean() checks it.
-            fields["external_ref"].validators = [
-                v for v in fields["external_ref"].validators if not hasattr(v, "queryset")
-            ]
-        return fields
+        return model_checks_external_ref(super().get_fields())
 
     def validate(self, attrs):
         keep_external_ref(self.instance, attrs)
@@ -308,10 +311,9 @@ class ViolationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["staff_report", "created_at", "updated_at"]
-        extra_kwargs = {"external_ref": {"help_text": EXTERNAL_REF_HELP}}
 
     def get_fields(self):
-        fields = super().get_fields()
+        fields = model_checks_external_ref(super().get_fields())
         view = self.context.get("view")
         request = self.context.get("request")
         # The schema documents every field (identities are marked HRO-only in their help text);

@@ -80,7 +80,8 @@ def action_states(support_request, user):
 
 
 class SupportRequestSerializer(serializers.ModelSerializer):
-    """Drafted by an SSR advisor of the entity; validated by the request page's form."""
+    """Drafted by an SSR advisor of the entity; saved by ``services.save_request``, as on the
+    request page. ``named_individuals`` are set once the request exists."""
 
     entity = CodeRelatedField(slug_field="code", queryset=Entity.objects.all())
     support_types = serializers.ListField(

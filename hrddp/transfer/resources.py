@@ -275,7 +275,7 @@ class RegistryResource(resources.ModelResource):
         return [name for name, required, _help in IMPORT_COLUMNS[self.import_kind] if required]
 
     def form_rules(self, instance):
-        """Rules the pages' forms apply beyond the model's clean(): {field: message}."""
+        """Rules beyond the model's clean() (who may set a verification status): {field: message}."""
         return {}
 
     def before_import_row(self, row, **kwargs):

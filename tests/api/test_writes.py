@@ -1,5 +1,6 @@
-"""Writes validate with the pages' forms and go through the same services; bad input is a 400
-with field errors, never a 500."""
+"""Writes check types with serializers, then the pages' rules (the models' ``clean()``, the apps'
+services) through the same services the pages call; bad input is a 400 with field errors, never a
+500."""
 
 import datetime
 
@@ -353,7 +354,7 @@ def test_risk_with_measures_added_changed_and_deleted(api_for, hro, assessment):
     assert not assessment.risks.exists()
 
 
-def test_measures_list_replaces_the_risks_measures(api_for, hro, assessment):
+def test_measures_list_changes_and_adds_measures(api_for, hro, assessment):
     risk = add_risk(assessment, 3, 3, measures=[("screening", MeasureStatus.PROPOSED)])
     measure = risk.measures.get()
     response = api_for(hro).patch(
