@@ -546,3 +546,27 @@ def test_negative_value_is_refused_as_on_the_page(api_for, ssr_advisor, unit):
         format="json",
     )
     assert response.status_code == 400 and set(response.json()) == {"value"}
+
+
+def test_external_ref_lets_an_import_file_match_a_record_created_through_the_api(api_for, hro):
+    from hrddp.registry.models import Unit
+    from hrddp.transfer import importing
+
+    api = api_for(hro)
+    institution = api.post(
+        "/api/v1/institutions/",
+        {"name": "National Army", "kind": "army", "external_ref": "INST-1"},
+        format="json",
+    ).json()
+    created = api.post(
+        "/api/v1/units/",
+        {"name": "1st Brigade", "institution": institution["id"], "external_ref": "U-1"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    content = (
+        b"external_ref,name,aliases,institution,parent,location\nU-1,1st Brigade,,INST-1,,South\n"
+    )
+    report = importing.import_file("units", content, "units.csv", hro)
+    assert [row["outcome"] for row in report.rows] == ["update"]
+    assert Unit.objects.get().location == "South"
