@@ -567,6 +567,6 @@ def test_external_ref_lets_an_import_file_match_a_record_created_through_the_api
     content = (
         b"external_ref,name,aliases,institution,parent,location\nU-1,1st Brigade,,INST-1,,South\n"
     )
-    report = importing.import_file("units", content, "units.csv", hro)
+    report = importing.import_file("units", content, "units.csv", hro, dry_run=False)
     assert [row["outcome"] for row in report.rows] == ["update"]
     assert Unit.objects.get().location == "South"
