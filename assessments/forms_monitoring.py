@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hrddp.registry.forms import DateInput, check_not_too_early
-from hrddp.support.models import Communication, CommunicationKind
+from hrddp.registry.forms import DateInput
+from hrddp.support.models import Communication
 
-INTERVENTION_COMMUNICATION_KINDS = (CommunicationKind.INTERCESSION, CommunicationKind.RESPONSE)
+from .services import INTERVENTION_COMMUNICATION_KINDS
 
 
 class InterventionCommunicationForm(forms.ModelForm):
@@ -22,11 +22,6 @@ class InterventionCommunicationForm(forms.ModelForm):
         self.fields["kind"].choices = [
             (kind.value, kind.label) for kind in INTERVENTION_COMMUNICATION_KINDS
         ]
-
-    def clean(self):
-        cleaned_data = super().clean()
-        check_not_too_early(self, "date")
-        return cleaned_data
 
 
 class InterventionActionForm(forms.Form):

@@ -9,11 +9,12 @@ and bumps it. Statuses are never assigned here: only ``workflow.py`` does that.
 
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hrddp.support.models import Communication, SupportRequest
+from hrddp.community.queries import consultable_perceptions
+from hrddp.support.models import Communication, CommunicationKind, SupportRequest
 
 from .models import Assessment, AssessmentStatus, FactorRating, Measure, Risk, ScopeAnswer
 from .queries import can_record_letter
@@ -31,6 +32,8 @@ RISK_FIELDS = (
     "residual_severity",
 )
 MEASURE_FIELDS = ("measure_type", "details", "responsible", "due_date", "status")
+# What an intervention puts on the request's communications log.
+INTERVENTION_COMMUNICATION_KINDS = (CommunicationKind.INTERCESSION, CommunicationKind.RESPONSE)
 
 
 class EditRefused(Exception):
@@ -89,52 +92,149 @@ def save_main(assessment_pk, revision, fields, factors, scope_answers=None, perc
     for an extended-scope request ``scope_answers`` ({code: {rating, answer}}) and, unless None,
     the community ``perceptions`` consulted (factor F8), all or nothing."""
     with editing(assessment_pk, revision) as assessment:
+        errors = {}
         for name in MAIN_FIELDS:
             if name in fields:
                 setattr(assessment, name, fields[name])
-        assessment.full_clean(exclude=["request", "drafter"])
-        assessment.save(update_fields=[*MAIN_FIELDS, "updated_at"])
-        _update_rows(FactorRating, assessment, factors, FACTOR_FIELDS)
+        try:
+            assessment.full_clean(exclude=["request", "drafter"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if scope_answers and not assessment.request.is_extended_scope:
+            errors["scope_answers"] = [_("Only an extended-scope request answers S1–S5.")]
+        if perceptions is not None:
+            allowed = set(consultable_perceptions(assessment).values_list("pk", flat=True))
+            unknown = sorted(p.pk for p in perceptions if p.pk not in allowed)
+            if unknown:
+                errors["perceptions_consulted"] = [
+                    _(
+                        "Only perceptions of the recipients' institutions, units and areas can "
+                        "be consulted (not %(ids)s)."
+                    )
+                    % {"ids": ", ".join(map(str, unknown))}
+                ]
+        factor_rows = _changed_rows(FactorRating, assessment, factors, FACTOR_FIELDS, errors)
+        scope_rows = []
         if scope_answers and assessment.request.is_extended_scope:
-            _update_rows(ScopeAnswer, assessment, scope_answers, SCOPE_FIELDS)
+            scope_rows = _changed_rows(
+                ScopeAnswer, assessment, scope_answers, SCOPE_FIELDS, errors, "scope_answers"
+            )
+        if errors:
+            raise ValidationError(errors)
+        assessment.save(update_fields=[*MAIN_FIELDS, "updated_at"])
+        FactorRating.objects.bulk_update(factor_rows, FACTOR_FIELDS)
+        if scope_rows:
+            ScopeAnswer.objects.bulk_update(scope_rows, SCOPE_FIELDS)
         if perceptions is not None:
             assessment.perceptions_consulted.set(perceptions)
         return assessment
 
 
-def _update_rows(model, assessment, values_by_code, field_names):
+def _changed_rows(model, assessment, values_by_code, field_names, errors, key="factors"):
+    """The rows of ``values_by_code`` with their new values, validated; errors under ``key``,
+    each message naming its code (F1, S2...)."""
     rows = list(model.objects.filter(assessment=assessment, code__in=list(values_by_code)))
     for row in rows:
         for name in field_names:
             setattr(row, name, values_by_code[row.code].get(name, getattr(row, name)))
-        row.full_clean(exclude=["assessment"])
-    model.objects.bulk_update(rows, field_names)
+        try:
+            row.full_clean(exclude=["assessment"])
+        except ValidationError as error:
+            errors.setdefault(key, []).extend(
+                f"{row.code} {field}: {message}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            )
+    return rows
+
+
+def _by_field(error):
+    return {
+        ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def _apply_risk(risk, values, measures):
+    """``risk`` with ``values`` set, and the changes ``measures`` asks for: (measures to save,
+    measures to delete, errors by field; ``measures`` holds one dict per item, or the unknown
+    ids). Nothing is saved."""
+    for name in RISK_FIELDS:
+        if name in values:
+            setattr(risk, name, values[name])
+    errors = {}
+    try:
+        risk.full_clean(exclude=["assessment"])
+    except ValidationError as error:
+        errors.update(_by_field(error))
+    existing = {m.pk: m for m in risk.measures.all()} if risk.pk else {}
+    unknown = sorted({item["id"] for item in measures if item.get("id")} - set(existing))
+    if unknown:
+        errors["measures"] = [
+            _("Unknown id(s) for this risk: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
+        ]
+        return [], [], errors
+    to_save, to_delete, item_errors = [], [], []
+    for item in measures:
+        measure = existing[item["id"]] if item.get("id") else Measure(risk=risk)
+        if item.get("delete"):
+            if measure.pk:
+                to_delete.append(measure)
+            item_errors.append({})
+            continue
+        for name in MEASURE_FIELDS:
+            if name in item:
+                setattr(measure, name, item[name])
+        try:
+            measure.full_clean(exclude=["risk"])
+            item_errors.append({})
+        except ValidationError as error:
+            item_errors.append(_by_field(error))
+        to_save.append(measure)
+    if any(item_errors):
+        errors["measures"] = item_errors
+    return to_save, to_delete, errors
+
+
+def risk_errors(risk, values, measures=()):
+    """What is wrong with ``risk`` once ``values`` and ``measures`` (as ``save_risk`` takes them)
+    are applied, by field; ``measures`` holds one dict per item. Empty when all is well."""
+    return _apply_risk(risk, values, measures)[2]
+
+
+def _flat(errors):
+    """Errors with nested rows as a Django ValidationError (each row's messages numbered)."""
+    flat = {}
+    for field, value in errors.items():
+        messages = []
+        for index, item in enumerate(value, start=1):
+            if isinstance(item, dict):
+                messages.extend(
+                    f"{index}. {name}: {message}" for name, msgs in item.items() for message in msgs
+                )
+            else:
+                messages.append(item)
+        flat[NON_FIELD_ERRORS if field == "non_field_errors" else field] = messages
+    return ValidationError(flat)
 
 
 def save_risk(assessment_pk, revision, values, measures=(), risk_pk=None):
     """Create (``risk_pk`` None) or change a risk of the assessment, with its measures.
 
     ``measures``: dicts of MEASURE_FIELDS, with ``id`` for an existing measure of this risk and
-    ``delete`` true to remove it.
+    ``delete`` true to remove it. A measure not listed stays as it is: removal is explicit.
+    Raises ValidationError by field (``risk_errors``), saving nothing.
     """
     with editing(assessment_pk, revision) as assessment:
         risk = Risk(assessment=assessment) if risk_pk is None else assessment.risks.get(pk=risk_pk)
-        for name in RISK_FIELDS:
-            if name in values:
-                setattr(risk, name, values[name])
-        risk.full_clean(exclude=["assessment"])
+        to_save, to_delete, errors = _apply_risk(risk, values, measures)
+        if errors:
+            raise _flat(errors)
         risk.save()
-        for item in measures:
-            measure_pk = item.get("id")
-            measure = risk.measures.get(pk=measure_pk) if measure_pk else Measure(risk=risk)
-            if item.get("delete"):
-                if measure.pk:
-                    measure.delete()
-                continue
-            for name in MEASURE_FIELDS:
-                if name in item:
-                    setattr(measure, name, item[name])
-            measure.full_clean(exclude=["risk"])
+        for measure in to_delete:
+            measure.delete()
+        for measure in to_save:
+            measure.risk = risk
             measure.save()
         return risk
 
@@ -150,7 +250,11 @@ def record_intervention_communication(intervention, user, *, kind, date, counter
         raise PermissionDenied(
             _("Your role does not allow recording letters for this intervention.")
         )
-    return Communication.objects.create(
+    if kind not in INTERVENTION_COMMUNICATION_KINDS:
+        raise ValidationError(
+            {"kind": _("An intervention records the intercession letter or the response.")}
+        )
+    communication = Communication(
         request=intervention.request,
         intervention=intervention,
         kind=kind,
@@ -159,3 +263,6 @@ def record_intervention_communication(intervention, user, *, kind, date, counter
         summary=summary,
         recorded_by=user,
     )
+    communication.full_clean()
+    communication.save()
+    return communication

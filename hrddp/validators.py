@@ -46,3 +46,44 @@ def not_in_the_future(value):
         value = timezone.localdate(value)
     if value > timezone.localdate():
         raise ValidationError(_("This date is in the future."), code="future")
+
+
+# Anything earlier is a typing mistake (a year of 0202), not a security force's history.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+
+def dates_not_too_early(instance, *names):
+    """Errors, by field, for the dates of ``instance`` before 1900 (a typing mistake). The models'
+    ``clean()`` call it, so the pages, the API and imports refuse the same dates."""
+    errors = {}
+    for name in names:
+        value = getattr(instance, name)
+        if value and value < EARLIEST_DATE:
+            errors[name] = ValidationError(_("Enter a date after 1900."), code="too_early")
+    return errors
+
+
+def no_commas(values):
+    """An alias holds no comma: the pages read and show aliases as one comma-separated text."""
+    if any("," in value for value in values or ()):
+        raise ValidationError(_("An alias cannot contain a comma."), code="comma")
+
+
+def unique_external_ref(instance):
+    """Errors for an ``external_ref`` another record of the same kind already has (the import
+    matches records by it: two could not both be matched)."""
+    ref = instance.external_ref
+    if not ref:
+        return {}
+    others = type(instance)._default_manager.filter(external_ref=ref)
+    if instance.pk is not None:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        return {
+            "external_ref": ValidationError(
+                _("Another %(kind)s already has this external reference."),
+                code="unique",
+                params={"kind": type(instance)._meta.verbose_name},
+            )
+        }
+    return {}

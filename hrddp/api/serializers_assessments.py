@@ -1,7 +1,8 @@
 """Serializers of assessments (factors, S1–S5, risks, measures) and interventions.
 
-Edits go through the assessment pages' forms and ``assessments.services`` (locks, optimistic
-``revision``, edit refusals); interventions' actions through ``workflow.apply_intervention``.
+Edits go through ``assessments.services``, as the assessment pages' do (locks, optimistic
+``revision``, edit refusals, the models' rules as 400 by field); interventions' actions through
+``workflow.apply_intervention``.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +10,6 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from assessments import services, snapshots
-from assessments.forms import (
-    AssessmentForm,
-    FactorForm,
-    MeasureFormSet,
-    RiskForm,
-    ScopeAnswerForm,
-)
 from assessments.models import (
     Assessment,
     Factor,
@@ -34,7 +28,6 @@ from assessments.workflow import INTERVENTION_ACTIONS, allowed_intervention_acti
 from hrddp.accounts.access import can_read_registry, record_view_for
 
 from .fields import CodeRelatedField
-from .forms import form_data, form_errors, formset_data, formset_errors, validate_form
 from .serializers_record import UnitRecordSerializer, record_data
 from .serializers_support import AttemptLogSerializer
 
@@ -75,8 +68,40 @@ class MeasureSerializer(serializers.ModelSerializer):
         ]
 
 
-def _level(likelihood, severity):
-    return level_for_score(likelihood * severity) if likelihood and severity else None
+class MeasureWriteSerializer(MeasureSerializer):
+    """A measure in a risk's ``measures`` on a write: with ``id``, a change to that measure (only
+    the fields given), or with ``"remove": true`` its removal; without ``id``, a new measure. A
+    measure the list leaves out stays as it is."""
+
+    remove = serializers.BooleanField(
+        default=False,
+        write_only=True,
+        help_text=_("With ``id``: remove this measure."),
+    )
+    measure_type = CodeRelatedField(
+        slug_field="code", queryset=MeasureType.objects.all(), required=False
+    )
+
+    class Meta(MeasureSerializer.Meta):
+        fields = [*MeasureSerializer.Meta.fields, "remove"]
+        extra_kwargs = {name: {"required": False} for name in services.MEASURE_FIELDS}
+
+    def validate(self, attrs):
+        if attrs.get("remove") and attrs.get("id") is None:
+            raise serializers.ValidationError({"remove": [_("Name the measure to remove by id.")]})
+        return attrs
+
+
+def measure_changes(items):
+    """The API's ``measures`` items as ``services.save_risk`` takes them."""
+    changes = []
+    for item in items:
+        item = dict(item)
+        if item.pop("remove", False):
+            changes.append({"id": item["id"], "delete": True})
+        else:
+            changes.append(item)
+    return changes
 
 
 class RiskSerializer(serializers.ModelSerializer):
@@ -105,21 +130,19 @@ class RiskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField())
     def get_score(self, risk):
-        return risk.likelihood * risk.severity
+        return risk.score
 
     @extend_schema_field(serializers.ChoiceField(choices=Level.choices))
     def get_level(self, risk):
-        return _level(risk.likelihood, risk.severity)
+        return level_for_score(risk.score) if risk.score else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_residual_score(self, risk):
-        if risk.residual_likelihood and risk.residual_severity:
-            return risk.residual_likelihood * risk.residual_severity
-        return None
+        return risk.residual_score
 
     @extend_schema_field(serializers.ChoiceField(choices=Level.choices, allow_null=True))
     def get_residual_level(self, risk):
-        return _level(risk.residual_likelihood, risk.residual_severity)
+        return level_for_score(risk.residual_score) if risk.residual_score else None
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -318,12 +341,11 @@ def require_revision(attrs):
         raise serializers.ValidationError({"revision": [_("This field is required.")]})
 
 
-MAIN_FORM_FIELDS = [*AssessmentForm._meta.fields, "perceptions_consulted"]
-
-
 class AssessmentUpdateSerializer(serializers.ModelSerializer):
-    """The assessment page's main form: recommendation, factors F1–F8 and, for an extended-scope
-    request, S1–S5. ``revision`` is the one read: a save on top of someone else's answers 409."""
+    """The assessment page's main form: recommendation, factors F1–F8, the community perceptions
+    consulted and, for an extended-scope request, S1–S5. ``revision`` is the one read: a save on
+    top of someone else's answers 409. Saved by ``services.save_main``, whose rules (the models',
+    the perceptions the page offers, S1–S5 only on an extended scope) answer 400 by field."""
 
     revision = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     factors = FactorSerializer(many=True, required=False)
@@ -331,60 +353,54 @@ class AssessmentUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["revision", *MAIN_FORM_FIELDS, "factors", "scope_answers"]
+        fields = [
+            "revision",
+            *services.MAIN_FIELDS,
+            "perceptions_consulted",
+            "factors",
+            "scope_answers",
+        ]
 
     def validate(self, attrs):
-        assessment = self.instance
         require_revision(attrs)
         errors = {}
-        data = form_data(assessment, attrs, MAIN_FORM_FIELDS, prefix="main")
-        data["main-revision"] = attrs["revision"]
-        main = AssessmentForm(data, instance=assessment, prefix="main")
-        if not main.is_valid():
-            errors.update(form_errors(main))
-        rows = {
-            "factors": (FactorForm, assessment.factors.all(), services.FACTOR_FIELDS),
-        }
-        if assessment.request.is_extended_scope:
-            rows["scope_answers"] = (
-                ScopeAnswerForm,
-                assessment.scope_answers.all(),
-                services.SCOPE_FIELDS,
-            )
-        elif attrs.get("scope_answers"):
-            errors["scope_answers"] = [_("Only an extended-scope request answers S1–S5.")]
-        cleaned = {"factors": {}, "scope_answers": {}}
-        for name, (form_class, queryset, fields) in rows.items():
-            given = {}
-            for item in attrs.get(name, []):
-                if item["code"] in given:
-                    errors.setdefault(name, []).append(_("%(code)s is given twice.") % item)
-                given[item["code"]] = item
-            for row in queryset:
-                if row.code not in given:
-                    continue
-                form = form_class(
-                    form_data(row, given[row.code], fields, prefix=row.code),
-                    instance=row,
-                    prefix=row.code,
-                )
-                if form.is_valid():
-                    cleaned[name][row.code] = form.cleaned_data
-                else:
-                    errors.setdefault(name, []).append({row.code: form_errors(form)})
+        for name in ("factors", "scope_answers"):
+            codes = [item["code"] for item in attrs.get(name, [])]
+            twice = sorted({code for code in codes if codes.count(code) > 1})
+            if twice:
+                errors[name] = [_("%(code)s is given twice.") % {"code": code} for code in twice]
         if errors:
             raise serializers.ValidationError(errors)
-        self._main, self._cleaned = main, cleaned
         return attrs
+
+    def save_arguments(self):
+        """``services.save_main``'s arguments: what the caller gave, and nothing else."""
+        data = self.validated_data
+
+        def by_code(name):
+            return {
+                item["code"]: {k: v for k, v in item.items() if k != "code"}
+                for item in data.get(name, [])
+            }
+
+        return {
+            "fields": {name: data[name] for name in services.MAIN_FIELDS if name in data},
+            "factors": by_code("factors"),
+            "scope_answers": by_code("scope_answers"),
+            "perceptions": data.get("perceptions_consulted"),
+        }
 
 
 class RiskWriteSerializer(serializers.ModelSerializer):
-    """A risk and its measures, validated by the risk page's forms. ``measures``, when given, is
-    the risk's whole list: an item with ``id`` changes that measure, one without adds one, and
-    a measure left out is removed."""
+    """A risk and its measures, saved by ``services.save_risk`` (as the risk page).
+
+    ``measures``, when given, lists changes: an item with ``id`` changes that measure (only the
+    fields given), one without adds a measure, and ``{"id": 5, "remove": true}`` removes measure
+    5. Removal is explicit: a measure the list leaves out stays as it is. (The risk itself is
+    removed with ``DELETE .../risks/{risk_id}/?revision=``.)"""
 
     revision = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
-    measures = MeasureSerializer(many=True, required=False)
+    measures = MeasureWriteSerializer(many=True, required=False)
 
     class Meta:
         model = Risk
@@ -396,7 +412,24 @@ class RiskWriteSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         require_revision(attrs)
+        errors = {}
+        for index, item in enumerate(attrs.get("measures", [])):
+            if item.get("id") is None and "measure_type" not in item:
+                errors.setdefault("measures", [{} for _item in attrs["measures"]])
+                errors["measures"][index] = {"measure_type": [_("This field is required.")]}
+        if errors:
+            raise serializers.ValidationError(errors)
+        # The rules (the models': both residual ratings or neither, a measure's type and party)
+        # checked on the values the caller sees, before the service re-checks them under its lock.
+        risk = self.instance if self.instance is not None else Risk()
+        values = {name: attrs[name] for name in services.RISK_FIELDS if name in attrs}
+        if errors := services.risk_errors(risk, values, self.measure_changes(attrs)):
+            raise serializers.ValidationError(errors)
         return attrs
+
+    @staticmethod
+    def measure_changes(attrs):
+        return measure_changes(attrs.get("measures", []))
 
 
 class InterventionTransitionSerializer(AttemptLogSerializer):
@@ -467,35 +500,6 @@ class InterventionSerializer(serializers.ModelSerializer):
 class InterventionActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(INTERVENTION_ACTIONS))
     reason = serializers.CharField(max_length=10000, allow_blank=True, required=False)
-
-
-def validate_risk_forms(assessment, risk, attrs, revision):
-    """The risk page's RiskForm and measures formset on the API's values; errors as DRF's."""
-    data = form_data(risk, attrs, services.RISK_FIELDS)
-    data["revision"] = revision
-    existing = {m.pk: m for m in risk.measures.order_by("pk")} if risk.pk else {}
-    measure_fields = list(MeasureFormSet.form._meta.fields)
-    errors = {}
-    if "measures" in attrs:
-        items = [dict(item) for item in attrs["measures"]]
-    else:
-        # Not given: every measure stays as it is.
-        items = [{"id": pk} for pk in existing]
-    fs_data, unknown = formset_data("measures", existing, items, measure_fields, Measure)
-    if unknown:
-        errors["measures"] = [
-            _("Unknown id(s) for this risk: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
-        ]
-    form = RiskForm(data, instance=risk)
-    formset = MeasureFormSet(fs_data, instance=risk, prefix="measures")
-    if not form.is_valid():
-        errors.update(form_errors(form))
-    if not errors.get("measures") and not formset.is_valid():
-        for key, value in formset_errors(formset, "measures").items():
-            errors.setdefault(key, []).extend(value)
-    if errors:
-        raise serializers.ValidationError(errors)
-    return validate_form(form), formset
 
 
 class RiskResultSerializer(RiskSerializer):

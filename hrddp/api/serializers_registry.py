@@ -1,24 +1,20 @@
 """Serializers of the registry: institutions, units, people, command assignments, violations.
 
-Writes go through the registry pages' forms (``hrddp.registry.forms``, ``forms_violations``), so
-the API refuses exactly what the pages refuse. Sources' identities and contacts, and who reported
+A serializer checks types; the rules are the models' (``clean()``, unique names and external
+references), applied by the registry's services (``save_record``, ``violation_errors`` and
+``save_violation``), which the pages call too: the API refuses exactly what the pages refuse, as
+400 with field errors. ``external_ref`` is set on creation (so an import file can match the record)
+and does not change afterwards, as on the pages. Sources' identities and contacts, and who reported
 a violation, appear only for HROs (``can_see_identities``), as on the violation page.
 """
 
-from django.db import transaction
-from django.forms import inlineformset_factory
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hrddp.accounts.access import can_see_identities
-from hrddp.registry.forms import AssignmentForm, InstitutionForm, PersonForm, UnitForm
-from hrddp.registry.forms_violations import (
-    AccountabilityActionForm,
-    AttributionForm,
-    SourceForm,
-    ViolationForm,
-)
+from hrddp.registry import services
 from hrddp.registry.models import (
     AccountabilityAction,
     Attribution,
@@ -33,62 +29,75 @@ from hrddp.registry.models import (
     ViolationSubtype,
 )
 from hrddp.registry.queries import NON_IDENTIFYING_SOURCE_FIELDS
-from hrddp.registry.services import save_violation
 
+from .exceptions import validation_detail
 from .fields import CodeRelatedField
-from .forms import form_data, form_errors, formset_data, formset_errors, validate_form
+
+EXTERNAL_REF_HELP = _(
+    "The record's reference in the system it comes from, unique per kind of record: set it on "
+    "creation so that an import file can match the record. It cannot change afterwards."
+)
 
 
-class FormModelSerializer(serializers.ModelSerializer):
-    """A model serializer whose writes are validated and saved by the page's ModelForm."""
+def keep_external_ref(instance, attrs):
+    """``external_ref`` is set on creation only: a different value later is a 400."""
+    if instance is not None and "external_ref" in attrs:
+        if attrs["external_ref"] != instance.external_ref:
+            raise serializers.ValidationError(
+                {"external_ref": [_("The external reference cannot change once set.")]}
+            )
+        del attrs["external_ref"]
 
-    form_class = None
 
-    def form_kwargs(self):
-        return {}
+def model_checks_external_ref(fields):
+    """``external_ref`` documented, and checked for uniqueness by the model (unique per kind among
+    non-empty references, said on the field), not by a second, generated validator."""
+    if "external_ref" in fields:
+        field = fields["external_ref"]
+        field.help_text = EXTERNAL_REF_HELP
+        field.validators = [v for v in field.validators if not hasattr(v, "queryset")]
+    return fields
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """A registry record saved by ``services.save_record`` (the model's rules decide)."""
+
+    def get_fields(self):
+        return model_checks_external_ref(super().get_fields())
 
     def validate(self, attrs):
-        instance = self.instance or self.Meta.model()
-        data = form_data(instance, attrs, list(self.form_class._meta.fields))
-        self._form = validate_form(self.form_class(data, instance=instance, **self.form_kwargs()))
+        keep_external_ref(self.instance, attrs)
         return attrs
 
+    def save_record(self, record, validated_data):
+        for name, value in validated_data.items():
+            setattr(record, name, value)
+        try:
+            return services.save_record(record)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(validation_detail(error)) from error
+
     def create(self, validated_data):
-        return self._form.save()
+        return self.save_record(self.Meta.model(), validated_data)
 
     def update(self, instance, validated_data):
-        return self._form.save()
-
-
-def no_commas(values):
-    # The pages read aliases as one comma-separated text: an alias cannot hold a comma.
-    if any("," in value for value in values):
-        raise serializers.ValidationError(_("An alias cannot contain a comma."))
-    return values
+        return self.save_record(instance, validated_data)
 
 
 class AliasesField(serializers.ListField):
     def __init__(self, **kwargs):
-        super().__init__(
-            child=serializers.CharField(max_length=200),
-            required=False,
-            validators=[no_commas],
-            **kwargs,
-        )
+        super().__init__(child=serializers.CharField(max_length=200), required=False, **kwargs)
 
 
-class InstitutionSerializer(FormModelSerializer):
-    form_class = InstitutionForm
+class InstitutionSerializer(RecordSerializer):
     unit_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Institution
         fields = ["id", "name", "kind", "country", "description", "external_ref", "unit_count"]
-        read_only_fields = ["external_ref"]
 
 
-class UnitSerializer(FormModelSerializer):
-    form_class = UnitForm
+class UnitSerializer(RecordSerializer):
     aliases = AliasesField()
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
@@ -110,11 +119,9 @@ class UnitSerializer(FormModelSerializer):
             "external_ref",
             "child_count",
         ]
-        read_only_fields = ["external_ref"]
 
 
-class PersonSerializer(FormModelSerializer):
-    form_class = PersonForm
+class PersonSerializer(RecordSerializer):
     aliases = AliasesField()
     violation_count = serializers.IntegerField(read_only=True)
     current_units = serializers.SerializerMethodField()
@@ -131,7 +138,6 @@ class PersonSerializer(FormModelSerializer):
             "violation_count",
             "current_units",
         ]
-        read_only_fields = ["external_ref"]
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_current_units(self, person):
@@ -139,8 +145,7 @@ class PersonSerializer(FormModelSerializer):
         return [a.unit_id for a in getattr(person, "current_assignments", [])]
 
 
-class AssignmentSerializer(FormModelSerializer):
-    form_class = AssignmentForm
+class AssignmentSerializer(RecordSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
@@ -157,7 +162,6 @@ class AssignmentSerializer(FormModelSerializer):
             "end",
             "external_ref",
         ]
-        read_only_fields = ["external_ref"]
 
 
 # --- violations --------------------------------------------------------------------------------
@@ -211,23 +215,40 @@ class SourceSerializer(serializers.ModelSerializer):
         return fields
 
 
-def _formset(model, form):
-    # The page's forms, without the page's extra blank rows and shared choice lists.
-    return inlineformset_factory(Violation, model, form=form, extra=0, can_delete=True)
-
-
-# The page's inline forms, by the API's list field name: (prefix, formset, related name). The
-# prefixes are the page's, so that save_violation() treats them as the page's formsets.
+# The API's nested lists, by the violation's related name: their model, in the services' order.
 NESTED = {
-    "attributions": ("attributions", _formset(Attribution, AttributionForm), "attributions"),
-    "accountability_actions": (
-        "actions",
-        _formset(AccountabilityAction, AccountabilityActionForm),
-        "accountability_actions",
-    ),
-    "sources": ("sources", _formset(Source, SourceForm), "sources"),
+    "attributions": Attribution,
+    "accountability_actions": AccountabilityAction,
+    "sources": Source,
 }
-VIOLATION_FORM_FIELDS = [*ViolationForm.Meta.fields, "verification_status", "verification_note"]
+assert tuple(NESTED) == services.VIOLATION_ROWS
+
+
+def nested_rows(violation, api_name, items):
+    """(rows to save, rows to delete, unknown ids) making ``violation``'s ``api_name`` rows what
+    ``items`` lists: an item with ``id`` changes that row, one without adds a row, and an existing
+    row not listed is deleted."""
+    model = NESTED[api_name]
+    existing = (
+        {row.pk: row for row in getattr(violation, api_name).order_by("pk")} if violation.pk else {}
+    )
+    to_save, listed, unknown = [], set(), []
+    for item in items:
+        item = dict(item)
+        pk = item.pop("id", None)
+        if pk is None:
+            row = model()
+        elif pk in existing:
+            row = existing[pk]
+            listed.add(pk)
+        else:
+            unknown.append(pk)
+            continue
+        for name, value in item.items():
+            setattr(row, name, value)
+        to_save.append(row)
+    to_delete = [row for pk, row in existing.items() if pk not in listed]
+    return to_save, to_delete, sorted(unknown)
 
 
 class ViolationSerializer(serializers.ModelSerializer):
@@ -235,7 +256,8 @@ class ViolationSerializer(serializers.ModelSerializer):
 
     On a write, a nested list (when given) is the whole new list: an item with ``id`` changes that
     row, one without adds a row, and a row left out is deleted, as the page's formsets do.
-    ``verification_status`` changes go through ``services.set_verification_status``.
+    ``verification_status`` changes go through ``services.set_verification_status``; the rules
+    are the models' and the registry services' (``violation_errors``), as on the page.
     """
 
     category = CodeRelatedField(slug_field="code", queryset=ViolationCategory.objects.all())
@@ -286,10 +308,10 @@ class ViolationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["staff_report", "external_ref", "created_at", "updated_at"]
+        read_only_fields = ["staff_report", "created_at", "updated_at"]
 
     def get_fields(self):
-        fields = super().get_fields()
+        fields = model_checks_external_ref(super().get_fields())
         view = self.context.get("view")
         request = self.context.get("request")
         # The schema documents every field (identities are marked HRO-only in their help text);
@@ -318,68 +340,68 @@ class ViolationSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         violation = self.instance or Violation()
         attrs = dict(attrs)
+        keep_external_ref(self.instance, attrs)
+        errors = {}
         category = attrs.get("category") or getattr(violation, "category", None)
         if "subtype" in attrs:
             code = attrs.pop("subtype")
-            subtype = None
+            attrs["subtype"] = None
             if code:
-                subtype = ViolationSubtype.objects.filter(category=category, code=code).first()
-                if subtype is None:
-                    raise serializers.ValidationError(
-                        {"subtype": [_("No such subtype in this category.")]}
-                    )
-            attrs["subtype_obj"] = subtype
-        values = {k: v for k, v in attrs.items() if k in VIOLATION_FORM_FIELDS}
-        if "subtype_obj" in attrs:
-            values["subtype"] = attrs["subtype_obj"]
-        current_status = violation.verification_status
-        values.setdefault("verification_status", current_status)
-        data = form_data(violation, values, VIOLATION_FORM_FIELDS)
-        # The status the caller last saw: only a real change goes through the service.
-        data["initial-verification_status"] = current_status
-        form = ViolationForm(data, instance=violation, user=user)
-        formsets = {}
-        errors = {}
-        for api_name, (key, formset_class, related) in NESTED.items():
+                attrs["subtype"] = ViolationSubtype.objects.filter(
+                    category=category, code=code
+                ).first()
+                if attrs["subtype"] is None:
+                    errors["subtype"] = [_("No such subtype in this category.")]
+        for name in (*services.VIOLATION_FIELDS, "external_ref"):
+            if name in attrs:
+                setattr(violation, name, attrs[name])
+        # Only a real change of the status the record has goes through the service (on creation:
+        # any status asked for, from "alleged").
+        status = attrs.get("verification_status")
+        if (
+            status is not None
+            and self.instance is not None
+            and status == violation.verification_status
+        ):
+            status = None
+        rows = {}
+        for api_name in NESTED:
             if api_name not in attrs and self.instance is not None:
                 continue
-            existing = (
-                {row.pk: row for row in getattr(violation, related).order_by("pk")}
-                if violation.pk
-                else {}
-            )
-            items = [dict(item) for item in attrs.get(api_name, [])]
-            field_names = list(formset_class.form._meta.fields)
-            model = formset_class.model
-            fs_data, unknown = formset_data(key, existing, items, field_names, model)
+            to_save, to_delete, unknown = nested_rows(violation, api_name, attrs.get(api_name, []))
             if unknown:
                 errors[api_name] = [
                     _("Unknown id(s) for this violation: %(ids)s.")
                     % {"ids": ", ".join(map(str, unknown))}
                 ]
-                continue
-            formsets[key] = formset_class(fs_data, instance=violation, prefix=key)
-        if not form.is_valid():
-            for key, messages in form_errors(form).items():
-                errors.setdefault(key, []).extend(messages)
-        for api_name, (key, _fields, _related) in NESTED.items():
-            if key in formsets and not formsets[key].is_valid():
-                for field, value in formset_errors(formsets[key], api_name).items():
-                    errors.setdefault(field, []).extend(value)
+            rows[api_name] = (to_save, to_delete)
+        for key, value in services.violation_errors(violation, user, rows, status).items():
+            errors.setdefault(key, value)
         if errors:
             raise serializers.ValidationError(errors)
-        self._form, self._formsets = form, formsets
+        self._write = {
+            "violation": violation,
+            "rows": rows,
+            "verification_status": status,
+            "note": attrs.get("verification_note", ""),
+        }
         return attrs
 
+    def save_violation(self):
+        write = self._write
+        return services.save_violation(
+            write["violation"],
+            self.context["request"].user,
+            rows=write["rows"],
+            verification_status=write["verification_status"],
+            note=write["note"],
+        )
+
     def create(self, validated_data):
-        with transaction.atomic():
-            save_violation(self._form, self._formsets, self.context["request"].user, True)
-        return self._form.instance
+        return self.save_violation()
 
     def update(self, instance, validated_data):
-        with transaction.atomic():
-            save_violation(self._form, self._formsets, self.context["request"].user, False)
-        return instance
+        return self.save_violation()
 
 
 # What the list page does not load: who reported it and the nested records (and the write-only

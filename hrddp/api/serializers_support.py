@@ -1,33 +1,42 @@
 """Serializers of support requests, their workflow, communications and the policy settings."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments import workflow
-from assessments.forms_monitoring import InterventionCommunicationForm
 from assessments.models import Transition
 from assessments.queries import visible_interventions
 from assessments.risk import risk_profile
 from hrddp.accounts.models import Entity
 from hrddp.registry.models import Person, PolicySettings, Unit
-from hrddp.support.forms import CommunicationForm, SupportRequestForm
+from hrddp.support import services
 from hrddp.support.models import (
-    EXTENDED_SCOPE_TYPES,
     Communication,
     RequestStatus,
     SupportRequest,
     SupportType,
 )
 
+from .exceptions import validation_detail
 from .fields import CodeRelatedField
-from .forms import form_data, validate_form
 
-# The page's form fields; the API sends its support_types as the form's two lists of types.
-REQUEST_FORM_FIELDS = [
-    name
-    for name in SupportRequestForm.Meta.fields
-    if name not in ("policy_types", "extended_types")
+# What a requester writes (the request page's form, whose two lists of types are support_types).
+REQUEST_FIELDS = [
+    "entity",
+    "title",
+    "description",
+    "recipient_units",
+    "named_individuals",
+    "location",
+    "start",
+    "end",
+    "value",
+    "currency",
+    "funding_source",
+    "respond_by",
+    "urgency",
 ]
 
 
@@ -71,7 +80,8 @@ def action_states(support_request, user):
 
 
 class SupportRequestSerializer(serializers.ModelSerializer):
-    """Drafted by an SSR advisor of the entity; validated by the request page's form."""
+    """Drafted by an SSR advisor of the entity; saved by ``services.save_request``, as on the
+    request page. ``named_individuals`` are set once the request exists."""
 
     entity = CodeRelatedField(slug_field="code", queryset=Entity.objects.all())
     support_types = serializers.ListField(
@@ -93,7 +103,7 @@ class SupportRequestSerializer(serializers.ModelSerializer):
         model = SupportRequest
         fields = [
             "id",
-            *REQUEST_FORM_FIELDS,
+            *REQUEST_FIELDS,
             "support_types",
             "is_extended_scope",
             "status",
@@ -116,24 +126,33 @@ class SupportRequestSerializer(serializers.ModelSerializer):
         ]
 
     def validate(self, attrs):
+        """The request's rules are the model's and ``services.request_errors``' (the request
+        page's too): at least one known type, dates, currency, entity, recipient units, named
+        individuals now in command in its saved recipient units."""
         user = self.context["request"].user
         instance = self.instance or SupportRequest(created_by=user)
-        fields = [f for f in REQUEST_FORM_FIELDS if self.instance or f != "named_individuals"]
-        data = form_data(instance, attrs, fields)
-        types = attrs.get("support_types", instance.support_types)
-        data["policy_types"] = [t for t in types if t not in EXTENDED_SCOPE_TYPES]
-        data["extended_types"] = [t for t in types if t in EXTENDED_SCOPE_TYPES]
-        form = SupportRequestForm(data, instance=instance, user=user)
-        self._form = validate_form(
-            form, rename={"policy_types": "support_types", "extended_types": "support_types"}
-        )
+        attrs = dict(attrs)
+        m2m = {name: attrs.pop(name, None) for name in ("recipient_units", "named_individuals")}
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        errors = services.request_errors(instance, user, **m2m)
+        if errors:
+            raise serializers.ValidationError(errors)
+        self._write = (instance, m2m)
         return attrs
 
+    def _save(self):
+        instance, m2m = self._write
+        try:
+            return services.save_request(instance, self.context["request"].user, **m2m)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(validation_detail(error)) from error
+
     def create(self, validated_data):
-        return self._form.save()
+        return self._save()
 
     def update(self, instance, validated_data):
-        return self._form.save()
+        return self._save()
 
 
 class SupportRequestDetailSerializer(SupportRequestSerializer):
@@ -254,7 +273,9 @@ class TransitionLogSerializer(AttemptLogSerializer):
 
 class CommunicationSerializer(serializers.ModelSerializer):
     """A letter or meeting on a request's log. With ``intervention``: the intercession letter or
-    the authorities' response (HROs and managers), validated by the intervention page's form."""
+    the authorities' response (HROs and managers). Recorded by the services the pages call
+    (``support.services.record_communication``, ``assessments.services.
+    record_intervention_communication``), whose rules (the model's) answer 400 by field."""
 
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
@@ -288,10 +309,6 @@ class CommunicationSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"intervention": [_("This intervention is on another request.")]}
             )
-        form_class = InterventionCommunicationForm if intervention else CommunicationForm
-        fields = list(form_class._meta.fields)
-        data = form_data(Communication(), attrs, fields, prefix="communication")
-        self._form = validate_form(form_class(data))
         return attrs
 
 

@@ -12,8 +12,6 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from assessments import services, workflow
-from assessments.forms import measure_changes
-from assessments.forms_monitoring import InterventionActionForm
 from assessments.models import Assessment, Intervention, Measure, Risk
 from assessments.queries import (
     ACTION_ROLES,
@@ -24,7 +22,6 @@ from assessments.queries import (
 
 from .exceptions import Conflict
 from .filters import AssessmentFilter, InterventionFilter
-from .forms import form_errors
 from .permissions import ANY_ROLE
 from .serializers_assessments import (
     AssessmentDetailSerializer,
@@ -36,7 +33,6 @@ from .serializers_assessments import (
     InterventionTransitionSerializer,
     RiskResultSerializer,
     RiskWriteSerializer,
-    validate_risk_forms,
 )
 
 REVISION = OpenApiParameter(
@@ -99,15 +95,9 @@ class AssessmentViewSet(
             assessment, data=request.data, partial=kwargs.get("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        main, cleaned = serializer._main, serializer._cleaned
         try:
             services.save_main(
-                assessment.pk,
-                serializer.validated_data["revision"],
-                fields={name: main.cleaned_data[name] for name in services.MAIN_FIELDS},
-                factors=cleaned["factors"],
-                scope_answers=cleaned["scope_answers"],
-                perceptions=main.cleaned_data["perceptions_consulted"],
+                assessment.pk, serializer.validated_data["revision"], **serializer.save_arguments()
             )
         except services.EditRefused as error:
             raise Conflict(str(error)) from error
@@ -160,15 +150,14 @@ class AssessmentViewSet(
     def _save_risk(self, request, assessment, risk, partial):
         serializer = RiskWriteSerializer(risk, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        revision = serializer.validated_data["revision"]
-        form, formset = validate_risk_forms(assessment, risk, serializer.validated_data, revision)
+        data = serializer.validated_data
         creating = risk.pk is None
         try:
             saved = services.save_risk(
                 assessment.pk,
-                revision,
-                {name: form.cleaned_data[name] for name in services.RISK_FIELDS},
-                measure_changes(formset),
+                data["revision"],
+                {name: data[name] for name in services.RISK_FIELDS if name in data},
+                serializer.measure_changes(data),
                 risk_pk=risk.pk,
             )
         except services.EditRefused as error:
@@ -224,19 +213,16 @@ class InterventionViewSet(
         body = InterventionActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         act = workflow.INTERVENTION_ACTIONS[body.validated_data["action"]]
-        form = InterventionActionForm(
-            act, {f"{act.name}-reason": body.validated_data.get("reason", "")}
-        )
+        reason = body.validated_data.get("reason", "").strip()
         # As on the page, the workflow decides and logs every attempt: a role the action does
         # not allow is refused there (403), a missing reason too (400 on the field).
-        form.is_valid()
         try:
-            workflow.apply_intervention(
-                intervention.pk, act.name, request.user, reason=form.cleaned_data.get("reason", "")
-            )
+            workflow.apply_intervention(intervention.pk, act.name, request.user, reason=reason)
         except workflow.TransitionBlocked as blocked:
-            if form.errors:
-                raise serializers.ValidationError(form_errors(form)) from blocked
+            if not reason:
+                raise serializers.ValidationError(
+                    {"reason": [_("This field is required.")]}
+                ) from blocked
             raise Conflict(str(blocked)) from blocked
         except workflow.TransitionError as error:
             raise Conflict(str(error)) from error

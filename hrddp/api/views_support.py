@@ -212,7 +212,8 @@ class CommunicationViewSet(
         )
 
     def perform_create(self, serializer):
-        values = serializer._form.cleaned_data
+        data = serializer.validated_data
+        values = {name: data.get(name) for name in ("kind", "date", "counterpart", "summary")}
         intervention = serializer.validated_data.get("intervention")
         user = self.request.user
         if intervention is not None:

@@ -1,23 +1,18 @@
 """Forms for institutions, units, people and command assignments.
 
 The models' ``clean()`` hold the rules (a unit is not its own ancestor, an assignment does not end
-before it starts); a ModelForm calls them and shows their errors on the named field.
+before it starts nor start in the future, no date before 1900); a ModelForm calls them and shows
+their errors on the named field, as the API and imports do through ``services.save_record``.
 """
 
-import datetime
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.pickers import queries as pickers
 from hrddp.pickers.fields import PickerField, PickerFormMixin
+from hrddp.validators import EARLIEST_DATE  # noqa: F401 (the date pickers' and imports' floor)
 
 from .models import CommandAssignment, Institution, Person, Unit
-
-# Anything earlier is a typing mistake (a year of 0202), not a security force's history.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
 
 
 class DateInput(forms.DateInput):
@@ -25,13 +20,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def check_not_too_early(form, *field_names):
-    for name in field_names:
-        value = form.cleaned_data.get(name)
-        if value and value < EARLIEST_DATE:
-            form.add_error(name, _("Enter a date after 1900."))
 
 
 ALIASES_HELP = _("Other names, separated by commas.")
@@ -63,11 +51,6 @@ class UnitForm(PickerFormMixin, forms.ModelForm):
         widgets = {"active_from": DateInput(), "active_to": DateInput()}
         help_texts = {"aliases": ALIASES_HELP}
 
-    def clean(self):
-        cleaned_data = super().clean()
-        check_not_too_early(self, "active_from", "active_to")
-        return cleaned_data
-
 
 class PersonForm(forms.ModelForm):
     class Meta:
@@ -84,16 +67,3 @@ class AssignmentForm(PickerFormMixin, forms.ModelForm):
         model = CommandAssignment
         fields = ["person", "unit", "role", "start", "end"]
         widgets = {"start": DateInput(), "end": DateInput()}
-
-    def clean_start(self):
-        start = self.cleaned_data["start"]
-        # A future assignment would make someone a "current commander" on a later day without
-        # any change being recorded then; record it once it has started.
-        if start > timezone.localdate():
-            raise ValidationError(_("An assignment cannot start in the future."))
-        return start
-
-    def clean(self):
-        cleaned_data = super().clean()
-        check_not_too_early(self, "start", "end")
-        return cleaned_data

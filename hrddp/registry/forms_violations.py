@@ -17,6 +17,7 @@ from .models import (
     Violation,
     ViolationSubtype,
 )
+from .services import VIOLATION_FIELDS
 
 NOTE_HELP = _("Why the status changes. Managers and auditors read this note: write no identities.")
 
@@ -47,18 +48,7 @@ class ViolationForm(forms.ModelForm):
 
     class Meta:
         model = Violation
-        fields = [
-            "date",
-            "date_precision",
-            "location",
-            "narrative",
-            "category",
-            "subtype",
-            "victims_count",
-            "children_involved",
-            "source_reliability",
-            "scale",
-        ]
+        fields = list(VIOLATION_FIELDS)
         widgets = {"narrative": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, user, **kwargs):
@@ -155,6 +145,34 @@ def violation_formsets(data=None, instance=None):
             queryset=Source.objects.select_related("key").order_by("pk"),
         ),
     }
+
+
+# The page's formset prefixes, by the violation's related name (what ``save_violation`` takes).
+FORMSET_ROWS = {
+    "attributions": "attributions",
+    "accountability_actions": "actions",
+    "sources": "sources",
+}
+
+
+def violation_rows(formsets):
+    """The valid formsets' rows as ``services.save_violation`` takes them: {related name: (rows
+    added or changed, rows removed)}."""
+    rows = {}
+    for related, prefix in FORMSET_ROWS.items():
+        formset = formsets[prefix]
+        deleted = formset.deleted_forms
+        to_save = [f.instance for f in formset.forms if f not in deleted and f.has_changed()]
+        to_delete = [f.instance for f in deleted if f.instance.pk]
+        rows[related] = (to_save, to_delete)
+    return rows
+
+
+def verification_change(form, creating):
+    """The status the page's form asks for, or None when it leaves it as the user saw it."""
+    if creating or "verification_status" in form.changed_data:
+        return form.cleaned_data["verification_status"]
+    return None
 
 
 class VerificationForm(forms.Form):

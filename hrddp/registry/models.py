@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
 from hrddp.audit import track
-from hrddp.validators import single_line
+from hrddp.validators import dates_not_too_early, no_commas, single_line, unique_external_ref
 
 from .identities import SealedCharField
 from .queries import (
@@ -49,6 +49,21 @@ class ExternalReference(models.Model):
                 name="%(app_label)s_%(class)s_external_ref_unique",
             )
         ]
+
+    def validate_unique(self, exclude=None):
+        """A reference is unique per kind of record, said on ``external_ref`` (the constraint's
+        own message names no field). An import, which matches rows by their reference, excludes
+        it."""
+        errors = {}
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "external_ref" not in (exclude or ()):
+            for field, error in unique_external_ref(self).items():
+                errors.setdefault(field, []).append(error)
+        if errors:
+            raise ValidationError(errors)
 
 
 @track()
@@ -164,19 +179,20 @@ class Unit(ExternalReference):
         return self.name
 
     def clean(self):
+        errors = dates_not_too_early(self, "active_from", "active_to")
         if self.active_from and self.active_to and self.active_to < self.active_from:
-            raise ValidationError(
-                {"active_to": _("A unit cannot stop being active before it starts.")}
-            )
+            errors.setdefault("active_to", _("A unit cannot stop being active before it starts."))
         if self.parent_id and self.pk:
             if self.parent_id in Unit.objects.subtree_ids(self.pk):
-                raise ValidationError(
-                    {
-                        "parent": _(
-                            "A unit cannot be placed under itself or one of its own sub-units."
-                        )
-                    }
+                errors["parent"] = _(
+                    "A unit cannot be placed under itself or one of its own sub-units."
                 )
+        try:
+            no_commas(self.aliases)
+        except ValidationError as error:
+            errors["aliases"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class UnitClosure(models.Model):
@@ -317,6 +333,12 @@ class Person(ExternalReference):
     def __str__(self):
         return f"{self.rank} {self.name}".strip()
 
+    def clean(self):
+        try:
+            no_commas(self.aliases)
+        except ValidationError as error:
+            raise ValidationError({"aliases": error}) from error
+
 
 class CommandRole(models.TextChoices):
     COMMANDER = "commander", _("Commander")
@@ -365,8 +387,15 @@ class CommandAssignment(ExternalReference):
         return f"{self.person} · {self.get_role_display()} · {self.unit}"
 
     def clean(self):
+        errors = dates_not_too_early(self, "start", "end")
+        # A future assignment would make someone a "current commander" on a later day without
+        # any change being recorded then; record it once it has started.
+        if self.start and self.start > timezone.localdate():
+            errors.setdefault("start", _("An assignment cannot start in the future."))
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("An assignment cannot end before it starts.")})
+            errors.setdefault("end", _("An assignment cannot end before it starts."))
+        if errors:
+            raise ValidationError(errors)
 
 
 @track()

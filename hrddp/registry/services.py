@@ -5,9 +5,10 @@ all call these.
 violation is created (style.md principle 2), so every change leaves a ``VerificationChange`` row.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrddp.accounts.access import (
     can_confirm_erasure,
@@ -57,27 +58,93 @@ def set_verification_status(violation, status, user, note=""):
         )
 
 
-def save_violation(form, formsets, user, creating):
-    """Save a violation from its validated form and formsets (the page's and the API's): the
-    reporter on creation, the verification status only through ``set_verification_status``."""
-    violation = form.save(commit=False)
-    if creating:
-        violation.reported_by = user
-        violation.save()
-    else:
-        # Never write the status read at the start of the request: another HRO may have changed it
-        # since; only set_verification_status writes it.
-        violation.save(update_fields=[*form._meta.fields, "updated_at"])
-    for formset in formsets.values():
-        formset.instance = violation
-        formset.save()
-    if creating or "verification_status" in form.changed_data:
-        set_verification_status(
-            violation,
-            form.cleaned_data["verification_status"],
-            user,
-            note=form.cleaned_data["verification_note"],
-        )
+def save_record(record):
+    """Create or change an institution, unit, person or command assignment (pages, API): the
+    model's rules (its ``clean()``, unique names and external references) decide, then it is
+    saved. Raises ValidationError by field."""
+    record.full_clean()
+    record.save()
+    return record
+
+
+# The violation's own fields (the page's form, the API); the verification status is apart.
+VIOLATION_FIELDS = (
+    "date",
+    "date_precision",
+    "location",
+    "narrative",
+    "category",
+    "subtype",
+    "victims_count",
+    "children_involved",
+    "source_reliability",
+    "scale",
+)
+# A violation's rows, by related name, as ``save_violation`` takes them: (to save, to delete).
+VIOLATION_ROWS = ("attributions", "accountability_actions", "sources")
+
+
+def _errors(error):
+    """A Django ValidationError's messages by field, ``non_field_errors`` for the whole."""
+    return {
+        ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def violation_errors(violation, user, rows=None, verification_status=None):
+    """What is wrong with ``violation`` (its fields set) and its ``rows`` ({related name: (rows to
+    save, rows to delete)}) as ``user`` would save them: by field, a related name holding one
+    dict per row to save, in order. Empty when all is well."""
+    errors = {}
+    try:
+        violation.full_clean(exclude=["reported_by"])
+    except ValidationError as error:
+        errors.update(_errors(error))
+    if verification_status is not None and not can_set_verification(user, verification_status):
+        errors["verification_status"] = [
+            _("Your role does not allow setting this verification status.")
+        ]
+    for name, (to_save, _to_delete) in (rows or {}).items():
+        row_errors = []
+        for row in to_save:
+            try:
+                # Its rule is the model's clean(), which says it better than the constraint.
+                row.full_clean(exclude=["violation"], validate_constraints=False)
+                row_errors.append({})
+            except ValidationError as error:
+                row_errors.append(_errors(error))
+        if any(row_errors):
+            errors[name] = row_errors
+    return errors
+
+
+def save_violation(violation, user, *, rows=None, verification_status=None, note=""):
+    """Create or change ``violation`` (its fields set) with its ``rows`` ({related name: (rows to
+    save, rows to delete)}), for the page and the API alike: the reporter on creation; the
+    verification status, when ``verification_status`` is given, only through
+    ``set_verification_status`` (never the status read at the start of the request: another HRO
+    may have changed it since). Raises ValidationError when ``violation_errors`` finds any."""
+    if violation_errors(violation, user, rows, verification_status):
+        raise ValidationError(_("The violation or one of its rows is not valid."))
+    with transaction.atomic():
+        if violation.pk is None:
+            violation.reported_by = user
+            violation.save()
+        else:
+            violation.save(update_fields=[*VIOLATION_FIELDS, "updated_at"])
+        for to_save, to_delete in (rows or {}).values():
+            for row in to_delete:
+                row.delete()
+            for row in to_save:
+                row.violation = violation
+                if isinstance(row, Source) and row.erased_at:
+                    # Erased for good: an identity typed later would be another person's.
+                    row.identity = row.contact = ""
+                row.save()
+        if verification_status is not None:
+            set_verification_status(violation, verification_status, user, note=note)
+    return violation
 
 
 def request_erasure(source, user, reason):

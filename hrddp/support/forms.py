@@ -1,17 +1,15 @@
 """Forms of the support request pages. They validate input; the workflow decides."""
 
-import re
-
 from django import forms
-from django.conf import settings
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.pickers import queries as pickers
 from hrddp.pickers.fields import MultiplePickerField
-from hrddp.registry.forms import DateInput, check_not_too_early
+from hrddp.registry.forms import DateInput
 
+from . import services
 from .access import requester_entities
 from .models import (
     EXTENDED_SCOPE_LABEL,
@@ -117,41 +115,24 @@ class SupportRequestForm(forms.ModelForm):
 
     def clean_recipient_units(self):
         units = self.cleaned_data["recipient_units"]
-        limit = settings.MAX_RECIPIENT_UNITS
-        count = len({unit.pk for unit in units})
-        if count > limit:
-            raise forms.ValidationError(
-                _(
-                    "A request can name at most %(limit)s recipient units; this one names "
-                    "%(count)s. Split the support into several requests."
-                ),
-                code="too_many_recipients",
-                params={"limit": limit, "count": count},
-            )
+        services.check_recipient_units(units)
         return units
-
-    def clean_currency(self):
-        currency = self.cleaned_data["currency"].strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise forms.ValidationError(_("Enter a three-letter currency code, for example USD."))
-        return currency
-
-    def clean_value(self):
-        value = self.cleaned_data.get("value")
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("The value cannot be negative."))
-        return value
 
     def clean(self):
         cleaned_data = super().clean()
         types = cleaned_data.get("policy_types", []) + cleaned_data.get("extended_types", [])
-        if not types:
-            self.add_error("policy_types", _("Choose at least one kind of support."))
-        # Model.clean() (run next, by the ModelForm) checks the types and that support does not
-        # end before it starts.
+        # The model's clean() (run next, by the ModelForm) holds the rules: at least one known
+        # type, dates, currency code, value.
         self.instance.support_types = [t for t in SupportType.values if t in types]
-        check_not_too_early(self, "start", "end", "respond_by")
         return cleaned_data
+
+    def _update_errors(self, errors):
+        # The model names its list of types; the page shows it as the first group of boxes.
+        if hasattr(errors, "error_dict") and "support_types" in errors.error_dict:
+            errors.error_dict.setdefault("policy_types", []).extend(
+                errors.error_dict.pop("support_types")
+            )
+        super()._update_errors(errors)
 
 
 class TransitionForm(forms.Form):
@@ -206,11 +187,6 @@ class CommunicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="communication", **kwargs)
 
-    def clean(self):
-        cleaned_data = super().clean()
-        check_not_too_early(self, "date")
-        return cleaned_data
-
 
 class DeliveryForm(forms.ModelForm):
     class Meta:
@@ -220,14 +196,3 @@ class DeliveryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="delivery", **kwargs)
-
-    def clean_value(self):
-        value = self.cleaned_data.get("value")
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("The value cannot be negative."))
-        return value
-
-    def clean(self):
-        cleaned_data = super().clean()
-        check_not_too_early(self, "date")
-        return cleaned_data

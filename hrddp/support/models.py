@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
-from hrddp.validators import not_in_the_future, single_line
+from hrddp.validators import dates_not_too_early, not_in_the_future, single_line
 
 
 class SupportType(models.TextChoices):
@@ -182,11 +183,20 @@ class SupportRequest(models.Model):
         return self.title
 
     def clean(self):
+        errors = dates_not_too_early(self, "start", "end", "respond_by")
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("Support cannot end before it starts.")})
-        unknown = set(self.support_types) - set(SupportType.values)
-        if unknown:
-            raise ValidationError({"support_types": _("Unknown support type.")})
+            errors.setdefault("end", _("Support cannot end before it starts."))
+        if not self.support_types:
+            errors["support_types"] = _("Choose at least one kind of support.")
+        elif set(self.support_types) - set(SupportType.values):
+            errors["support_types"] = _("Unknown support type.")
+        self.currency = (self.currency or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            errors["currency"] = _("Enter a three-letter currency code, for example USD.")
+        if self.value is not None and self.value < 0:
+            errors["value"] = _("The value cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_extended_scope(self):
@@ -286,6 +296,10 @@ class Communication(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} ({self.date})"
 
+    def clean(self):
+        if errors := dates_not_too_early(self, "date"):
+            raise ValidationError(errors)
+
 
 @track()
 class Delivery(models.Model):
@@ -315,3 +329,10 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.description[:40]}"
+
+    def clean(self):
+        errors = dates_not_too_early(self, "date")
+        if self.value is not None and self.value < 0:
+            errors["value"] = _("The value cannot be negative.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,12 +1,86 @@
-"""Writes to a request's logs (communications, deliveries). Views, the API and tasks call these;
-the state of the request itself changes only through assessments.workflow.apply()."""
+"""Writes to a request's content and logs (communications, deliveries). Views, the API and tasks
+call these; the state of the request itself changes only through assessments.workflow.apply()."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .access import can_record_communication, can_record_delivery
+from .access import can_record_communication, can_record_delivery, requester_entities
 from .models import Communication, Delivery, RequestStatus, SupportRequest
+from .queries import named_individual_choices
+
+
+def check_recipient_units(units):
+    """A request names at most ``MAX_RECIPIENT_UNITS`` units (the request form's and the API's
+    rule)."""
+    limit = settings.MAX_RECIPIENT_UNITS
+    count = len({unit.pk for unit in units})
+    if count > limit:
+        raise ValidationError(
+            _(
+                "A request can name at most %(limit)s recipient units; this one names "
+                "%(count)s. Split the support into several requests."
+            ),
+            code="too_many_recipients",
+            params={"limit": limit, "count": count},
+        )
+
+
+def request_errors(support_request, user, recipient_units=None, named_individuals=None):
+    """What is wrong with ``support_request`` (its field values set, not saved) as ``user``
+    would save it, by field: the model's rules, the requester's entity, the number of recipient
+    units and, once the request exists, the named individuals (people now in command in its
+    saved recipient units)."""
+    errors = {}
+    try:
+        support_request.full_clean(exclude=["created_by"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if (
+        support_request.entity_id
+        and not requester_entities(user).filter(pk=support_request.entity_id).exists()
+    ):
+        errors["entity"] = [_("You do not draft requests for this entity.")]
+    if recipient_units is not None:
+        try:
+            check_recipient_units(recipient_units)
+        except ValidationError as error:
+            errors["recipient_units"] = error.messages
+    if named_individuals:
+        if support_request.pk is None:
+            errors["named_individuals"] = [
+                _("Name individuals once the request and its recipient units are saved.")
+            ]
+        else:
+            allowed = set(named_individual_choices(support_request).values_list("pk", flat=True))
+            unknown = sorted(p.pk for p in named_individuals if p.pk not in allowed)
+            if unknown:
+                errors["named_individuals"] = [
+                    _(
+                        "Only people now in command in the recipient units can be named "
+                        "(not %(ids)s)."
+                    )
+                    % {"ids": ", ".join(map(str, unknown))}
+                ]
+    return errors
+
+
+def save_request(support_request, user, *, recipient_units=None, named_individuals=None):
+    """Create or change a request's content (never its status: only ``workflow.apply``), with
+    its recipient units and named individuals when given. Raises ValidationError by field."""
+    errors = request_errors(support_request, user, recipient_units, named_individuals)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if support_request.pk is None and support_request.created_by_id is None:
+            support_request.created_by = user
+        support_request.save()
+        if recipient_units is not None:
+            support_request.recipient_units.set(recipient_units)
+        if named_individuals is not None:
+            support_request.named_individuals.set(named_individuals)
+    return support_request
 
 
 def record_communication(support_request, user, *, kind, date, counterpart, summary):
@@ -14,7 +88,7 @@ def record_communication(support_request, user, *, kind, date, counterpart, summ
         raise PermissionDenied(
             _("Your role does not allow recording communications for this request.")
         )
-    return Communication.objects.create(
+    communication = Communication(
         request=support_request,
         kind=kind,
         date=date,
@@ -22,6 +96,9 @@ def record_communication(support_request, user, *, kind, date, counterpart, summ
         summary=summary,
         recorded_by=user,
     )
+    communication.full_clean()
+    communication.save()
+    return communication
 
 
 def record_delivery(support_request, user, *, date, description, value=None):
@@ -39,6 +116,9 @@ def record_delivery(support_request, user, *, date, description, value=None):
                 )
                 % {"status": locked.get_status_display()}
             )
-        return Delivery.objects.create(
+        delivery = Delivery(
             request=locked, date=date, description=description, value=value, recorded_by=user
         )
+        delivery.full_clean()
+        delivery.save()
+        return delivery

@@ -89,13 +89,23 @@ def request_list(request):
     )
 
 
+def save_request_form(form, user):
+    """The valid request form saved by the service the API calls too."""
+    return services.save_request(
+        form.instance,
+        user,
+        recipient_units=form.cleaned_data["recipient_units"],
+        named_individuals=form.cleaned_data.get("named_individuals"),
+    )
+
+
 @role_required(Role.REQUESTER)
 def request_create(request):
     form = SupportRequestForm(
         _posted(request), instance=SupportRequest(created_by=request.user), user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        support_request = form.save()
+        support_request = save_request_form(form, request.user)
         messages.success(request, _("Request saved as a draft. Submit it when it is complete."))
         return redirect(_detail_url(support_request))
     return render(request, "support/request_form.html", {"form": form})
@@ -122,7 +132,7 @@ def request_update(request, pk):
             return redirect(_detail_url(support_request))
         form = SupportRequestForm(_posted(request), instance=support_request, user=request.user)
         if request.method == "POST" and form.is_valid():
-            form.save()
+            save_request_form(form, request.user)
             messages.success(request, _("Request saved."))
             return redirect(_detail_url(support_request))
     return render(request, "support/request_form.html", {"form": form, "object": support_request})

@@ -6,9 +6,9 @@ record. Foreign keys are written as the related record's external reference (uni
 institutions) or code (violation categories and subtypes). Lists (aliases, attributed units and
 people) are separated by ";".
 
-Validation is the forms' own: the models' ``full_clean()`` (their ``clean()`` holds the rules),
-plus the few rules that live only in the forms (dates after 1900, no assignment starting in the
-future, who may set a verification status). Violations are written in bulk; the others row by row,
+Validation is the pages' and the API's own: the models' ``full_clean()`` (their ``clean()`` holds
+the rules: dates after 1900, no assignment starting in the future...), plus who may set a
+verification status. Violations are written in bulk; the others row by row,
 so that a unit may name as its parent a unit of an earlier row of the same file.
 """
 
@@ -23,7 +23,6 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from hrddp.accounts.access import can_set_verification
 from hrddp.registry.forms import (
-    EARLIEST_DATE,
     AssignmentForm,
     InstitutionForm,
     PersonForm,
@@ -217,16 +216,6 @@ class ExternalRefLoader(BaseInstanceLoader):
         return self.instances.get(ref) if ref else None
 
 
-def check_not_too_early(instance, *names):
-    """The forms' rule: a date before 1900 is a typing mistake."""
-    errors = {}
-    for name in names:
-        value = getattr(instance, name)
-        if value and value < EARLIEST_DATE:
-            errors[name] = _("Enter a date after 1900.")
-    return errors
-
-
 class RegistryResource(resources.ModelResource):
     """What every kind shares: the external reference, the instance loader, the checks.
 
@@ -286,7 +275,7 @@ class RegistryResource(resources.ModelResource):
         return [name for name, required, _help in IMPORT_COLUMNS[self.import_kind] if required]
 
     def form_rules(self, instance):
-        """Rules the pages' forms apply beyond the model's clean(): {field: message}."""
+        """Rules beyond the model's clean() (who may set a verification status): {field: message}."""
         return {}
 
     def before_import_row(self, row, **kwargs):
@@ -390,9 +379,6 @@ class UnitResource(RegistryResource):
         self.fields["institution"].widget = RefWidget(Institution)
         self.fields["parent"].widget = RefWidget(Unit, label=_("unit"))
 
-    def form_rules(self, instance):
-        return check_not_too_early(instance, "active_from", "active_to")
-
     def after_save_instance(self, instance, row, **kwargs):
         # A later row of the same file may name this unit as its parent.
         self.fields["parent"].widget.remember(instance)
@@ -424,14 +410,6 @@ class AssignmentResource(RegistryResource):
         super().__init__(*args, **kwargs)
         self.fields["person"].widget = RefWidget(Person, label=_("person"))
         self.fields["unit"].widget = RefWidget(Unit, label=_("unit"))
-
-    def form_rules(self, instance):
-        errors = check_not_too_early(instance, "start", "end")
-        # AssignmentForm.clean_start: a future assignment would make someone a current commander
-        # later without any change being recorded then.
-        if instance.start and instance.start > timezone.localdate():
-            errors.setdefault("start", _("An assignment cannot start in the future."))
-        return errors
 
 
 class ViolationResource(RegistryResource):

@@ -1,5 +1,6 @@
-"""Writes validate with the pages' forms and go through the same services; bad input is a 400
-with field errors, never a 500."""
+"""Writes check types with serializers, then the pages' rules (the models' ``clean()``, the apps'
+services) through the same services the pages call; bad input is a 400 with field errors, never a
+500."""
 
 import datetime
 
@@ -353,7 +354,7 @@ def test_risk_with_measures_added_changed_and_deleted(api_for, hro, assessment):
     assert not assessment.risks.exists()
 
 
-def test_measures_list_replaces_the_risks_measures(api_for, hro, assessment):
+def test_measures_list_changes_and_adds_measures(api_for, hro, assessment):
     risk = add_risk(assessment, 3, 3, measures=[("screening", MeasureStatus.PROPOSED)])
     measure = risk.measures.get()
     response = api_for(hro).patch(
@@ -388,3 +389,184 @@ def test_measures_list_replaces_the_risks_measures(api_for, hro, assessment):
 def test_bad_filters_are_400_or_ignored_never_500(api_for, hro, query):
     response = api_for(hro).get(f"/api/v1/{query}")
     assert response.status_code in (200, 400), response.content
+
+
+def test_measure_removal_is_explicit_a_measure_left_out_stays(api_for, hro, assessment):
+    risk = add_risk(
+        assessment,
+        3,
+        3,
+        measures=[("screening", MeasureStatus.PROPOSED), ("monitor_access", MeasureStatus.AGREED)],
+    )
+    first, second = risk.measures.order_by("pk")
+    url = f"/api/v1/assessments/{assessment.pk}/risks/{risk.pk}/"
+    api = api_for(hro)
+    kept = api.patch(
+        url, {"revision": 0, "measures": [{"id": first.pk, "status": "in_place"}]}, format="json"
+    )
+    assert kept.status_code == 200, kept.content
+    assert {m["id"]: m["status"] for m in kept.json()["measures"]} == {
+        first.pk: "in_place",
+        second.pk: "agreed",
+    }
+    removed = api.patch(
+        url, {"revision": 1, "measures": [{"id": second.pk, "remove": True}]}, format="json"
+    )
+    assert removed.status_code == 200, removed.content
+    assert [m["id"] for m in removed.json()["measures"]] == [first.pk]
+    assert list(risk.measures.values_list("pk", flat=True)) == [first.pk]
+
+
+@pytest.mark.parametrize(
+    ("item", "key"),
+    [
+        ({"remove": True}, "measures"),
+        ({"id": 999999, "remove": True}, "measures"),
+        ({"responsible": "un_entity"}, "measures"),
+        ({"measure_type": "screening"}, "measures"),
+    ],
+)
+def test_measure_removal_is_explicit_a_bad_item_is_a_400_and_removes_nothing(
+    api_for, hro, assessment, item, key
+):
+    risk = add_risk(assessment, 3, 3, measures=[("screening", MeasureStatus.PROPOSED)])
+    response = api_for(hro).patch(
+        f"/api/v1/assessments/{assessment.pk}/risks/{risk.pk}/",
+        {"revision": 0, "measures": [item]},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert key in response.json()
+    assert risk.measures.count() == 1
+    assessment.refresh_from_db()
+    assert assessment.revision == 0
+
+
+def record_bodies(unit):
+    """A body creating a record of each kind that has an external reference."""
+    return {
+        "institutions": {"name": "Gendarmerie", "kind": "gendarmerie"},
+        "units": {"name": "1st Company", "institution": unit.institution_id},
+        "people": {"name": "A. Officer"},
+        "command-assignments": {
+            "person": PersonFactory().pk,
+            "unit": unit.pk,
+            "role": "commander",
+            "start": "2020-01-01",
+        },
+        "violations": violation_body(unit),
+    }
+
+
+KINDS = ["institutions", "units", "people", "command-assignments", "violations"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_external_ref_is_set_on_creation_unique_per_kind_and_kept(api_for, hro, unit, kind):
+    api = api_for(hro)
+    body = record_bodies(unit)[kind]
+    created = api.post(f"/api/v1/{kind}/", {**body, "external_ref": "SRC-1"}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["external_ref"] == "SRC-1"
+    url = f"/api/v1/{kind}/{created.json()['id']}/"
+    # Unique per kind: another record of the same kind cannot take it.
+    second = record_bodies(unit)[kind]
+    if kind in ("institutions",):
+        second["name"] = "Police"
+    duplicate = api.post(f"/api/v1/{kind}/", {**second, "external_ref": "SRC-1"}, format="json")
+    assert duplicate.status_code == 400, duplicate.content
+    assert "external_ref" in duplicate.json()
+    # Not changeable once set (the pages do not change it either); the same value is no change.
+    changed = api.patch(url, {"external_ref": "SRC-2"}, format="json")
+    assert changed.status_code == 400 and "external_ref" in changed.json()
+    same = api.patch(url, {"external_ref": "SRC-1"}, format="json")
+    assert same.status_code == 200, same.content
+    assert api.get(url).json()["external_ref"] == "SRC-1"
+
+
+def test_external_ref_is_unique_per_kind_not_across_kinds(api_for, hro, unit):
+    api = api_for(hro)
+    bodies = record_bodies(unit)
+    for kind in KINDS:
+        response = api.post(
+            f"/api/v1/{kind}/", {**bodies[kind], "external_ref": "SHARED"}, format="json"
+        )
+        assert response.status_code == 201, (kind, response.content)
+    # Records without a reference are many.
+    for name in ("One", "Two"):
+        response = api.post("/api/v1/people/", {"name": name, "external_ref": ""}, format="json")
+        assert response.status_code == 201, response.content
+
+
+def test_dates_before_1900_are_refused_as_on_the_pages(api_for, hro, ssr_advisor, unit):
+    response = api_for(hro).post(
+        "/api/v1/command-assignments/",
+        {"person": PersonFactory().pk, "unit": unit.pk, "start": "1850-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400 and "start" in response.json()
+    response = api_for(ssr_advisor).post(
+        "/api/v1/support-requests/",
+        {
+            "entity": "mission",
+            "title": "T",
+            "support_types": ["logistics"],
+            "recipient_units": [unit.pk],
+            "respond_by": "0202-05-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and set(response.json()) == {"respond_by"}
+
+
+def test_named_individuals_are_people_now_in_command_of_the_recipient_units(
+    api_for, ssr_advisor, draft_request, unit
+):
+    in_command = AssignmentFactory(unit=unit, start=datetime.date(2020, 1, 1)).person
+    stranger = PersonFactory()
+    url = f"/api/v1/support-requests/{draft_request.pk}/"
+    api = api_for(ssr_advisor)
+    refused = api.patch(url, {"named_individuals": [stranger.pk]}, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"named_individuals"}
+    named = api.patch(url, {"named_individuals": [in_command.pk]}, format="json")
+    assert named.status_code == 200, named.content
+    assert named.json()["named_individuals"] == [in_command.pk]
+
+
+def test_negative_value_is_refused_as_on_the_page(api_for, ssr_advisor, unit):
+    response = api_for(ssr_advisor).post(
+        "/api/v1/support-requests/",
+        {
+            "entity": "mission",
+            "title": "T",
+            "support_types": ["logistics"],
+            "recipient_units": [unit.pk],
+            "value": "-5",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and set(response.json()) == {"value"}
+
+
+def test_external_ref_lets_an_import_file_match_a_record_created_through_the_api(api_for, hro):
+    from hrddp.registry.models import Unit
+    from hrddp.transfer import importing
+
+    api = api_for(hro)
+    institution = api.post(
+        "/api/v1/institutions/",
+        {"name": "National Army", "kind": "army", "external_ref": "INST-1"},
+        format="json",
+    ).json()
+    created = api.post(
+        "/api/v1/units/",
+        {"name": "1st Brigade", "institution": institution["id"], "external_ref": "U-1"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    content = (
+        b"external_ref,name,aliases,institution,parent,location\nU-1,1st Brigade,,INST-1,,South\n"
+    )
+    report = importing.import_file("units", content, "units.csv", hro, dry_run=False)
+    assert [row["outcome"] for row in report.rows] == ["update"]
+    assert Unit.objects.get().location == "South"

@@ -126,10 +126,12 @@ def test_likelihood_outside_1_to_5_is_refused_even_without_a_form(assessment):
 def test_a_measure_of_another_risk_cannot_be_touched(assessment):
     mine = services.save_risk(assessment.pk, 0, RISK)
     other = add_risk(assessment, 2, 2, measures=[("screening", MeasureStatus.PROPOSED)])
-    with pytest.raises(Measure.DoesNotExist):
+    # Refused on the field, as an unknown id: the API answers 400 with it.
+    with pytest.raises(ValidationError) as refused:
         services.save_risk(
             assessment.pk, 1, {}, [{"id": other.measures.get().pk, "delete": True}], risk_pk=mine.pk
         )
+    assert "measures" in refused.value.message_dict
     assert other.measures.exists()
 
 

@@ -20,6 +20,7 @@ from hrddp.audit.history import institution_history, person_history, unit_histor
 from hrddp.pagination import paginate
 from hrddp.transfer.exporting import export_response
 
+from .. import services
 from ..filters import (
     AssignmentFilter,
     InstitutionFilter,
@@ -43,9 +44,10 @@ def _list_page(request, template, filterset, export=None):
 
 
 def _form_page(request, form, template, message, success_url):
-    """Save a valid posted form and redirect to ``success_url(saved)``; otherwise (re)show it."""
+    """Save a valid posted form (by the service the API calls too) and redirect to
+    ``success_url(saved)``; otherwise (re)show it."""
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = services.save_record(form.instance)
         messages.success(request, message)
         return redirect(success_url(saved))
     return render(request, template, {"form": form, "object": form.instance})

@@ -3,7 +3,6 @@ and 7)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +29,9 @@ from ..forms_violations import (
     ErasureRequestForm,
     VerificationForm,
     ViolationForm,
+    verification_change,
     violation_formsets,
+    violation_rows,
 )
 from ..models import SourceErasure, VerificationStatus, Violation
 from ..queries import get_source_for_user, get_violation_for_user
@@ -87,8 +88,13 @@ def edit_violation(request, violation):
     if data is not None:
         # A list, not a generator: every form is validated, so every error shows at once.
         if all([form.is_valid()] + [formset.is_valid() for formset in formsets.values()]):
-            with transaction.atomic():
-                services.save_violation(form, formsets, request.user, creating)
+            services.save_violation(
+                form.instance,
+                request.user,
+                rows=violation_rows(formsets),
+                verification_status=verification_change(form, creating),
+                note=form.cleaned_data["verification_note"],
+            )
             messages.success(request, _("The violation was saved."))
             return redirect("registry:violation_detail", pk=violation.pk)
         messages.error(request, _("Nothing was saved. Correct the errors shown below."))
