@@ -6,7 +6,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .access import can_record_communication, can_record_delivery
-from .models import Communication, Delivery, RequestStatus, SupportRequest
+from .models import Communication, Delivery, SupportRequest
+from .rules import DELIVERY_WHILE_ACTIVE, delivery_refusal
+
+
+class DeliveryRefused(ValidationError):
+    """No delivery against a request that is not active (``rules.delivery_refusal``)."""
+
+    rule = DELIVERY_WHILE_ACTIVE
 
 
 def record_communication(support_request, user, *, kind, date, counterpart, summary):
@@ -31,14 +38,9 @@ def record_delivery(support_request, user, *, date, description, value=None):
     with transaction.atomic():
         # Lock so that a suspension or lapse taking effect now cannot slip between check and write.
         locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-        if locked.status != RequestStatus.ACTIVE:
-            raise ValidationError(
-                _(
-                    "A delivery can be recorded only while the support is active; "
-                    "this request is %(status)s."
-                )
-                % {"status": locked.get_status_display()}
-            )
+        refusal = delivery_refusal(locked)
+        if refusal:
+            raise DeliveryRefused(refusal, code=DELIVERY_WHILE_ACTIVE)
         return Delivery.objects.create(
             request=locked, date=date, description=description, value=value, recorded_by=user
         )
