@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404
 from hrddp.accounts.models import Role
 from hrddp.pagination import paginate
 from hrddp.registry.models import CommandAssignment
-from hrddp.support.access import holds_role_in
+from hrddp.support.access import holds_role_in, waiver_entity_ids
 from hrddp.support.models import Communication, CommunicationKind, SupportRequest
 
 from . import workflow
-from .models import Assessment, Intervention, InterventionStatus, Risk
+from .models import Assessment, Decision, Intervention, InterventionStatus, Risk
 
 # Who acts on an intervention (domain.md 5): the HROs and managers of the request's entity.
 ACTION_ROLES = (Role.HRO, Role.MANAGER)
@@ -23,6 +23,24 @@ def visible_assessments(user, queryset=None):
     """Assessments of requests of the user's own entities (domain.md 7)."""
     queryset = queryset if queryset is not None else Assessment.objects.all()
     return queryset.filter(request__in=SupportRequest.objects.visible_to(user))
+
+
+def visible_decisions(user):
+    """Decisions on requests of the user's own entities, as the request page lists them (domain.md
+    7), newest first."""
+    return Decision.objects.filter(request__in=SupportRequest.objects.visible_to(user)).order_by(
+        "-decided_at", "-pk"
+    )
+
+
+def waiver_decisions(user):
+    """The waiver report (domain.md 4.5, D2): decisions with a waiver reason, of the entities
+    where the user is a manager or an auditor, newest first."""
+    return (
+        Decision.objects.exclude(waiver_reason="")
+        .filter(request__entity_id__in=waiver_entity_ids(user))
+        .order_by("-decided_at", "-pk")
+    )
 
 
 def is_entity_hro(user, assessment):

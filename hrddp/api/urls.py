@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from .auth import ObtainTokenView, RevokeAllTokensView, RevokeTokenView
 from .views_assessments import AssessmentViewSet, InterventionViewSet
+from .views_decisions import DecisionViewSet, WaiverViewSet
 from .views_registry import (
     AssignmentViewSet,
     InstitutionViewSet,
@@ -29,6 +30,8 @@ router.register("support-requests", SupportRequestViewSet, basename="support-req
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("communications", CommunicationViewSet, basename="communication")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("waivers", WaiverViewSet, basename="waiver")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -34,6 +34,8 @@ from .serializers_assessments import (
     RiskResultSerializer,
     RiskWriteSerializer,
 )
+from .serializers_decisions import InterventionActionResultSerializer, RuleRefusalSerializer
+from .serializers_support import TransitionLogSerializer
 
 REVISION = OpenApiParameter(
     "revision", OpenApiTypes.INT, required=True, description="The assessment's revision read."
@@ -62,6 +64,8 @@ class AssessmentViewSet(
             return AssessmentUpdateSerializer
         if self.action in ("risks", "risk"):
             return RiskWriteSerializer
+        if self.action == "transitions":
+            return TransitionLogSerializer
         return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
 
     def get_queryset(self):
@@ -147,6 +151,50 @@ class AssessmentViewSet(
             return Response(status=status.HTTP_204_NO_CONTENT)
         return self._save_risk(request, assessment, risk, partial=request.method == "PATCH")
 
+    @extend_schema(
+        request=None,
+        responses={
+            201: AssessmentDetailSerializer,
+            403: OpenApiResponse(description="Only the entity's human rights officers."),
+            409: RuleRefusalSerializer,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="new-version",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def new_version(self, request, pk=None):
+        """Start a new version of the request's assessment, a copy of the latest one, which a
+        decision froze and which stays as decided (as the assessment page's button does): to
+        resume after a suspension or to renew. Refused with 409 ``{"rule": "state"}`` when the
+        latest version is not frozen or the support is not active, under review or suspended."""
+        assessment = self.get_object()
+        try:  # workflow.new_version refuses (403) who is not an HRO of the request's entity
+            new = workflow.new_version(assessment.request_id, request.user)
+        except workflow.TransitionError as error:
+            return Response(
+                {"rule": error.rules[0], "detail": str(error)}, status=status.HTTP_409_CONFLICT
+            )
+        fresh = self.get_queryset().get(pk=new.pk)
+        return Response(
+            AssessmentDetailSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(responses=TransitionLogSerializer(many=True))
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def transitions(self, request, pk=None):
+        """The request's workflow steps taken on this assessment version, allowed or refused,
+        newest first (domain.md 4.5): who, when, action, from, to, why and the codes of the
+        rules that refused it. Paginated (?page=); 404 outside the entity."""
+        assessment = self.get_object()
+        rows = assessment.transitions.select_related("actor").order_by("-at", "-id")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(TransitionLogSerializer(page, many=True).data)
+
     def _save_risk(self, request, assessment, risk, partial):
         serializer = RiskWriteSerializer(risk, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
@@ -204,7 +252,7 @@ class InterventionViewSet(
 
     @extend_schema(
         request=InterventionActionSerializer,
-        responses={200: InterventionDetailSerializer, 409: OpenApiResponse()},
+        responses={200: InterventionActionResultSerializer, 409: OpenApiResponse()},
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
     def actions(self, request, pk=None):
@@ -217,7 +265,9 @@ class InterventionViewSet(
         # As on the page, the workflow decides and logs every attempt: a role the action does
         # not allow is refused there (403), a missing reason too (400 on the field).
         try:
-            workflow.apply_intervention(intervention.pk, act.name, request.user, reason=reason)
+            _intervention, suspended = workflow.apply_intervention(
+                intervention.pk, act.name, request.user, reason=reason
+            )
         except workflow.TransitionBlocked as blocked:
             if not reason:
                 raise serializers.ValidationError(
@@ -227,9 +277,11 @@ class InterventionViewSet(
         except workflow.TransitionError as error:
             raise Conflict(str(error)) from error
         fresh = self.get_queryset().get(pk=intervention.pk)
-        return Response(
-            InterventionDetailSerializer(fresh, context=self.get_serializer_context()).data
-        )
+        context = {
+            **self.get_serializer_context(),
+            "suspended_requests": [t.request_id for t in suspended],
+        }
+        return Response(InterventionActionResultSerializer(fresh, context=context).data)
 
     @extend_schema(responses=InterventionTransitionSerializer(many=True))
     @action(detail=True, methods=["get"], filterset_class=None)

@@ -19,14 +19,20 @@ from assessments.services import record_intervention_communication
 from hrddp.accounts.models import Role
 from hrddp.registry.models import PolicySettings, Unit
 from hrddp.support import services
-from hrddp.support.access import COMMUNICATION_ROLES, can_edit_request, is_editable
+from hrddp.support.access import (
+    COMMUNICATION_ROLES,
+    DELIVERY_ROLES,
+    can_edit_request,
+    is_editable,
+)
 from hrddp.support.filters import SupportRequestFilter
 from hrddp.support.forms import TransitionForm
-from hrddp.support.models import Communication, SupportRequest
+from hrddp.support.models import Communication, Delivery, SupportRequest
 
 from .exceptions import Conflict
 from .filters import CommunicationFilter
 from .permissions import ANY_ROLE
+from .serializers_decisions import DeliverySerializer, RuleRefusalSerializer
 from .serializers_support import (
     CommunicationSerializer,
     PolicySettingsSerializer,
@@ -60,6 +66,8 @@ class SupportRequestViewSet(
         "partial_update": (Role.REQUESTER,),
         "transitions": ANY_ROLE,
         "transition_log": ANY_ROLE,
+        "deliveries": DELIVERY_ROLES,
+        "delivery_log": ANY_ROLE,
     }
 
     def get_serializer_class(self):
@@ -69,6 +77,8 @@ class SupportRequestViewSet(
             return TransitionRequestSerializer
         if self.action == "transition_log":
             return TransitionLogSerializer
+        if self.action in ("deliveries", "delivery_log"):
+            return DeliverySerializer
         return SupportRequestDetailSerializer
 
     def get_queryset(self):
@@ -165,6 +175,47 @@ class SupportRequestViewSet(
         rows = support_request.transitions.select_related("actor").order_by("-at", "-id")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(TransitionLogSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=DeliverySerializer,
+        responses={
+            201: DeliverySerializer,
+            400: OpenApiResponse(description="Bad input, on the fields."),
+            403: OpenApiResponse(description="Only the entity's SSR advisors and managers."),
+            409: RuleRefusalSerializer,
+        },
+    )
+    # GET (the log) shares the URL and pages through it as every list does.
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def deliveries(self, request, pk=None):
+        """Record support delivered, as the request page's delivery form does. Refused with 409
+        ``{"rule": "delivery_while_active"}`` unless the support is active (not lapsed, not
+        suspended, not yet active)."""
+        support_request = self.get_object()
+        body = DeliverySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            delivery = services.record_delivery(
+                support_request, request.user, **body.validated_data
+            )
+        except services.DeliveryRefused as refused:
+            return Response(
+                {"rule": refused.rule, "detail": refused.messages[0]},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["get"],
+        responses=DeliverySerializer(many=True),
+        description="The request's delivery log, newest first. Paginated (?page=).",
+    )
+    @deliveries.mapping.get
+    def delivery_log(self, request, pk=None):
+        support_request = self.get_object()
+        rows = Delivery.objects.filter(request=support_request).select_related("recorded_by")
+        page = self.paginate_queryset(rows.order_by("-date", "-id"))
+        return self.get_paginated_response(DeliverySerializer(page, many=True).data)
 
 
 def refusal(blocked):

@@ -7,8 +7,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .access import can_record_communication, can_record_delivery, requester_entities
-from .models import Communication, Delivery, RequestStatus, SupportRequest
+from .models import Communication, Delivery, SupportRequest
 from .queries import named_individual_choices
+from .rules import DELIVERY_WHILE_ACTIVE, delivery_refusal
+
+
+class DeliveryRefused(ValidationError):
+    """No delivery against a request that is not active (``rules.delivery_refusal``)."""
+
+    rule = DELIVERY_WHILE_ACTIVE
 
 
 def check_recipient_units(units):
@@ -108,14 +115,9 @@ def record_delivery(support_request, user, *, date, description, value=None):
     with transaction.atomic():
         # Lock so that a suspension or lapse taking effect now cannot slip between check and write.
         locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-        if locked.status != RequestStatus.ACTIVE:
-            raise ValidationError(
-                _(
-                    "A delivery can be recorded only while the support is active; "
-                    "this request is %(status)s."
-                )
-                % {"status": locked.get_status_display()}
-            )
+        refusal = delivery_refusal(locked)
+        if refusal:
+            raise DeliveryRefused(refusal, code=DELIVERY_WHILE_ACTIVE)
         delivery = Delivery(
             request=locked, date=date, description=description, value=value, recorded_by=user
         )

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from assessments import workflow
 from assessments.history import assessment_edits, with_edited_risks
-from assessments.models import OPEN_INTERVENTION_STATUSES, Decision, Intervention, Level
-from assessments.queries import attempt_log
+from assessments.models import OPEN_INTERVENTION_STATUSES, Intervention, Level
+from assessments.queries import attempt_log, waiver_decisions
 from assessments.risk import risk_profile
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.accounts.models import Role
@@ -38,11 +38,11 @@ from .access import (
     get_request_for_user,
     holds_role_in,
     is_editable,
-    waiver_entity_ids,
 )
 from .filters import SupportRequestFilter
 from .forms import CommunicationForm, DeliveryForm, SupportRequestForm, TransitionForm
-from .models import EXTENDED_SCOPE_LABEL, RequestStatus, SupportRequest
+from .models import EXTENDED_SCOPE_LABEL, SupportRequest
+from .rules import delivery_refusal
 
 # Blockers that belong to a field of the action's form, shown beside it.
 FIELD_FOR_RULE = {"reason": "reason", "conditions": "conditions", "D2": "waiver_reason"}
@@ -228,7 +228,7 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
         else None,
         "delivery_form": (
             (forms.get("delivery_form") or DeliveryForm())
-            if can_deliver and support_request.status == RequestStatus.ACTIVE
+            if can_deliver and delivery_refusal(support_request) is None
             else None
         ),
         "can_deliver": can_deliver,
@@ -319,11 +319,8 @@ def delivery_add(request, pk):
 
 @role_required(*WAIVER_READERS)
 def waiver_list(request):
-    decisions = (
-        Decision.objects.exclude(waiver_reason="")
-        .filter(request__entity_id__in=waiver_entity_ids(request.user))
-        .select_related("request__entity", "decided_by", "assessment")
-        .order_by("-decided_at", "-pk")
+    decisions = waiver_decisions(request.user).select_related(
+        "request__entity", "decided_by", "assessment"
     )
     if response := export_response(request, "waivers", decisions):
         return response

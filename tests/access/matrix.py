@@ -405,6 +405,57 @@ MATRIX = {
         "communication@agency",
         "401 403 404 404 404 404 404 200 200 200 404",
     ),
+    "api:support-request-deliveries@mission": (
+        "request@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:support-request-deliveries@mission POST": (
+        "request@mission",
+        "401 403 400 403 400 403 403 404 403 404 403",
+    ),
+    "api:support-request-deliveries@agency": (
+        "request@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:support-request-deliveries@agency POST": (
+        "request@agency",
+        "401 403 404 403 404 403 403 400 403 400 403",
+    ),
+    "api:assessment-new-version@mission": (
+        "assessment@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:assessment-new-version@mission POST": (
+        "assessment@mission",
+        "401 403 403 201 403 403 403 404 404 404 403",
+    ),
+    "api:assessment-new-version@agency": (
+        "assessment@agency",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:assessment-new-version@agency POST": (
+        "assessment@agency",
+        "401 403 404 404 404 404 404 403 201 403 404",
+    ),
+    "api:assessment-transitions@mission": (
+        "assessment@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:assessment-transitions@agency": (
+        "assessment@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:decision-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:decision-list POST": (None, "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:decision-detail@mission": (
+        "decision@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:decision-detail@agency": (
+        "decision@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:waiver-list": (None, "401 403 403 403 200 200 403 403 403 200 403"),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
 }

@@ -170,6 +170,7 @@ def build_world():
         objects[f"assessment@{key}"] = assessment
         objects[f"intervention@{key}"] = intervention
         objects[f"risk@{key}"] = assessment.risks.first() or add_risk(assessment, 2, 2)
+        objects[f"decision@{key}"] = request.decisions.get()
     return World(users=users, objects=objects)
 
 

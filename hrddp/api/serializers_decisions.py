@@ -1,0 +1,97 @@
+"""Serializers of decisions (the request page's decisions table and the waiver report) and of
+the workflow operations the pages offer besides the request's own actions: a delivery, a new
+assessment version, an intervention action's result."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from assessments.models import Decision
+from hrddp.registry.forms import EARLIEST_DATE
+from hrddp.support.models import Delivery
+
+from .serializers_assessments import InterventionDetailSerializer
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A decision as the request page's decisions table and the waiver report show it."""
+
+    request_title = serializers.CharField(source="request.title", read_only=True)
+    entity = serializers.SlugRelatedField(
+        source="request.entity", slug_field="code", read_only=True
+    )
+    assessment_version = serializers.IntegerField(source="assessment.version", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    is_waiver = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "request",
+            "request_title",
+            "entity",
+            "assessment",
+            "assessment_version",
+            "kind",
+            "reason",
+            "conditions",
+            "waiver_reason",
+            "is_waiver",
+            "inherent_level",
+            "residual_level",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    """Support delivered, on the request's delivery log (recorded only while it is active)."""
+
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        error_messages={"min_value": _("The value cannot be negative.")},
+    )
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "request", "date", "description", "value", "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "request", "recorded_by", "recorded_at"]
+
+    def validate_date(self, value):
+        # As the page's form: a date before 1900 is a typing mistake.
+        if value < EARLIEST_DATE:
+            raise serializers.ValidationError(_("Enter a date after 1900."))
+        return value
+
+
+class RuleRefusalSerializer(serializers.Serializer):
+    """A refusal naming the rule (409)."""
+
+    rule = serializers.CharField(
+        help_text=_("The rule that refused: 'state', 'delivery_while_active'...")
+    )
+    detail = serializers.CharField()
+
+
+class InterventionActionResultSerializer(InterventionDetailSerializer):
+    """The intervention after the action, and which support requests it suspended."""
+
+    suspended_requests = serializers.SerializerMethodField(
+        help_text=_(
+            "The ids of the support requests the action suspended (only a 'suspend' does): the "
+            "monitored requests of the manager's entities that benefit the unit concerned."
+        )
+    )
+
+    class Meta(InterventionDetailSerializer.Meta):
+        fields = [*InterventionDetailSerializer.Meta.fields, "suspended_requests"]
+        read_only_fields = fields
+
+    def get_suspended_requests(self, intervention) -> list[int]:
+        return list(self.context.get("suspended_requests", ()))
