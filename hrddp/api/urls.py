@@ -15,6 +15,7 @@ from .views_registry import (
     ViolationViewSet,
 )
 from .views_support import CommunicationViewSet, PolicySettingsView, SupportRequestViewSet
+from .views_transfer import ExportViewSet, ImportViewSet
 
 app_name = "api"
 
@@ -29,6 +30,8 @@ router.register("support-requests", SupportRequestViewSet, basename="support-req
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("communications", CommunicationViewSet, basename="communication")
+router.register("imports", ImportViewSet, basename="import")
+router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="token"),
