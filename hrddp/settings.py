@@ -439,6 +439,9 @@ SPECTACULAR_SETTINGS = {
         "ReliabilityEnum": "hrddp.registry.models.Reliability",
         "TransitionActionEnum": "hrddp.api.enums.TRANSITION_ACTIONS",
         "InterventionActionEnum": "hrddp.api.enums.INTERVENTION_ACTION_NAMES",
+        "ImportKindEnum": "hrddp.transfer.models.ImportKind",
+        "ImportStatusEnum": "hrddp.transfer.models.ImportStatus",
+        "ExportStatusEnum": "hrddp.transfer.models.ExportStatus",
     },
     # Swagger UI and its assets come from drf-spectacular-sidecar (static files): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -16,6 +16,7 @@ from .views_registry import (
     ViolationViewSet,
 )
 from .views_support import CommunicationViewSet, PolicySettingsView, SupportRequestViewSet
+from .views_transfer import ExportViewSet, ImportViewSet
 
 app_name = "api"
 
@@ -32,6 +33,8 @@ router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("communications", CommunicationViewSet, basename="communication")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("waivers", WaiverViewSet, basename="waiver")
+router.register("imports", ImportViewSet, basename="import")
+router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -21,7 +21,7 @@ from hrddp.registry.filters import (
     UnitFilter,
 )
 from hrddp.registry.models import CommandAssignment, Institution, Person, Unit, Violation
-from hrddp.registry.queries import ROUTES, load_pages, page_parameter
+from hrddp.registry.queries import ROUTES, get_violation_for_user, load_pages, page_parameter
 
 from .filters import PersonFilter, ViolationFilter
 from .permissions import ANY_ROLE
@@ -34,6 +34,7 @@ from .serializers_registry import (
     ViolationListSerializer,
     ViolationSerializer,
 )
+from .views_history import history_action
 
 EDIT = {"create": REGISTRY_EDITORS, "update": REGISTRY_EDITORS, "partial_update": REGISTRY_EDITORS}
 
@@ -54,6 +55,8 @@ class InstitutionViewSet(WriteViewSet):
     serializer_class = InstitutionSerializer
     filterset_class = InstitutionFilter
     action_roles = {"list": UNIT_BROWSERS, "retrieve": UNIT_BROWSERS, **EDIT}
+    action_roles["history"] = UNIT_BROWSERS
+    history = history_action()
 
     def get_queryset(self):
         return Institution.objects.with_unit_count().order_by("name", "pk")
@@ -66,8 +69,11 @@ class UnitViewSet(WriteViewSet):
         "list": UNIT_BROWSERS,
         "retrieve": UNIT_BROWSERS,
         "record": UNIT_BROWSERS,
+        "history": UNIT_BROWSERS,
         **EDIT,
     }
+    # Any unit's history for whoever browses units; its commanders' for registry readers only.
+    history = history_action()
 
     def get_queryset(self):
         return (
@@ -110,6 +116,8 @@ class PersonViewSet(WriteViewSet):
     filterset_class = PersonFilter
     # Retrieving: any role, and 404 unless the caller reads the registry, as the person page.
     action_roles = {"list": REGISTRY_READERS, "retrieve": ANY_ROLE, **EDIT}
+    action_roles["history"] = ANY_ROLE  # 404 unless the caller reads the registry
+    history = history_action()
 
     def get_queryset(self):
         if not can_read_registry(self.request.user):
@@ -138,6 +146,8 @@ class AssignmentViewSet(WriteViewSet):
 class ViolationViewSet(WriteViewSet):
     filterset_class = ViolationFilter
     action_roles = {"list": REGISTRY_READERS, "retrieve": ANY_ROLE, **EDIT}
+    action_roles["history"] = ANY_ROLE  # 404 unless the caller reads the registry, as the page
+    history = history_action(lambda view, request, pk: get_violation_for_user(request.user, pk))
 
     def get_serializer_class(self):
         return ViolationListSerializer if self.action == "list" else ViolationSerializer

@@ -1,4 +1,6 @@
-"""A record's history for its page: who, when, what changed, read from the event tables.
+"""A record's history for its page and the API: who, when, what changed, read from the event
+tables. ``history_of(record, user, page)`` is the one answer to "the changes of record X that user
+U may read"; the pages and ``hrddp/api/views_history.py`` both ask it.
 
 ``record_history(obj, across=[...])`` takes the latest changes to ``obj`` and to the rows that
 reference it (its attributions, its communications, ...) in one query, with the user who made
@@ -240,37 +242,29 @@ def _what(model, data, obj):
     return f"{name} #{data.get('id', '')}"
 
 
-# Each record page's history: which event tables it reads, given what the reader may see.
-# Each takes the page's request: its user, and the page of history asked for.
+# Each record's history: which event tables a reader may read, given what they may see, and
+# whether they see the old and new values. ``history_of`` is the one answer to "the history of
+# record X that user U may read", for the record's page and for the API alike.
 
 
-def institution_history(institution, request):
-    return record_history(
-        institution, ["registry.InstitutionEvent"], history_page(request), reader=request.user
-    )
+def _institution_events(user):
+    return ["registry.InstitutionEvent"]
 
 
-def unit_history(unit, request):
+def _unit_events(user):
     from hrddp.accounts.access import can_read_registry
 
     across = ["registry.UnitEvent"]
-    if can_read_registry(
-        request.user
-    ):  # commanders are people: registry readers only (domain.md 7)
+    if can_read_registry(user):  # commanders are people: registry readers only (domain.md 7)
         across.append("registry.CommandAssignmentEvent")
-    return record_history(unit, across, history_page(request), reader=request.user)
+    return across
 
 
-def person_history(person, request):
-    return record_history(
-        person,
-        ["registry.PersonEvent", "registry.CommandAssignmentEvent", "registry.AttributionEvent"],
-        history_page(request),
-        reader=request.user,
-    )
+def _person_events(user):
+    return ["registry.PersonEvent", "registry.CommandAssignmentEvent", "registry.AttributionEvent"]
 
 
-def violation_history(violation, request):
+def _violation_events(user):
     from hrddp.accounts.access import can_see_identities
 
     across = [
@@ -279,56 +273,91 @@ def violation_history(violation, request):
         "registry.AttributionEvent",
         "registry.AccountabilityActionEvent",
     ]
-    if can_see_identities(request.user):  # sources' events hold identities: HROs only
+    if can_see_identities(user):  # sources' events hold identities: HROs only
         across.append("registry.SourceEvent")
-    return record_history(violation, across, history_page(request), reader=request.user)
+    return across
+
+
+def _request_events(user):
+    return [
+        "support.SupportRequestEvent",
+        "support.RecipientUnitEvent",
+        "support.NamedIndividualEvent",
+        "support.CommunicationEvent",
+        "support.DeliveryEvent",
+    ]
+
+
+def _intervention_events(user):
+    return ["assessments.InterventionEvent", "support.CommunicationEvent"]
+
+
+def _perception_events(user):
+    return ["community.PerceptionEvent"]
+
+
+def _assessment_events(user):
+    return [
+        "assessments.AssessmentEvent",
+        "assessments.FactorRatingEvent",
+        "assessments.ScopeAnswerEvent",
+        "assessments.RiskEvent",
+        "assessments.PerceptionConsultedEvent",
+    ]
+
+
+def _everyone_sees_values(user):
+    return True
+
+
+def _registry_readers_see_values(user):
+    # As on the request page: an SSR advisor sees which fields changed, not earlier texts.
+    from hrddp.accounts.access import can_read_registry
+
+    return can_read_registry(user)
+
+
+# Model label -> (the event tables the user may read, whether the user sees the values).
+RECORD_HISTORIES = {
+    "registry.Institution": (_institution_events, _everyone_sees_values),
+    "registry.Unit": (_unit_events, _everyone_sees_values),
+    "registry.Person": (_person_events, _everyone_sees_values),
+    "registry.Violation": (_violation_events, _everyone_sees_values),
+    "support.SupportRequest": (_request_events, _everyone_sees_values),
+    "assessments.Intervention": (_intervention_events, _everyone_sees_values),
+    "community.Perception": (_perception_events, _everyone_sees_values),
+    "assessments.Assessment": (_assessment_events, _registry_readers_see_values),
+}
+
+
+def history_of(record, user, page=1, limit=LIMIT):
+    """The history of ``record`` that ``user`` may read, ``limit`` changes a page, newest first:
+    only the event tables they may read (a source's events: HROs only; a unit's commanders:
+    registry readers only), the reporter of a violation hidden from anyone but an HRO, who made a
+    change concealed where it is an identity, and the values left out where the reader sees only
+    which fields changed (``show_values``). A page past the end answers 404.
+
+    Whether the user may see ``record`` at all is the caller's lookup (404 before this)."""
+    events, sees_values = RECORD_HISTORIES[record._meta.label]
+    history = record_history(record, events(user), page, limit, reader=user)
+    history.show_values = sees_values(user)
+    return history
+
+
+# The pages that call with their request (``?history_page=``).
 
 
 def request_history(support_request, request):
-    return record_history(
-        support_request,
-        [
-            "support.SupportRequestEvent",
-            "support.RecipientUnitEvent",
-            "support.NamedIndividualEvent",
-            "support.CommunicationEvent",
-            "support.DeliveryEvent",
-        ],
-        history_page(request),
-        reader=request.user,
-    )
+    return history_of(support_request, request.user, history_page(request))
 
 
 def intervention_history(intervention, request):
-    return record_history(
-        intervention,
-        ["assessments.InterventionEvent", "support.CommunicationEvent"],
-        history_page(request),
-        reader=request.user,
-    )
+    return history_of(intervention, request.user, history_page(request))
 
 
 def perception_history(perception, request):
-    return record_history(
-        perception, ["community.PerceptionEvent"], history_page(request), reader=request.user
-    )
+    return history_of(perception, request.user, history_page(request))
 
 
 def assessment_history(assessment, request):
-    from hrddp.accounts.access import can_read_registry
-
-    history = record_history(
-        assessment,
-        [
-            "assessments.AssessmentEvent",
-            "assessments.FactorRatingEvent",
-            "assessments.ScopeAnswerEvent",
-            "assessments.RiskEvent",
-            "assessments.PerceptionConsultedEvent",
-        ],
-        history_page(request),
-        reader=request.user,
-    )
-    # As on the request page: an SSR advisor sees which fields changed, not earlier texts.
-    history.show_values = can_read_registry(request.user)
-    return history
+    return history_of(assessment, request.user, history_page(request))

@@ -56,6 +56,17 @@ def download_name(job):
     return exporting.file_name(spec, "xlsx", timezone.localdate(job.created_at))
 
 
+def open_file(job):
+    """The job's file opened for reading (the caller closes it), or None when there is none to
+    download: not written yet, failed, or deleted after its retention time."""
+    if job.status != ExportStatus.DONE:
+        return None
+    try:
+        return open(file_path(job), "rb")  # noqa: SIM115 - the caller closes it
+    except FileNotFoundError:
+        return None
+
+
 def list_url(request):
     """The list's address with its filters, without the page number or the format."""
     query = request.GET.copy()

@@ -17,8 +17,7 @@ class ImportForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         # The limits on what is inside the file are checked when it is read (reading.py).
         try:
-            reading.file_format(uploaded.name)
-            reading.check_size(uploaded.size)
+            reading.check_upload(uploaded.name, uploaded.size)
         except reading.ImportFileError as error:
             raise forms.ValidationError(str(error)) from None
         return uploaded

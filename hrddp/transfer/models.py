@@ -91,6 +91,13 @@ class ImportJob(models.Model):
     def has_errors(self):
         return bool(self.errors) or bool(self.counts.get("error"))
 
+    def rows_shown(self, errors_only=False):
+        """Every row's outcome of the last run, or only the rows with an error (the two views of
+        the job's page, and of the API's job)."""
+        if errors_only:
+            return [row for row in self.rows if row["outcome"] == "error"]
+        return self.rows
+
     def error_messages(self):
         """The file errors in the active language."""
         from .reading import render
@@ -154,6 +161,13 @@ class ExportJob(models.Model):
     @property
     def is_pending(self):
         return self.status in PENDING_EXPORT_STATUSES
+
+    @property
+    def available_until(self):
+        """When its file is deleted (EXPORT_KEEP_HOURS after it was written); None until then."""
+        if not self.finished_at:
+            return None
+        return self.finished_at + datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
 
 
 PENDING_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)

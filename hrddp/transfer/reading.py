@@ -107,6 +107,13 @@ def check_size(size):
         )
 
 
+def check_upload(file_name, size):
+    """What can be told of an upload before reading it: its format and its size (the form and the
+    API both ask here; the limits on what is inside are checked when it is read)."""
+    file_format(file_name)
+    check_size(size)
+
+
 def parse_ref(ref):
     """``"A1:XFD1048576"`` → (columns, rows) of its last cell; None for a reference not
     understood."""

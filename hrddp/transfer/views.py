@@ -1,34 +1,35 @@
 """Import pages: upload and dry run, every row's outcome, confirmation, progress (issue 5).
-Export jobs: a spreadsheet's progress and its download (issue 11)."""
+Export jobs: a spreadsheet's progress and its download (issue 11).
 
-import datetime
+Thin: who may see which job is ``queries``, every write ``services``; the API calls the same."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import REGISTRY_IMPORTERS, role_required
 from hrddp.pagination import paginate
 
-from . import export_jobs, importing
+from . import export_jobs, services
 from .columns import IMPORT_COLUMNS
 from .exporting import SPECS
 from .forms import ImportForm
-from .models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportStatus
+from .models import ImportKind
+from .queries import (
+    LIST_DEFERRED,
+    ROWS_PER_PAGE,
+    get_export_for_user,
+    get_import_job_for_user,
+    import_jobs_of,
+)
+from .reading import ImportFileError
 
-ROWS_PER_PAGE = 200
 # Seconds between reloads of a running import's page (an HTTP Refresh header: no script needed).
 REFRESH_SECONDS = 2
-
-
-def get_job_for_user(user, pk):
-    """An import is its uploader's: anyone else gets 404."""
-    return get_object_or_404(ImportJob.objects.filter(created_by=user), pk=pk)
+# The latest imports listed under the upload form.
+RECENT_IMPORTS = 10
 
 
 @role_required(*REGISTRY_IMPORTERS)
@@ -38,16 +39,14 @@ def import_start(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                job = importing.create_job(
-                    form.cleaned_data["kind"], form.cleaned_data["file"], request.user
-                )
-                importing.start(job, dry_run=True)
-        except importing.ImportFileError as error:
+            job = services.start_import(
+                form.cleaned_data["kind"], form.cleaned_data["file"], request.user
+            )
+        except ImportFileError as error:
             form.add_error("file", str(error))
         else:
             return redirect("transfer:import_job", pk=job.pk)
-    recent = ImportJob.objects.filter(created_by=request.user).defer("content", "rows")[:10]
+    recent = import_jobs_of(request.user).defer(*LIST_DEFERRED)[:RECENT_IMPORTS]
     return render(
         request,
         "transfer/import_start.html",
@@ -63,10 +62,8 @@ def import_start(request):
 
 @role_required(*REGISTRY_IMPORTERS)
 def import_job(request, pk):
-    job = get_job_for_user(request.user, pk)
-    rows = job.rows
-    if request.GET.get("show") == "errors":
-        rows = [row for row in rows if row["outcome"] == "error"]
+    job = get_import_job_for_user(request.user, pk)
+    rows = job.rows_shown(errors_only=request.GET.get("show") == "errors")
     page = paginate(request, rows, ROWS_PER_PAGE)
     response = render(request, "transfer/import_job.html", {"job": job, "page_obj": page})
     if job.is_running and not job.is_stalled:
@@ -77,14 +74,11 @@ def import_job(request, pk):
 @require_POST
 @role_required(*REGISTRY_IMPORTERS)
 def import_confirm(request, pk):
-    job = get_job_for_user(request.user, pk)
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        started = importing.start(job, dry_run=False)
-    if not started:
-        messages.error(request, _("Only a file whose dry run found no error can be imported."))
-    elif job.status == ImportStatus.DONE:
-        messages.success(request, _("The file was imported."))
+    job = get_import_job_for_user(request.user, pk)
+    try:
+        services.confirm_import(job)
+    except services.ImportRefused as refused:
+        messages.error(request, str(refused))
     return redirect("transfer:import_job", pk=job.pk)
 
 
@@ -92,11 +86,13 @@ def import_confirm(request, pk):
 @role_required(*REGISTRY_IMPORTERS)
 def import_retry(request, pk):
     """Its owner sends a stalled job (its worker lost) to a worker again."""
-    job = get_job_for_user(request.user, pk)
-    if importing.retry(job.pk):
-        messages.success(request, _("The file was sent to a worker again."))
+    job = get_import_job_for_user(request.user, pk)
+    try:
+        services.retry_import(job)
+    except services.ImportRefused as refused:
+        messages.error(request, str(refused))
     else:
-        messages.error(request, _("Only an import that gives no sign of work can be retried."))
+        messages.success(request, services.RETRIED_MESSAGE)
     return redirect("transfer:import_job", pk=job.pk)
 
 
@@ -104,21 +100,16 @@ def import_retry(request, pk):
 # and its file are its asker's only, 404 for anyone else.
 
 
-def get_export_for_user(user, pk):
-    return get_object_or_404(ExportJob.objects.filter(created_by=user).defer("query"), pk=pk)
-
-
 @login_required
 def export_job(request, pk):
     job = get_export_for_user(request.user, pk)
-    keep = datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
     response = render(
         request,
         "transfer/export_job.html",
         {
             "job": job,
             "title": SPECS[job.list_name].title,
-            "available_until": job.finished_at + keep if job.finished_at else None,
+            "available_until": job.available_until,
         },
     )
     if job.is_pending:
@@ -129,12 +120,8 @@ def export_job(request, pk):
 @login_required
 def export_file(request, pk):
     job = get_export_for_user(request.user, pk)
-    if job.status != ExportStatus.DONE:
+    if (stream := export_jobs.open_file(job)) is None:
         raise Http404
-    try:
-        stream = open(export_jobs.file_path(job), "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:
-        raise Http404 from None
     return FileResponse(
         stream,
         as_attachment=True,

@@ -456,6 +456,25 @@ MATRIX = {
         "401 403 404 404 404 404 404 200 200 200 404",
     ),
     "api:waiver-list": (None, "401 403 403 403 200 200 403 403 403 200 403"),
+    # Issue 14: imports as on their pages (HROs and administrators; a job is its uploader's; the
+    # world's job found errors, so confirming it is refused, 409); a GET on a POST action is 405
+    # for anyone with a role, as on the other viewsets.
+    "api:import-list": (None, "401 403 403 200 403 403 200 403 200 403 200"),
+    "api:import-list POST": (None, "401 403 403 400 403 403 400 403 400 403 400"),
+    "api:import-detail": ("import_job", "401 403 403 200 403 403 404 403 404 403 404"),
+    "api:import-confirm": ("import_job", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:import-confirm POST": ("import_job", "401 403 403 409 403 403 404 403 404 403 404"),
+    "api:import-retry": ("import_job", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:import-retry POST": ("import_job", "401 403 403 409 403 403 404 403 404 403 404"),
+    # An export and its file are the asker's (the mission's HRO's) only.
+    "api:export-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:export-detail": ("export_job", "401 403 404 200 404 404 404 404 404 404 404"),
+    "api:export-file": ("export_job", "401 403 404 200 404 404 404 404 404 404 404"),
+    # A record's history, for whoever may see the record's page.
+    "api:institution-history": ("institution", "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:unit-history": ("unit", "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:person-history": ("person", "401 403 404 200 200 200 200 404 200 200 200"),
+    "api:violation-history": ("violation", "401 403 404 200 200 200 200 404 200 200 200"),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
 }

@@ -16,7 +16,7 @@ from hrddp.accounts.access import (
     record_view_for,
     role_required,
 )
-from hrddp.audit.history import institution_history, person_history, unit_history
+from hrddp.audit.history import history_of, history_page
 from hrddp.pagination import paginate
 from hrddp.transfer.exporting import export_response
 
@@ -90,7 +90,7 @@ def institution_detail(request, pk):
             "institution": institution,
             "root_units": root_units[:DETAIL_LIST_SIZE],
             "more_root_units": len(root_units) > DETAIL_LIST_SIZE,
-            "history": institution_history(institution, request),
+            "history": history_of(institution, request.user, history_page(request)),
         },
     )
 
@@ -143,7 +143,7 @@ def unit_detail(request, pk):
         "children": children[:DETAIL_LIST_SIZE],
         "more_children": len(children) > DETAIL_LIST_SIZE,
         "record_view": record_view_for(request.user, unit),
-        "history": unit_history(unit, request),
+        "history": history_of(unit, request.user, history_page(request)),
     }
     if context["record_view"]:
         record = Unit.objects.record(unit)
@@ -233,7 +233,7 @@ def person_detail(request, pk):
             "attributions": page_of(
                 attributions, request.GET, "attributions_page", anchor="attributions"
             ),
-            "history": person_history(person, request),
+            "history": history_of(person, request.user, history_page(request)),
         },
     )
 

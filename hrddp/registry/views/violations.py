@@ -19,7 +19,7 @@ from hrddp.accounts.access import (
     can_see_identities,
     role_required,
 )
-from hrddp.audit.history import conceals_actors, violation_history
+from hrddp.audit.history import conceals_actors, history_of, history_page
 from hrddp.pagination import paginate
 from hrddp.transfer.exporting import export_response
 
@@ -64,7 +64,7 @@ def violation_detail(request, pk):
             "verification_form": VerificationForm(
                 initial={"status": violation.verification_status}
             ),
-            "history": violation_history(violation, request),
+            "history": history_of(violation, request.user, history_page(request)),
         },
     )
 
