@@ -47,6 +47,10 @@ PAGE_ACTIONS = {
     "assessments:intervention_action": ("post", "api:intervention-actions"),
     # ``intervention`` set on the communication: the intercession letter or the response.
     "assessments:intervention_communication_add": ("post", "api:communication-list"),
+    # imports: upload and dry run, confirm, the job again
+    "transfer:import_start": ("post", "api:import-list"),
+    "transfer:import_confirm": ("post", "api:import-confirm"),
+    "transfer:import_retry": ("post", "api:import-retry"),
 }
 
 # The workflow's tables -> the API operation taking their actions, and the serializer whose
@@ -74,9 +78,6 @@ EXCLUDED = {
 # maps them into PAGE_ACTIONS and removes this set at merge. Treated as known-missing until then.
 PENDING_OTHER_HELPERS = {
     "assessments:notification_read",  # helper "layers": notifications read / mark read
-    "transfer:import_start",  # helper "importapi": upload and dry run
-    "transfer:import_confirm",  # helper "importapi": confirm the dry run
-    "transfer:import_retry",  # helper "importapi": the job again
 }
 
 # Product actions the API does not offer yet (listed in the report of issue 14's parity work):
