@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "hrddp.transfer",
     "hrddp.audit",
     "hrddp.ops",
+    "hrddp.notifications",
+    "hrddp.policy",
     "hrddp.pickers",
     "rest_framework",
     "knox",
@@ -125,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hrddp.accounts.context_processors.roles",
+                "hrddp.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -281,7 +284,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("TRIGGER_CHECK_SECONDS", default=60),
     },
     "send-queued-mail": {
-        "task": "assessments.tasks.send_queued_mail",
+        "task": "hrddp.notifications.tasks.send_queued_mail",
         "schedule": env.int("MAIL_SECONDS", default=30),
     },
     "verify-history": {

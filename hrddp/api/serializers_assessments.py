@@ -31,7 +31,8 @@ from assessments.models import (
 )
 from assessments.risk import level_for_score, risk_profile
 from assessments.workflow import INTERVENTION_ACTIONS, allowed_intervention_actions
-from hrddp.accounts.access import can_read_registry, record_view_for
+from hrddp.accounts.access import can_read_registry
+from hrddp.support.access import record_view_for
 
 from .fields import CodeRelatedField
 from .forms import form_data, form_errors, formset_data, formset_errors, validate_form

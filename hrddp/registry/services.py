@@ -9,12 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from hrddp.accounts.access import (
-    can_confirm_erasure,
-    can_request_erasure,
-    can_set_verification,
-)
+from hrddp.accounts.access import can_confirm_erasure, can_request_erasure
 
+from .access import can_set_verification
 from .models import Source, SourceErasure, VerificationChange, VerificationStatus, Violation
 
 

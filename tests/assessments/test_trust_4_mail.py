@@ -14,9 +14,9 @@ from django.urls import reverse
 from mailer.models import Message, MessageLog
 
 from assessments import tasks
-from assessments.models import Notification
-from assessments.notify import notify
 from hrddp.accounts.models import Role
+from hrddp.notifications.models import Notification
+from hrddp.notifications.services import notify
 from hrddp.support.models import SupportRequest
 from tests.factories import InstitutionFactory, UnitFactory, UserFactory, api_client
 
