@@ -237,8 +237,8 @@ else:
 EMAIL_BACKEND = "mailer.backend.DbBackend"
 MAILER_USE_FILE_LOCK = False  # rows are locked one by one (select_for_update)
 # A message that cannot be sent (a header with a line break...) is set aside with its error, shown
-# to administrators, and the rest of the queue goes out (hrddp/ops/mail.py).
-MAILER_ERROR_HANDLER = "hrddp.ops.mail.set_aside"
+# to administrators, and the rest of the queue goes out (hrddp/notifications/mail.py).
+MAILER_ERROR_HANDLER = "hrddp.notifications.mail.set_aside"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrddp@localhost")
 # Links in emails point here.
 SITE_URL = env("SITE_URL", default="http://localhost:8000")

@@ -56,7 +56,7 @@ def mark_read(user, notification=None):
 
 def send_queued_mail():
     """Send the mail django-mailer holds in its queue (messages it cannot send are deferred or
-    set aside, see hrddp/ops/mail.py)."""
+    set aside, see mail.py)."""
     from mailer.engine import send_all
 
     send_all()
