@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.accounts.models import Role
-from hrddp.registry.models import PolicySettings
+from hrddp.policy.models import PolicySettings
 from hrddp.support.models import Communication, CommunicationKind, RequestStatus, SupportRequest
 
 from . import monitoring, workflow

@@ -1,4 +1,4 @@
-"""Forms of the intervention and notification pages. They validate; the workflow decides."""
+"""Forms of the intervention pages. They validate; the workflow decides."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,9 +32,3 @@ class InterventionActionForm(forms.Form):
     def __init__(self, action, *args, **kwargs):
         super().__init__(*args, prefix=action.name, **kwargs)
         self.action = action
-
-
-class NotificationReadForm(forms.Form):
-    """Marks one notification read, or all of them when no id is given."""
-
-    notification = forms.IntegerField(required=False, widget=forms.HiddenInput)

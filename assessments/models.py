@@ -662,29 +662,6 @@ class InterventionTransition(AttemptLog):
         ]
 
 
-@track()
-class Notification(models.Model):
-    """An in-app notification, beside the email of the same reminder or alert."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["user", "read_at", "created_at"])]
-
-    def __str__(self):
-        return self.subject
-
-
 class ReminderKind(models.TextChoices):
     REVIEW_SOON = "review_soon", _("Review due soon")
     REVIEW_DUE = "review_due", _("Review due today")

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from hrddp.accounts.models import Role
+from hrddp.accounts.queries import entity_users
+from hrddp.notifications.services import notify
 from hrddp.registry.models import CommandAssignment, Violation
 from hrddp.registry.queries import units_whose_record_holds
 from hrddp.support.models import RequestStatus, SupportRequest
 
 from . import workflow
 from .models import Decision, Level, Measure, MeasureStatus, Trigger, TriggerKind
-from .notify import entity_users, notify
 
 
 def fire(request, kind, unit, *, violation=None, measure=None, assignment=None, intervene=False):

@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hrddp.accounts.models import Membership, Role
-from hrddp.registry.models import PolicySettings
+from hrddp.notifications.services import notify
+from hrddp.policy.models import PolicySettings
 from hrddp.support.models import SupportRequest
 
 from . import monitoring, outbox, workflow
 from .models import Decision, Intervention, ReminderClaim, ReminderKind
-from .notify import notify
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Due:
     object_id: int
     due_key: datetime.date
     users: tuple
-    subject: tuple  # (msgid, params), rendered in each recipient's language (notify.render)
+    subject: tuple  # (msgid, params), rendered in each recipient's language (notifications.services.render)
     body: tuple
     path: str
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from hrddp.registry.models import PolicySettings, Unit
+from hrddp.policy.models import PolicySettings
+from hrddp.registry.models import Unit
 
 # The score and its level are defined beside the levels, on the Risk model (models.py).
 from .models import EFFECTIVE_MEASURE_STATUSES, LEVEL_ORDER, Level, level_for_score

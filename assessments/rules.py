@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrddp.registry.models import PolicySettings
+from hrddp.policy.models import PolicySettings
 from hrddp.support.models import CommunicationKind
 
 from .models import EFFECTIVE_MEASURE_STATUSES, AssessmentStatus, Level, Measure, ScopeQuestion

@@ -21,9 +21,9 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from hrddp.policy.models import PolicySettings
 from hrddp.registry.models import (
     COUNTABLE_STATUSES,
-    PolicySettings,
     VerificationStatus,
     Violation,
     ViolationCategory,

@@ -44,10 +44,3 @@ def check_violation(violation_id):
 @shared_task(**RETRY)
 def check_assignment(assignment_id):
     return len(outbox.owe(CheckKind.ASSIGNMENT, [assignment_id]))
-
-
-@shared_task(**RETRY)
-def send_queued_mail():
-    from mailer.engine import send_all
-
-    send_all()

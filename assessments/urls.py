@@ -20,6 +20,4 @@ urlpatterns = [
         views.intervention_communication_add,
         name="intervention_communication_add",
     ),
-    path("notifications/", views.notification_list, name="notification_list"),
-    path("notifications/read/", views.notification_read, name="notification_read"),
 ]

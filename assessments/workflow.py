@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrddp.accounts.models import Role
-from hrddp.registry.models import PolicySettings
+from hrddp.policy.models import PolicySettings
 from hrddp.support.models import RequestStatus as S
 from hrddp.support.models import SupportRequest
 

@@ -22,8 +22,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from hrddp.policy.models import PolicySettings  # noqa: E402
 from hrddp.registry import queries  # noqa: E402
-from hrddp.registry.models import PolicySettings, Unit  # noqa: E402
+from hrddp.registry.models import Unit  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from record_pages import pick_units  # noqa: E402

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "hrddp.transfer",
     "hrddp.audit",
     "hrddp.ops",
+    "hrddp.notifications",
+    "hrddp.policy",
     "hrddp.pickers",
     "rest_framework",
     "knox",
@@ -125,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hrddp.accounts.context_processors.roles",
+                "hrddp.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -234,8 +237,8 @@ else:
 EMAIL_BACKEND = "mailer.backend.DbBackend"
 MAILER_USE_FILE_LOCK = False  # rows are locked one by one (select_for_update)
 # A message that cannot be sent (a header with a line break...) is set aside with its error, shown
-# to administrators, and the rest of the queue goes out (hrddp/ops/mail.py).
-MAILER_ERROR_HANDLER = "hrddp.ops.mail.set_aside"
+# to administrators, and the rest of the queue goes out (hrddp/notifications/mail.py).
+MAILER_ERROR_HANDLER = "hrddp.notifications.mail.set_aside"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrddp@localhost")
 # Links in emails point here.
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
@@ -281,7 +284,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("TRIGGER_CHECK_SECONDS", default=60),
     },
     "send-queued-mail": {
-        "task": "assessments.tasks.send_queued_mail",
+        "task": "hrddp.notifications.tasks.send_queued_mail",
         "schedule": env.int("MAIL_SECONDS", default=30),
     },
     "verify-history": {

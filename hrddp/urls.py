@@ -5,12 +5,14 @@ from django.urls import include, path
 from hrddp.accounts import views as account_views
 from hrddp.accounts import views_two_factor as two_factor_views
 
+from . import views
+
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", account_views.SignOutView.as_view(), name="logout"),
-    path("accounts/api-tokens/", account_views.api_tokens, name="api_tokens"),
-    path("accounts/api-tokens/revoke/", account_views.api_token_revoke, name="api_token_revoke"),
+    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    path("accounts/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("accounts/api-tokens/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
@@ -34,6 +36,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("registry/", include("hrddp.registry.urls")),
     path("requests/", include("hrddp.support.urls")),
+    path("assessments/notifications/", include("hrddp.notifications.urls")),
     path("assessments/", include("assessments.urls")),
     path("insights/", include("hrddp.insights.urls")),
     path("community/", include("hrddp.community.urls")),

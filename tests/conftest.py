@@ -42,6 +42,7 @@ def exports_in_a_temporary_folder(settings, tmp_path):
 
 SEED_MIGRATIONS = (
     "hrddp.registry.migrations.0002_seed_vocabulary",
+    "hrddp.policy.migrations.0001_initial",
     "assessments.migrations.0002_seed_catalogue",
 )
 

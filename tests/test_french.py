@@ -242,7 +242,7 @@ def test_every_main_page_in_french_has_no_untranslated_interface_string(
             reverse("support:detail", args=[awaiting_decision.pk]),
             reverse("support:waivers"),
             reverse("assessments:intervention_list"),
-            reverse("assessments:notification_list"),
+            reverse("notifications:list"),
             reverse("insights:dashboard"),
         ],
         ssr_advisor: [

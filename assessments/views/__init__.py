@@ -12,8 +12,6 @@ from .monitoring import (
     intervention_communication_add,
     intervention_detail,
     intervention_list,
-    notification_list,
-    notification_read,
 )
 
 __all__ = [
@@ -25,8 +23,6 @@ __all__ = [
     "intervention_communication_add",
     "intervention_detail",
     "intervention_list",
-    "notification_list",
-    "notification_read",
     "risk_add",
     "risk_delete",
     "risk_edit",

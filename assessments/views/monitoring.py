@@ -1,15 +1,14 @@
-"""Intervention and notification pages (domain.md 5).
+"""Intervention pages (domain.md 5).
 
 An intervention is seen by the members of its request's entity, anyone else gets 404. The HROs and
 managers of that entity record the intercession letter and the authorities' response; the actions
 are those ``workflow.allowed_intervention_actions`` offers, taken through
-``workflow.apply_intervention``. Notifications are each user's own.
+``workflow.apply_intervention``.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -27,9 +26,8 @@ from .. import workflow
 from ..forms_monitoring import (
     InterventionActionForm,
     InterventionCommunicationForm,
-    NotificationReadForm,
 )
-from ..models import OPEN_INTERVENTION_STATUSES, InterventionStatus, Notification
+from ..models import OPEN_INTERVENTION_STATUSES, InterventionStatus
 from ..queries import (
     ACTION_ROLES,
     LETTER_ROLES,
@@ -184,29 +182,3 @@ def intervention_communication_add(request, pk):
     )
     messages.success(request, _("%(kind)s recorded.") % {"kind": communication.get_kind_display()})
     return redirect(_detail_url(intervention, "#communications"))
-
-
-# --- notifications ---------------------------------------------------------------------------
-
-
-@role_required()
-def notification_list(request):
-    notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    page = paginate(request, notifications)
-    return render(request, "assessments/notification_list.html", {"page_obj": page})
-
-
-@require_POST
-@role_required()
-def notification_read(request):
-    form = NotificationReadForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest()
-    unread = Notification.objects.filter(user=request.user, read_at__isnull=True)
-    pk = form.cleaned_data["notification"]
-    if pk is not None:
-        # Someone else's notification does not exist for this user.
-        get_object_or_404(Notification, user=request.user, pk=pk)
-        unread = unread.filter(pk=pk)
-    unread.update(read_at=timezone.now())
-    return redirect("assessments:notification_list")

@@ -91,37 +91,3 @@ def can_confirm_erasure(user, erasure):
 def can_open_erasure(user):
     """Who may see a source's erasure page: the HROs who ask, the managers who confirm."""
     return user.is_authenticated and user.has_role(Role.HRO, Role.MANAGER)
-
-
-def can_set_verification(user, status):
-    """Only an HRO moves a violation to credible, verified or discounted."""
-    from hrddp.registry.models import HRO_ONLY_STATUSES
-
-    return status not in HRO_ONLY_STATUSES or can_see_identities(user)
-
-
-def summary_unit_ids(user):
-    """Units whose record an SSR advisor sees as a summary: those named in their entities'
-    submitted requests (read once per user instance, that is once per web request, like the roles).
-
-    Not drafts: a draft is the advisor's own scratch pad, and naming any unit in one would unlock
-    that unit's record (issue 12, hole 10). A submitted request went before an HRO."""
-    from hrddp.support.models import SupportRequest
-
-    if not hasattr(user, "_summary_unit_ids"):
-        entity_ids = user.entity_ids_for(Role.REQUESTER)
-        user._summary_unit_ids = frozenset(
-            SupportRequest.objects.submitted()
-            .filter(entity_id__in=entity_ids)
-            .values_list("recipient_units", flat=True)
-        ) - {None}
-    return user._summary_unit_ids
-
-
-def record_view_for(user, unit):
-    """How much of a unit's record the user sees: "full", "summary" or None."""
-    if can_read_registry(user):
-        return "full"
-    if user.has_role(Role.REQUESTER) and unit.pk in summary_unit_ids(user):
-        return "summary"
-    return None

@@ -3,7 +3,16 @@
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 
+from hrddp.notifications.models import Notification
+
 from .models import Membership, User
+
+
+def entity_users(entity_id, *roles):
+    """The active users holding one of ``roles`` in the entity."""
+    return User.objects.filter(
+        is_active=True, memberships__entity_id=entity_id, memberships__role__in=roles
+    ).distinct()
 
 
 def signed_in_user(pk):
@@ -11,11 +20,10 @@ def signed_in_user(pk):
     query: their memberships (every permission check) and their unread notifications (the count in
     the page's header). None if there is no such user."""
     memberships = Membership.objects.filter(user=OuterRef("pk")).order_by("pk")
-    notifications = User._meta.get_field("notifications").related_model
     # COUNT as a plain function, not an aggregate: every page loads the user, and the list pages
     # are held free of GROUP BY (tests/api/test_capped_lists.py).
     unread = (
-        notifications.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
         .order_by()
         .values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
     )

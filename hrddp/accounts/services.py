@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 from django.utils.translation import gettext_noop
 
+from hrddp.notifications.services import notify
+
 LOCKED_SUBJECT = gettext_noop("Sign-in to your account was locked from an unknown address")
 LOCKED_BODY = gettext_noop(
     "Someone entered a wrong password for your account %(username)s %(failures)s times from the "
@@ -20,8 +22,6 @@ LOCKED_BODY = gettext_noop(
 def send_lockout_notice(username, address, failures):
     """Tell the holder of account ``username`` (in the app and by email, in their language) that
     sign-in to it from ``address`` is locked. Nothing for a name that is no account."""
-    from assessments.notify import notify  # the notices' one home; it imports this app's models
-
     users = get_user_model().objects.filter(username=username, is_active=True)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     params = {"username": username, "failures": failures, "address": address, "minutes": minutes}

@@ -25,7 +25,8 @@ from assessments.models import (
 )
 from assessments.risk import level_for_score, risk_profile
 from assessments.workflow import INTERVENTION_ACTIONS, allowed_intervention_actions
-from hrddp.accounts.access import can_read_registry, record_view_for
+from hrddp.accounts.access import can_read_registry
+from hrddp.support.access import record_view_for
 
 from .fields import CodeRelatedField
 from .serializers_record import UnitRecordSerializer, record_data

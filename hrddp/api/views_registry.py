@@ -13,7 +13,6 @@ from hrddp.accounts.access import (
     REGISTRY_READERS,
     UNIT_BROWSERS,
     can_read_registry,
-    record_view_for,
 )
 from hrddp.registry.filters import (
     AssignmentFilter,
@@ -22,6 +21,7 @@ from hrddp.registry.filters import (
 )
 from hrddp.registry.models import CommandAssignment, Institution, Person, Unit, Violation
 from hrddp.registry.queries import ROUTES, get_violation_for_user, load_pages, page_parameter
+from hrddp.support.access import record_view_for
 
 from .filters import PersonFilter, ViolationFilter
 from .permissions import ANY_ROLE

@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from assessments import workflow
 from assessments.services import record_intervention_communication
 from hrddp.accounts.models import Role
-from hrddp.registry.models import PolicySettings, Unit
+from hrddp.policy.models import PolicySettings
+from hrddp.registry.models import Unit
 from hrddp.support import services
 from hrddp.support.access import (
     COMMUNICATION_ROLES,

@@ -2,8 +2,8 @@ from django.shortcuts import render
 
 from hrddp.accounts.access import role_required
 from hrddp.accounts.models import Role
+from hrddp.notifications.mail import explain
 
-from .mail import explain
 from .queries import set_aside_mail
 
 

@@ -1,15 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from solo.admin import SingletonModelAdmin
 
 from hrddp.admin_mixins import HROOnlyAdminMixin, ReadOnlyAdminMixin, is_hro, text_input_filter
 
 from . import models
-
-
-@admin.register(models.PolicySettings)
-class PolicySettingsAdmin(SingletonModelAdmin):
-    pass
 
 
 @admin.register(models.Institution)

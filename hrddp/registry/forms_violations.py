@@ -5,10 +5,10 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hrddp.accounts.access import can_set_verification
 from hrddp.pickers import queries as pickers
 from hrddp.pickers.fields import PickerField, PickerFormMixin
 
+from .access import can_set_verification
 from .models import (
     AccountabilityAction,
     Attribution,

@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from solo.models import SingletonModel
 
 from hrddp.audit import track
 from hrddp.validators import dates_not_too_early, no_commas, single_line, unique_external_ref
 
+from .choices import COUNTABLE_STATUSES, VerificationStatus
 from .identities import SealedCharField
 from .queries import (
     CommandAssignmentQuerySet,
@@ -64,35 +64,6 @@ class ExternalReference(models.Model):
                 errors.setdefault(field, []).append(error)
         if errors:
             raise ValidationError(errors)
-
-
-@track()
-class PolicySettings(SingletonModel):
-    """Per-deployment policy values (domain.md section 5), editable by an administrator."""
-
-    lookback_days = models.PositiveIntegerField(
-        _("lookback window (days)"),
-        default=365,
-        help_text=_("How far back a violation is 'recent'."),
-    )
-    pattern_threshold = models.PositiveIntegerField(
-        _("pattern threshold"),
-        default=3,
-        help_text=_("Countable grave violations within the lookback window that make a pattern."),
-    )
-    review_period_days = models.PositiveIntegerField(_("review period (days)"), default=180)
-    validity_days = models.PositiveIntegerField(_("validity (days)"), default=365)
-    review_reminder_days = models.PositiveIntegerField(
-        _("review reminder (days before)"), default=14
-    )
-    intercession_due_days = models.PositiveIntegerField(_("intercession due (days)"), default=7)
-    response_due_days = models.PositiveIntegerField(_("response due (days)"), default=30)
-
-    class Meta:
-        verbose_name = _("policy settings")
-
-    def __str__(self):
-        return str(_("Policy settings"))
 
 
 class InstitutionKind(models.TextChoices):
@@ -448,21 +419,6 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day known")
     MONTH = "month", _("Month known")
     YEAR = "year", _("Year known")
-
-
-class VerificationStatus(models.TextChoices):
-    ALLEGED = "alleged", _("Alleged")
-    CREDIBLE = "credible", _("Credible")
-    VERIFIED = "verified", _("Verified")
-    DISCOUNTED = "discounted", _("Discounted")
-
-
-# Statuses only a human rights officer may set (domain.md 3).
-HRO_ONLY_STATUSES = frozenset(
-    {VerificationStatus.CREDIBLE, VerificationStatus.VERIFIED, VerificationStatus.DISCOUNTED}
-)
-# Statuses that make a grave violation count for the rules (domain.md 3.1).
-COUNTABLE_STATUSES = (VerificationStatus.CREDIBLE, VerificationStatus.VERIFIED)
 
 
 class Reliability(models.TextChoices):

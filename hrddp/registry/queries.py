@@ -24,6 +24,9 @@ from django.utils import formats, timezone
 
 from hrddp.accounts.access import can_read_registry, can_see_identities
 from hrddp.pagination import COUNT_CAP
+from hrddp.policy.models import PolicySettings
+
+from .choices import COUNTABLE_STATUSES, VerificationStatus
 
 # Sent before each of the record's own queries, in the same statement (one implicit transaction):
 # every one of them stops after a page or at the cap, but the planner costs them by the whole
@@ -288,15 +291,11 @@ class ViolationQuerySet(models.QuerySet):
         )
 
     def countable_grave(self):
-        from .models import COUNTABLE_STATUSES
-
         return self.filter(category__is_grave=True, verification_status__in=COUNTABLE_STATUSES)
 
     def awaiting_triage(self):
         """Alleged violations, waiting for an HRO's verification decision (domain.md 6.4), the
         longest waiting first. Index: registry_violation_triage."""
-        from .models import VerificationStatus
-
         return self.filter(verification_status=VerificationStatus.ALLEGED).order_by(
             "created_at", "id"
         )
@@ -304,7 +303,7 @@ class ViolationQuerySet(models.QuerySet):
     def recent(self, as_of=None, lookback_days=None):
         as_of = as_of or timezone.localdate()
         if lookback_days is None:
-            lookback_days = apps.get_model("registry", "PolicySettings").get_solo().lookback_days
+            lookback_days = PolicySettings.get_solo().lookback_days
         return self.filter(date__gt=as_of - datetime.timedelta(days=lookback_days), date__lte=as_of)
 
     def in_record(self, unit, route, as_of):
@@ -518,7 +517,7 @@ class RecordSummary:
 
 
 def _policy():
-    return apps.get_model("registry", "PolicySettings").get_solo()
+    return PolicySettings.get_solo()
 
 
 def _limited(
@@ -537,8 +536,6 @@ def _limited(
 
 def recent_countable_grave_where(as_of, lookback_days):
     """``(sql, params)``: " AND the violation ``v`` is a recent countable grave one"."""
-    from .models import COUNTABLE_STATUSES
-
     sql = """ AND v.date > %s AND v.verification_status = ANY(%s) AND v.category_id IN (
         SELECT id FROM registry_violationcategory WHERE is_grave)"""
     return sql, [as_of - datetime.timedelta(days=lookback_days), list(COUNTABLE_STATUSES)]
@@ -577,8 +574,6 @@ def _union_count(parts):
 def _summary_select(unit_pk, as_of, lookback_days, pattern_threshold):
     """One row of counts and flags for a unit: every subquery stops early (LIMIT), so a root of
     400,000 violations costs about what a leaf of ten does."""
-    from .models import COUNTABLE_STATUSES
-
     columns, params = ["%s"], [unit_pk]
     for route in ROUTES:
         sql, route_params = route_sql(route, unit_pk, as_of)
@@ -804,8 +799,6 @@ def summaries_of(records):
     with connection.cursor() as cursor:
         _execute(cursor, sql, [p for _sql, params in branches for p in params])
         rows = cursor.fetchall()
-    from .models import VerificationStatus
-
     for unit_pk, code, name, status, count, oldest, newest, reached in rows:
         summary = summaries[unit_pk]
         summary.partial = summary.partial or reached > RECORD_CAP

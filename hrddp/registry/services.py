@@ -10,12 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hrddp.accounts.access import (
-    can_confirm_erasure,
-    can_request_erasure,
-    can_set_verification,
-)
+from hrddp.accounts.access import can_confirm_erasure, can_request_erasure
 
+from .access import can_set_verification
 from .models import Source, SourceErasure, VerificationChange, VerificationStatus, Violation
 
 

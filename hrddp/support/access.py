@@ -6,6 +6,7 @@ request's own entity: a manager of UNDP is no manager of the mission's requests.
 
 from django.shortcuts import get_object_or_404
 
+from hrddp.accounts.access import can_read_registry
 from hrddp.accounts.models import Entity, Role
 
 from .models import RequestStatus, SupportRequest
@@ -49,3 +50,31 @@ def can_record_delivery(user, support_request):
 def waiver_entity_ids(user):
     """Entities whose waivers the user reads: those where they are manager or auditor."""
     return user.entity_ids_for(*WAIVER_READERS)
+
+
+# An SSR advisor sees the record of a unit their requests name, as a summary (domain.md 7).
+
+
+def summary_unit_ids(user):
+    """Units whose record an SSR advisor sees as a summary: those named in their entities'
+    submitted requests (read once per user instance, that is once per web request, like the roles).
+
+    Not drafts: a draft is the advisor's own scratch pad, and naming any unit in one would unlock
+    that unit's record (issue 12, hole 10). A submitted request went before an HRO."""
+    if not hasattr(user, "_summary_unit_ids"):
+        entity_ids = user.entity_ids_for(Role.REQUESTER)
+        user._summary_unit_ids = frozenset(
+            SupportRequest.objects.submitted()
+            .filter(entity_id__in=entity_ids)
+            .values_list("recipient_units", flat=True)
+        ) - {None}
+    return user._summary_unit_ids
+
+
+def record_view_for(user, unit):
+    """How much of a unit's record the user sees: "full", "summary" or None."""
+    if can_read_registry(user):
+        return "full"
+    if user.has_role(Role.REQUESTER) and unit.pk in summary_unit_ids(user):
+        return "summary"
+    return None

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from hrddp.accounts.access import can_set_verification
+from hrddp.registry.access import can_set_verification
 from hrddp.registry.forms import (
     AssignmentForm,
     InstitutionForm,

@@ -111,9 +111,9 @@ MATRIX = {
         "assessment@mission",
         "302 403 403 302 403 403 403 404 404 404 403",
     ),
-    "assessments:notification_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
-    "assessments:notification_read": (None, "405 405 405 405 405 405 405 405 405 405 405"),
-    "assessments:notification_read POST": (None, "302 403 302 302 302 302 302 302 302 302 302"),
+    "notifications:list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "notifications:read": (None, "405 405 405 405 405 405 405 405 405 405 405"),
+    "notifications:read POST": (None, "302 403 302 302 302 302 302 302 302 302 302"),
     "assessments:print@agency": (
         "assessment@agency",
         "302 403 404 404 404 404 404 200 200 200 404",

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import monitoring, workflow
-from assessments.models import Measure, MeasureStatus, Notification
+from assessments.models import Measure, MeasureStatus
 from hrddp.accounts.models import Role
+from hrddp.notifications.models import Notification
 from hrddp.registry.models import VerificationStatus, Violation, ViolationCategory
 from hrddp.registry.queries import TRIAGE_COUNT_CAP
 from hrddp.support.models import Communication, CommunicationKind

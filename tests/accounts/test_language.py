@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from assessments.models import Notification
-from assessments.notify import notify
+from hrddp.notifications.models import Notification
+from hrddp.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 

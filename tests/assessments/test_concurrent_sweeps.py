@@ -7,7 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments import reminders
-from assessments.models import Notification, ReminderClaim
+from assessments.models import ReminderClaim
+from hrddp.notifications.models import Notification
 from hrddp.support.models import SupportRequest
 from tests.factories import active_request
 

@@ -12,12 +12,13 @@ from assessments.models import (
     Intervention,
     InterventionStatus,
     MeasureStatus,
-    Notification,
     ReminderClaim,
     Trigger,
     TriggerKind,
 )
-from hrddp.registry.models import PolicySettings, VerificationStatus
+from hrddp.notifications.models import Notification
+from hrddp.policy.models import PolicySettings
+from hrddp.registry.models import VerificationStatus
 from hrddp.registry.services import set_verification_status
 from hrddp.support.models import Communication, CommunicationKind, RequestStatus, SupportRequest
 from tests.assessments.conftest import START, day

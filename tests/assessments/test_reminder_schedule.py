@@ -15,12 +15,12 @@ from assessments.models import (
     InterventionStatus,
     Measure,
     MeasureStatus,
-    Notification,
     ReminderClaim,
     TriggerKind,
 )
-from assessments.notify import render
 from hrddp.accounts.models import Membership, Role
+from hrddp.notifications.models import Notification
+from hrddp.notifications.services import render
 from hrddp.registry.models import VerificationStatus
 from hrddp.support.models import RequestStatus
 from tests.assessments.conftest import START, day

@@ -31,7 +31,8 @@ from assessments.rules import (
     resumption_ready,
 )
 from hrddp.accounts.models import Role
-from hrddp.registry.models import PolicySettings, VerificationStatus
+from hrddp.policy.models import PolicySettings
+from hrddp.registry.models import VerificationStatus
 from hrddp.support.models import Communication, CommunicationKind, RequestStatus
 from tests.factories import (
     AssignmentFactory,

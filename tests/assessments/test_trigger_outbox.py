@@ -13,8 +13,9 @@ from django.db import OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from assessments import monitoring, reminders
-from assessments.models import Intervention, Notification, Transition, Trigger
+from assessments.models import Intervention, Transition, Trigger
 from hrddp.celery import app
+from hrddp.notifications.models import Notification
 from hrddp.registry.models import VerificationStatus
 from hrddp.registry.services import set_verification_status
 from hrddp.support.models import RequestStatus

@@ -19,8 +19,9 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments import reminders
-from assessments.models import Notification, ReminderClaim
+from assessments.models import ReminderClaim
 from hrddp.accounts.models import Role
+from hrddp.notifications.models import Notification
 from hrddp.support.models import SupportRequest
 from tests.factories import UserFactory, active_request
 
@@ -288,9 +289,9 @@ def test_trust_3_worker_stopped_when_the_violation_is_verified_triggers_once_on_
 
     from celery.app.task import Task
 
-    from assessments.models import Notification as Notice
     from assessments.models import TriggerCheck
     from hrddp.celery import app
+    from hrddp.notifications.models import Notification as Notice
     from hrddp.support.models import RequestStatus
     from tests.factories import UnitFactory
 

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from hrddp.registry.models import PolicySettings, Unit, VerificationStatus
+from hrddp.policy.models import PolicySettings
+from hrddp.registry.models import Unit, VerificationStatus
 from tests.factories import (
     AssignmentFactory,
     PersonFactory,

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from assessments.models import Level
 from assessments.risk import record_floor
+from hrddp.policy.models import PolicySettings
 from hrddp.registry import queries
-from hrddp.registry.models import PolicySettings, Unit, VerificationStatus
+from hrddp.registry.models import Unit, VerificationStatus
 from hrddp.registry.queries import load_pages
 from hrddp.support.models import RequestStatus
 from tests.factories import (

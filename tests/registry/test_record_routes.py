@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 
-from hrddp.registry.models import PolicySettings, Unit, VerificationStatus, Violation
+from hrddp.policy.models import PolicySettings
+from hrddp.registry.models import Unit, VerificationStatus, Violation
 from hrddp.registry.queries import records_of, units_whose_record_holds
 from tests.factories import (
     AssignmentFactory,

@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hrddp.accounts.access import summary_unit_ids
 from hrddp.accounts.models import Entity, Role, User
 from hrddp.registry.models import (
     AccountabilityAction,
@@ -28,6 +27,7 @@ from hrddp.registry.models import (
     Violation,
     ViolationCategory,
 )
+from hrddp.support.access import summary_unit_ids
 from hrddp.support.models import SupportRequest
 from tests.factories import EntityFactory, UserFactory
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from hrddp.registry.models import PolicySettings, VerificationStatus
+from hrddp.policy.models import PolicySettings
+from hrddp.registry.models import VerificationStatus
 from hrddp.support.models import RequestStatus
 from tests.factories import (
     AssignmentFactory,

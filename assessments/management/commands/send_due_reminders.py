@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments import reminders
-from assessments.notify import render
+from hrddp.notifications.services import render
 
 
 class Command(BaseCommand):

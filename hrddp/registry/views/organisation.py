@@ -13,11 +13,11 @@ from hrddp.accounts.access import (
     REGISTRY_READERS,
     UNIT_BROWSERS,
     can_read_registry,
-    record_view_for,
     role_required,
 )
 from hrddp.audit.history import history_of, history_page
 from hrddp.pagination import paginate
+from hrddp.support.access import record_view_for
 from hrddp.transfer.exporting import export_response
 
 from .. import services

@@ -7,19 +7,12 @@ notification whose transaction rolls back sends no email, and one that commits c
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from hrddp.accounts.models import User
 from hrddp.validators import one_line
 
 from .models import Notification
-
-
-def entity_users(entity_id, *roles):
-    return User.objects.filter(
-        is_active=True, memberships__entity_id=entity_id, memberships__role__in=roles
-    ).distinct()
 
 
 def render(message):
@@ -50,3 +43,20 @@ def notify(users, subject, body, path=""):
     if messages:
         get_connection().send_messages(messages)
     return len(users)
+
+
+def mark_read(user, notification=None):
+    """Mark ``user``'s unread notifications read: the one given (a notification of theirs), or
+    all of them. Returns how many were unread."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())
+
+
+def send_queued_mail():
+    """Send the mail django-mailer holds in its queue (messages it cannot send are deferred or
+    set aside, see mail.py)."""
+    from mailer.engine import send_all
+
+    send_all()

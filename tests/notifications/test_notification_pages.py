@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Notification
+from hrddp.notifications.models import Notification
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("assessments:notification_list")
-READ = reverse("assessments:notification_read")
+LIST = reverse("notifications:list")
+READ = reverse("notifications:read")
 
 
 def notify(user, subject, url="/requests/1/"):

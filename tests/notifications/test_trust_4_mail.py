@@ -13,10 +13,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from mailer.models import Message, MessageLog
 
-from assessments import tasks
-from assessments.models import Notification
-from assessments.notify import notify
 from hrddp.accounts.models import Role
+from hrddp.notifications import tasks
+from hrddp.notifications.models import Notification
+from hrddp.notifications.services import notify
 from hrddp.support.models import SupportRequest
 from tests.factories import InstitutionFactory, UnitFactory, UserFactory, api_client
 
@@ -149,7 +149,7 @@ class RefusingBackend(BaseEmailBackend):
 def test_trust_4_mail_the_server_refuses_is_listed_with_why(
     queued_mail, settings, client_for, administrator, manager
 ):
-    settings.MAILER_EMAIL_BACKEND = "tests.assessments.test_trust_4_mail.RefusingBackend"
+    settings.MAILER_EMAIL_BACKEND = "tests.notifications.test_trust_4_mail.RefusingBackend"
     manager.email = "manager@example.org"
     manager.save()
     queue("Reminder", "manager@example.org")
