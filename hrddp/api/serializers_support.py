@@ -10,7 +10,8 @@ from assessments.models import Transition
 from assessments.queries import visible_interventions
 from assessments.risk import risk_profile
 from hrddp.accounts.models import Entity
-from hrddp.registry.models import Person, PolicySettings, Unit
+from hrddp.policy.models import PolicySettings
+from hrddp.registry.models import Person, Unit
 from hrddp.support import services
 from hrddp.support.models import (
     Communication,

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from .auth import ObtainTokenView, RevokeAllTokensView, RevokeTokenView
 from .views_assessments import AssessmentViewSet, InterventionViewSet
 from .views_decisions import DecisionViewSet, WaiverViewSet
+from .views_notifications import NotificationViewSet
 from .views_registry import (
     AssignmentViewSet,
     InstitutionViewSet,
@@ -31,6 +32,7 @@ router.register("support-requests", SupportRequestViewSet, basename="support-req
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("communications", CommunicationViewSet, basename="communication")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("waivers", WaiverViewSet, basename="waiver")
 router.register("imports", ImportViewSet, basename="import")

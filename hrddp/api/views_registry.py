@@ -24,6 +24,7 @@ from hrddp.registry.queries import ROUTES, get_violation_for_user, load_pages, p
 from hrddp.support.access import record_view_for
 
 from .filters import PersonFilter, ViolationFilter
+from .history import history_action
 from .permissions import ANY_ROLE
 from .serializers_record import UnitRecordSerializer, record_data
 from .serializers_registry import (
@@ -34,7 +35,6 @@ from .serializers_registry import (
     ViolationListSerializer,
     ViolationSerializer,
 )
-from .views_history import history_action
 
 EDIT = {"create": REGISTRY_EDITORS, "update": REGISTRY_EDITORS, "partial_update": REGISTRY_EDITORS}
 

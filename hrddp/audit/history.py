@@ -1,6 +1,6 @@
 """A record's history for its page and the API: who, when, what changed, read from the event
 tables. ``history_of(record, user, page)`` is the one answer to "the changes of record X that user
-U may read"; the pages and ``hrddp/api/views_history.py`` both ask it.
+U may read"; the pages and ``hrddp/api/history.py`` both ask it.
 
 ``record_history(obj, across=[...])`` takes the latest changes to ``obj`` and to the rows that
 reference it (its attributions, its communications, ...) in one query, with the user who made
