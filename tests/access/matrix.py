@@ -475,6 +475,16 @@ MATRIX = {
     "api:unit-history": ("unit", "401 403 200 200 200 200 200 200 200 200 200"),
     "api:person-history": ("person", "401 403 404 200 200 200 200 404 200 200 200"),
     "api:violation-history": ("violation", "401 403 404 200 200 200 200 404 200 200 200"),
+    # Each user's own notifications (the mission HRO's in the world); marking read is a POST.
+    "api:notification-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    "api:notification-detail": ("notification", "401 403 404 200 404 404 404 404 404 404 404"),
+    "api:notification-read": ("notification", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:notification-read POST": (
+        "notification",
+        "401 403 404 200 404 404 404 404 404 404 404",
+    ),
+    "api:notification-read-all": (None, "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:notification-read-all POST": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
 }

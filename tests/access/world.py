@@ -12,6 +12,7 @@ from assessments import workflow
 from assessments.models import Trigger, TriggerKind
 from hrddp.accounts.models import Role
 from hrddp.community.models import Method, Perception
+from hrddp.notifications.models import Notification
 from hrddp.transfer import export_jobs
 from hrddp.transfer.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportStatus
 from tests.factories import (
@@ -128,6 +129,8 @@ def build_world():
         institution=unit.institution,
         concerns="Traders fear night patrols.",
     )
+    # A notification of the mission's HRO: theirs only.
+    objects["notification"] = Notification.objects.create(user=users["hro"], subject="Review due")
     # An import whose dry run found errors: confirming it changes nothing.
     objects["import_job"] = ImportJob.objects.create(
         kind=ImportKind.UNITS,

@@ -25,6 +25,7 @@ from assessments import workflow
 from assessments.models import MeasureStatus
 from assessments.monitoring import check_violation
 from hrddp.api.services import issue_api_token
+from hrddp.notifications.models import Notification
 from hrddp.transfer.models import ImportJob
 from tests.factories import (
     AssignmentFactory,
@@ -97,6 +98,7 @@ def world(mission, ssr_advisor, hro, manager, unit):
         "imports": ImportJob.objects.create(
             kind="units", file_name="units.csv", content=b"external_ref,name\n", created_by=hro
         ).pk,
+        "notifications": Notification.objects.create(user=hro, subject="Review due").pk,
     }
     tokens = [issue_api_token(user, two_factor=True)[1] for user in (hro, ssr_advisor, manager)]
     return {"ids": ids, "risk_pk": risk.pk, "tokens": tokens}
