@@ -51,10 +51,10 @@ def test_layers_no_lower_app_imports_a_higher_one_and_only_urls_import_views():
 
 
 def test_layers_a_lower_app_importing_a_higher_one_breaks_the_contract(tmp_path):
-    # The contract bites: without its exception, the demo seed (a registry command that fills
-    # every app) is a registry module importing the insights app, above it.
+    # The contract bites: without its exception, the request page (support) importing the
+    # assessment it shows (assessments, above it) breaks it.
     layers = dict(CONTRACTS["layers"])
-    exception = "hrddp.registry.management.commands.seed_demo -> hrddp.insights.services"
+    exception = "hrddp.support.views -> assessments.*"
     layers["ignore_imports"] = [item for item in layers["ignore_imports"] if item != exception]
     config = tmp_path / ".importlinter"
     config.write_text(ini([layers]))
@@ -62,25 +62,19 @@ def test_layers_a_lower_app_importing_a_higher_one_breaks_the_contract(tmp_path)
     passed, report = lint(config)
 
     assert not passed
-    assert "hrddp.registry is not allowed to import hrddp.insights" in report
+    assert "hrddp.support is not allowed to import assessments" in report
 
 
 def test_layers_accounts_and_registry_import_nothing_from_support_community_or_assessments():
     # Done when of issue 14, word for word: no exception of the contract lets them.
     lower = re.compile(r"^hrddp\.(accounts|registry)\b")
     higher = re.compile(r"\b(hrddp\.support|hrddp\.community|assessments)\b")
-    allowed = {
-        # Pages and the demo seed, each named in pyproject.toml with why.
-        "hrddp.registry.views.organisation -> hrddp.support.access",
-        "hrddp.registry.management.commands.seed_demo -> assessments.*",
-        "hrddp.registry.management.commands.seed_demo -> hrddp.support.models",
-    }
     exceptions = {
         item
         for item in CONTRACTS["layers"]["ignore_imports"]
         if lower.match(item) and higher.search(item.split("->")[1])
     }
-    assert exceptions <= allowed
+    assert not exceptions
 
 
 def test_layers_every_views_module_is_protected():

@@ -22,8 +22,8 @@ from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.audit.history import assessment_history
 from hrddp.community.queries import consultable_perceptions
 from hrddp.policy.models import PolicySettings
+from hrddp.registry.access import record_view_for
 from hrddp.registry.queries import load_pages, load_summaries
-from hrddp.support.access import record_view_for
 from hrddp.support.models import EXTENDED_SCOPE_LABEL
 
 from .. import services, snapshots, workflow

@@ -10,7 +10,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
-from hrddp.api.exceptions import is_api_request
+from hrddp.http import is_api_request
 
 from .two_factor import has_two_factor, needs_verification
 

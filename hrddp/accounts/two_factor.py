@@ -30,8 +30,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from hrddp.api.services import revoke_api_tokens
-
+from . import signals
 from .access import must_use_two_factor
 
 RECOVERY_CODE_COUNT = 10
@@ -186,7 +185,7 @@ def new_recovery_codes(user):
             user=user, name="recovery codes", defaults={"confirmed": True}
         )
         device.token_set.all().delete()
-        revoke_api_tokens(user)
+        signals.recovery_codes_replaced.send(sender=StaticDevice, user=user)
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes

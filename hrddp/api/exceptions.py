@@ -12,6 +12,8 @@ from django.views import defaults
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hrddp.http import is_api_request
+
 
 def validation_detail(error):
     """A Django ValidationError as DRF's field-error body."""
@@ -33,11 +35,6 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = _("The record's state does not allow this now.")
     default_code = "conflict"
-
-
-def is_api_request(request):
-    """A request to the JSON API (``path_info``: the path below any prefix the site is served at)."""
-    return request.path_info.startswith("/api/")
 
 
 def server_error(request):

@@ -26,7 +26,7 @@ from assessments.models import (
 from assessments.risk import level_for_score, risk_profile
 from assessments.workflow import INTERVENTION_ACTIONS, allowed_intervention_actions
 from hrddp.accounts.access import can_read_registry
-from hrddp.support.access import record_view_for
+from hrddp.registry.access import record_view_for
 
 from .fields import CodeRelatedField
 from .serializers_record import UnitRecordSerializer, record_data

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hrddp.accounts.models import Membership, User
+from hrddp.accounts.signals import recovery_codes_replaced
 
 from .models import ApiToken
 
@@ -85,3 +86,8 @@ def _second_factor_saved(sender, instance, **kwargs):
 def _second_factor_deleted(sender, instance, **kwargs):
     if instance.confirmed:
         revoke_api_tokens(instance.user_id)
+
+
+@receiver(recovery_codes_replaced, dispatch_uid="api.tokens.recovery_codes")
+def _recovery_codes_replaced(sender, user, **kwargs):
+    revoke_api_tokens(user)

@@ -14,6 +14,7 @@ from hrddp.accounts.access import (
     UNIT_BROWSERS,
     can_read_registry,
 )
+from hrddp.registry.access import record_view_for
 from hrddp.registry.filters import (
     AssignmentFilter,
     InstitutionFilter,
@@ -21,7 +22,6 @@ from hrddp.registry.filters import (
 )
 from hrddp.registry.models import CommandAssignment, Institution, Person, Unit, Violation
 from hrddp.registry.queries import ROUTES, get_violation_for_user, load_pages, page_parameter
-from hrddp.support.access import record_view_for
 
 from .filters import PersonFilter, ViolationFilter
 from .history import history_action

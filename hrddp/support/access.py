@@ -6,7 +6,6 @@ request's own entity: a manager of UNDP is no manager of the mission's requests.
 
 from django.shortcuts import get_object_or_404
 
-from hrddp.accounts.access import can_read_registry
 from hrddp.accounts.models import Entity, Role
 
 from .models import RequestStatus, SupportRequest
@@ -61,6 +60,8 @@ def summary_unit_ids(user):
 
     Not drafts: a draft is the advisor's own scratch pad, and naming any unit in one would unlock
     that unit's record (issue 12, hole 10). A submitted request went before an HRO."""
+    if not user.has_role(Role.REQUESTER):
+        return frozenset()
     if not hasattr(user, "_summary_unit_ids"):
         entity_ids = user.entity_ids_for(Role.REQUESTER)
         user._summary_unit_ids = frozenset(
@@ -69,12 +70,3 @@ def summary_unit_ids(user):
             .values_list("recipient_units", flat=True)
         ) - {None}
     return user._summary_unit_ids
-
-
-def record_view_for(user, unit):
-    """How much of a unit's record the user sees: "full", "summary" or None."""
-    if can_read_registry(user):
-        return "full"
-    if user.has_role(Role.REQUESTER) and unit.pk in summary_unit_ids(user):
-        return "summary"
-    return None

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from hrddp.accounts.access import can_see_identities
 from hrddp.accounts.models import Membership, Role
-from hrddp.registry.access import can_set_verification
-from hrddp.support.access import record_view_for
+from hrddp.registry.access import can_set_verification, record_view_for
 from hrddp.support.models import RequestStatus
 from tests.factories import SupportRequestFactory, UnitFactory
 

@@ -17,7 +17,7 @@ from hrddp.accounts.access import (
 )
 from hrddp.audit.history import history_of, history_page
 from hrddp.pagination import paginate
-from hrddp.support.access import record_view_for
+from hrddp.registry.access import record_view_for
 from hrddp.transfer.exporting import export_response
 
 from .. import services
