@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assessments.models import Decision
-from hrddp.registry.forms import EARLIEST_DATE
 from hrddp.support.models import Delivery
 
 from .serializers_assessments import InterventionDetailSerializer
@@ -46,28 +45,16 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
-    """Support delivered, on the request's delivery log (recorded only while it is active)."""
+    """Support delivered, on the request's delivery log (recorded only while it is active). The
+    serializer checks types; ``Delivery.clean()`` (run by ``services.record_delivery``, as for the
+    page) refuses a date before 1900 or a negative value, 400 on the field."""
 
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    value = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-        allow_null=True,
-        min_value=0,
-        error_messages={"min_value": _("The value cannot be negative.")},
-    )
 
     class Meta:
         model = Delivery
         fields = ["id", "request", "date", "description", "value", "recorded_by", "recorded_at"]
         read_only_fields = ["id", "request", "recorded_by", "recorded_at"]
-
-    def validate_date(self, value):
-        # As the page's form: a date before 1900 is a typing mistake.
-        if value < EARLIEST_DATE:
-            raise serializers.ValidationError(_("Enter a date after 1900."))
-        return value
 
 
 class RuleRefusalSerializer(serializers.Serializer):
