@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from .auth import ObtainTokenView, RevokeAllTokensView, RevokeTokenView
 from .views_assessments import AssessmentViewSet, InterventionViewSet
+from .views_community import AbuseReportViewSet, PerceptionViewSet
 from .views_decisions import DecisionViewSet, WaiverViewSet
 from .views_notifications import NotificationViewSet
 from .views_registry import (
@@ -16,6 +17,7 @@ from .views_registry import (
     UnitViewSet,
     ViolationViewSet,
 )
+from .views_sources import SourceViewSet
 from .views_support import CommunicationViewSet, PolicySettingsView, SupportRequestViewSet
 from .views_transfer import ExportViewSet, ImportViewSet
 
@@ -37,6 +39,9 @@ router.register("decisions", DecisionViewSet, basename="decision")
 router.register("waivers", WaiverViewSet, basename="waiver")
 router.register("imports", ImportViewSet, basename="import")
 router.register("exports", ExportViewSet, basename="export")
+router.register("sources", SourceViewSet, basename="source")
+router.register("perceptions", PerceptionViewSet, basename="perception")
+router.register("abuse-reports", AbuseReportViewSet, basename="abuse-report")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -1,9 +1,10 @@
-"""Named queries of community perceptions."""
+"""Named queries of the community app: who may see which perceptions and which abuse reports."""
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
 
-from hrddp.registry.models import Unit
+from hrddp.accounts.access import can_read_registry
+from hrddp.registry.models import Unit, Violation
 
 from .models import Perception
 
@@ -43,4 +44,25 @@ def consultable_perceptions(assessment):
         _perceptions()
         .annotate(is_consulted=Exists(consulted.filter(perception_id=OuterRef("pk"))))
         .filter(_about_recipients(assessment) | Q(is_consulted=True))
+    )
+
+
+def perceptions_of(user):
+    """The perceptions ``user`` may read: all of them for whoever reads the registry (domain.md
+    6.1), none for anyone else. With what a list row shows."""
+    if not can_read_registry(user):
+        return Perception.objects.none()
+    return Perception.objects.select_related("institution", "unit")
+
+
+def reports_of(user):
+    """The abuses ``user`` reported (domain.md 6.4), newest first: only their own, and only what
+    they need to follow them (no narrative, no sources, no attribution: domain.md 7)."""
+    if not user.is_authenticated:
+        return Violation.objects.none()
+    return (
+        Violation.objects.filter(reported_by=user, staff_report=True)
+        .select_related("category")
+        .only("date", "date_precision", "location", "category__name", "verification_status")
+        .order_by("-created_at", "-id")
     )

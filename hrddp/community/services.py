@@ -1,11 +1,13 @@
-"""The report of an abuse by any staff member (domain.md 6.4): it becomes an alleged violation in
-the HROs' triage queue. Views, commands and any future API call ``report_abuse``."""
+"""Every write of the community app: a perception recorded or corrected by an HRO (domain.md
+6.1), and the report of an abuse by any staff member (6.4), which becomes an alleged violation in
+the HROs' triage queue. Pages, the API and commands call these."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hrddp.accounts.access import can_edit_registry
 from hrddp.registry.models import (
     Attribution,
     DatePrecision,
@@ -15,6 +17,27 @@ from hrddp.registry.models import (
     VerificationStatus,
     Violation,
 )
+
+from .models import Perception
+
+
+def save_perception(user, data, perception=None):
+    """Record a new perception (``perception`` None) or correct one, on behalf of ``user`` (an HRO).
+
+    ``data``: the perception's fields (date, area, method, population_group, institution, unit,
+    trust_in_force, trust_in_mission, concerns); those absent keep their value. The model's rules
+    decide (``Perception.clean``: not in the future, a unit of the institution named, an
+    institution or a unit); a refusal raises ValidationError naming the field.
+    """
+    if not can_edit_registry(user):
+        raise PermissionDenied
+    if perception is None:
+        perception = Perception(recorded_by=user)
+    for name, value in data.items():
+        setattr(perception, name, value)
+    perception.full_clean()
+    perception.save()
+    return perception
 
 
 def report_abuse(user, data):

@@ -13,18 +13,18 @@ from django.utils.translation import gettext as _
 from hrddp.accounts.access import REGISTRY_EDITORS, REGISTRY_READERS, role_required
 from hrddp.audit.history import perception_history
 from hrddp.pagination import paginate
-from hrddp.registry.models import Violation
 from hrddp.transfer.exporting import export_response
 
 from .filters import PerceptionFilter
 from .forms import AbuseReportForm, PerceptionForm
 from .models import Perception
-from .services import report_abuse
+from .queries import perceptions_of, reports_of
+from .services import report_abuse, save_perception
 
 
 @role_required(*REGISTRY_READERS)
 def perception_list(request):
-    perceptions = Perception.objects.select_related("institution", "unit")
+    perceptions = perceptions_of(request.user)
     perception_filter = PerceptionFilter(request.GET or None, queryset=perceptions)
     if response := export_response(request, "perceptions", perception_filter.qs):
         return response
@@ -42,15 +42,19 @@ def perception_create(request):
 
 @role_required(*REGISTRY_EDITORS)
 def perception_update(request, pk):
-    return edit_perception(request, get_object_or_404(Perception, pk=pk))
+    return edit_perception(request, get_object_or_404(perceptions_of(request.user), pk=pk))
 
 
 def edit_perception(request, perception):
     form = PerceptionForm(request.POST if request.method == "POST" else None, instance=perception)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The perception was saved."))
-        return redirect("community:perception_list")
+        try:
+            save_perception(request.user, form.cleaned_data, perception if perception.pk else None)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The perception was saved."))
+            return redirect("community:perception_list")
     history = perception_history(perception, request) if perception.pk else None
     return render(
         request,
@@ -81,14 +85,8 @@ def report(request):
 
 @login_required
 def my_reports(request):
-    # Only the reporter's own reports, and only what they need to follow them: no narrative,
-    # no sources, no attribution (domain.md 6.4 and 7).
-    reports = (
-        Violation.objects.filter(reported_by=request.user, staff_report=True)
-        .select_related("category")
-        .only("date", "date_precision", "location", "category__name", "verification_status")
-        .order_by("-created_at", "-id")
-    )
+    # Only the reporter's own reports, and only what they need to follow them (reports_of).
+    reports = reports_of(request.user)
     if response := export_response(request, "my_reports", reports):
         return response
     return render(request, "community/my_reports.html", {"page_obj": paginate(request, reports)})

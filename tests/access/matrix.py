@@ -485,6 +485,20 @@ MATRIX = {
     ),
     "api:notification-read-all": (None, "401 403 405 405 405 405 405 405 405 405 405"),
     "api:notification-read-all POST": (None, "401 403 200 200 200 200 200 200 200 200 200"),
+    # Issue 14: a source's erasure as on its pages (a source exists for registry readers only;
+    # HROs ask, with a reason: the empty body is a 400; managers confirm, and as no erasure of
+    # the world's source waits for confirmation, theirs is refused with 409).
+    "api:source-erasure": ("source", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:source-erasure POST": ("source", "401 403 404 400 403 403 403 404 400 403 403"),
+    "api:source-erasure-confirm": ("source", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:source-erasure-confirm POST": ("source", "401 403 404 403 409 403 403 404 403 409 403"),
+    # Perceptions as on their pages: registry readers read them, HROs record them.
+    "api:perception-list": (None, "401 403 403 200 200 200 200 403 200 200 200"),
+    "api:perception-list POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:perception-detail": ("perception", "401 403 403 200 200 200 200 403 200 200 200"),
+    # The report of an abuse: any signed-in staff member, with or without a role; their own list.
+    "api:abuse-report-list": (None, "401 200 200 200 200 200 200 200 200 200 200"),
+    "api:abuse-report-list POST": (None, "401 400 400 400 400 400 400 400 400 400 400"),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
 }

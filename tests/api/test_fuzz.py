@@ -25,6 +25,7 @@ from assessments import workflow
 from assessments.models import MeasureStatus
 from assessments.monitoring import check_violation
 from hrddp.api.services import issue_api_token
+from hrddp.community.models import Perception
 from hrddp.notifications.models import Notification
 from hrddp.transfer.models import ImportJob
 from tests.factories import (
@@ -77,7 +78,7 @@ def world(mission, ssr_advisor, hro, manager, unit):
     active = active_request(mission, ssr_advisor, hro, manager, units=[unit])
     person = PersonFactory()
     violation = ViolationFactory(units=[unit], people=[person], date=timezone.localdate())
-    SourceFactory(violation=violation)
+    source = SourceFactory(violation=violation)
     check_violation(violation.pk)  # opens an intervention on the active request
     draft = make_request(mission, ssr_advisor, [unit])
     assessed = make_request(mission, ssr_advisor, [unit])
@@ -99,6 +100,17 @@ def world(mission, ssr_advisor, hro, manager, unit):
             kind="units", file_name="units.csv", content=b"external_ref,name\n", created_by=hro
         ).pk,
         "notifications": Notification.objects.create(user=hro, subject="Review due").pk,
+        "sources": source.pk,
+        "perceptions": Perception.objects.create(
+            date=timezone.localdate(),
+            area="Kanda",
+            method="survey",
+            population_group="market traders",
+            unit=unit,
+            institution=unit.institution,
+            trust_in_force=2,
+            trust_in_mission=3,
+        ).pk,
     }
     tokens = [issue_api_token(user, two_factor=True)[1] for user in (hro, ssr_advisor, manager)]
     return {"ids": ids, "risk_pk": risk.pk, "tokens": tokens}
