@@ -2,7 +2,6 @@
 anyone signed in follows their own export), the same 404 for another person's job, the same
 services for every write (``hrddp.transfer.services``)."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -155,12 +154,6 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"], pagination_class=None)
     def file(self, request, pk=None):
         """The spreadsheet, once ``status`` is ``done`` and until ``available_until``."""
-        job = self.get_object()
-        if (stream := export_jobs.open_file(job)) is None:
+        if (response := export_jobs.file_response(self.get_object())) is None:
             raise NotFound
-        return FileResponse(
-            stream,
-            as_attachment=True,
-            filename=export_jobs.download_name(job),
-            content_type=export_jobs.XLSX_CONTENT_TYPE,
-        )
+        return response

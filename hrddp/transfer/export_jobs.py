@@ -22,6 +22,7 @@ import xlsxwriter
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import F, Q
+from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -65,6 +66,16 @@ def open_file(job):
         return open(file_path(job), "rb")  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
         return None
+
+
+def file_response(job):
+    """The job's spreadsheet as a download (the export page's and the API's), or None when there
+    is none to download (``open_file``)."""
+    if (stream := open_file(job)) is None:
+        return None
+    return FileResponse(
+        stream, as_attachment=True, filename=download_name(job), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def list_url(request):

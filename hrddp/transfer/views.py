@@ -5,7 +5,7 @@ Thin: who may see which job is ``queries``, every write ``services``; the API ca
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -119,12 +119,6 @@ def export_job(request, pk):
 
 @login_required
 def export_file(request, pk):
-    job = get_export_for_user(request.user, pk)
-    if (stream := export_jobs.open_file(job)) is None:
+    if (response := export_jobs.file_response(get_export_for_user(request.user, pk))) is None:
         raise Http404
-    return FileResponse(
-        stream,
-        as_attachment=True,
-        filename=export_jobs.download_name(job),
-        content_type=export_jobs.XLSX_CONTENT_TYPE,
-    )
+    return response
