@@ -17,20 +17,7 @@ class PerceptionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Perception
-        fields = [
-            "id",
-            "date",
-            "area",
-            "method",
-            "population_group",
-            "institution",
-            "unit",
-            "trust_in_force",
-            "trust_in_mission",
-            "concerns",
-            "recorded_by",
-            "recorded_at",
-        ]
+        fields = ["id", *Perception.RECORDED_FIELDS, "recorded_by", "recorded_at"]
         read_only_fields = ["recorded_at"]
 
 

@@ -38,17 +38,7 @@ class PerceptionForm(PickerFormMixin, forms.ModelForm):
 
     class Meta:
         model = Perception
-        fields = [
-            "date",
-            "area",
-            "method",
-            "population_group",
-            "institution",
-            "unit",
-            "trust_in_force",
-            "trust_in_mission",
-            "concerns",
-        ]
+        fields = list(Perception.RECORDED_FIELDS)
         widgets = {"concerns": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):

@@ -24,6 +24,19 @@ class Method(models.TextChoices):
 
 @track()
 class Perception(models.Model):
+    # What an HRO records (the perception page's form and the API): the rest is set by the system.
+    RECORDED_FIELDS = (
+        "date",
+        "area",
+        "method",
+        "population_group",
+        "institution",
+        "unit",
+        "trust_in_force",
+        "trust_in_mission",
+        "concerns",
+    )
+
     date = models.DateField(_("date"))
     area = models.CharField(
         _("area"),
