@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hrddp.accounts",
     "hrddp.registry",
     "hrddp.support",
+    "hrddp.screening",
     "hrddp.community",
     "assessments",
     "hrddp.insights",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("registry/", include("hrddp.registry.urls")),
     path("requests/", include("hrddp.support.urls")),
+    path("screening/", include("hrddp.screening.urls")),
     path("assessments/notifications/", include("hrddp.notifications.urls")),
     path("assessments/", include("assessments.urls")),
     path("insights/", include("hrddp.insights.urls")),

@@ -292,6 +292,20 @@ class Person(ExternalReference):
         validators=[single_line],
         help_text=_("Optional service number or other identifier."),
     )
+    birth_date = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[dates_not_too_early]
+    )
+    # Set when an HRO merges this record into another (issue 15): the record stays, with its
+    # history, but every list, search and screening reads the person it was merged into.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_people",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -309,6 +323,89 @@ class Person(ExternalReference):
             no_commas(self.aliases)
         except ValidationError as error:
             raise ValidationError({"aliases": error}) from error
+
+
+class PersonNameKey(models.Model):
+    """The index of names (issue 15): one row per phonetic key of a person's name or alias
+    (``registry.names.index_keys``), so that screening and search find candidates without reading
+    every person. Derived from ``Person.name`` and ``Person.aliases``; ``registry.matching``
+    rebuilds a person's rows whenever they change."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"])]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="registry_personnamekey_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.key}"
+
+
+@track()
+class PersonMerge(models.Model):
+    """Two records found to be the same person, merged by an HRO (domain.md 4.6). ``moved`` says
+    which rows moved from ``source`` to ``target`` (``{"app.Model.field": [ids]}``) and which
+    aliases were added, so that the merge can be undone exactly."""
+
+    source = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_out", verbose_name=_("merged")
+    )
+    target = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_in", verbose_name=_("kept")
+    )
+    reason = models.TextField(_("reason"))
+    moved = models.JSONField(default=dict, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged_at = models.DateTimeField(_("merged"), default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undo_reason = models.TextField(_("reason for undoing"), blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = _("merge of two people")
+        verbose_name_plural = _("merges of people")
+
+    def __str__(self):
+        return f"#{self.source_id} → #{self.target_id}"
+
+
+@track()
+class DuplicateDismissal(models.Model):
+    """Two people the duplicate queue proposed and an HRO said are different: not proposed again."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="registry_duplicate_pair"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="registry_duplicate_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.first_id} ≠ #{self.second_id}"
 
 
 class CommandRole(models.TextChoices):

@@ -15,6 +15,7 @@ class ImportKind(models.TextChoices):
     PEOPLE = "people", _("People")
     ASSIGNMENTS = "assignments", _("Command assignments")
     VIOLATIONS = "violations", _("Violations")
+    PARTICIPANTS = "participants", _("Participants of a support request")
 
 
 class ImportStatus(models.TextChoices):
@@ -42,6 +43,15 @@ class ImportJob(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # A list of participants is imported into one support request (issue 15).
+    request = models.ForeignKey(
+        "support.SupportRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name=_("support request"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
     )

@@ -8,15 +8,21 @@ from hrddp.audit import sealing
 from hrddp.registry.models import Unit, Violation
 from tests.factories import UnitFactory, ViolationFactory
 
-DOMAIN_APPS = ("accounts", "registry", "support", "community", "assessments")
+DOMAIN_APPS = ("accounts", "registry", "support", "screening", "community", "assessments")
 # Tables derived from tracked ones by database triggers: their history is that of their source.
 DERIVED = {
     # Follows Unit.parent, whose every change Unit's history records.
     "registry.UnitClosure",
+    # The index of names, rebuilt from Person.name and Person.aliases (registry.matching).
+    "registry.PersonNameKey",
 }
 # Kept out of the history on purpose: erasing a source destroys its key (domain.md 7), and a copy
 # of the key in the history would defeat the erasure.
-UNTRACKED_ON_PURPOSE = {"registry.SourceKey"}
+UNTRACKED_ON_PURPOSE = {
+    "registry.SourceKey",
+    # A background job's progress, like an import job: the outcomes it writes are tracked.
+    "screening.ScreeningRun",
+}
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,1 @@
+"""API: merge (issue 15)."""

@@ -1,0 +1,1 @@
+"""API: participants (issue 15)."""

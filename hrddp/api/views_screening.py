@@ -1,0 +1,1 @@
+"""API: screening (issue 15)."""

@@ -1,0 +1,1 @@
+"""API: search (issue 15)."""

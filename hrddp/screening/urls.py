@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views_participants, views_screening
+
+app_name = "screening"
+
+urlpatterns = [
+    # Participants: the list, typed in or imported (views_participants).
+    path(
+        "requests/<int:request_pk>/participants/",
+        views_participants.participant_list,
+        name="participants",
+    ),
+    # Screening: candidates, decisions, outcomes (views_screening).
+    path("requests/<int:request_pk>/", views_screening.request_screening, name="request"),
+]
