@@ -115,7 +115,7 @@ def evaluate(pairs, distractors, *, seed=15):
     negatives = Counter(family for _, _, label, family in pairs if not label)
 
     names.parse.cache_clear()
-    names._word_pair.cache_clear()
+    names._PAIRS.clear()
     started = time.perf_counter()
     for query, target, _, _ in pairs:
         names.compare(names.parse(query), names.parse(target))

@@ -118,6 +118,7 @@ NORMAL_STEPS = (
     ("y", "i"),
     ("ei", "ai"),
 )
+GERMAN_W = re.compile(r"^w(?=[lr])|(?<=[oe])w$")
 SOFT_C = re.compile(r"c(?=[ei])")
 DOUBLE = re.compile(r"(.)\1+")
 # The consonant skeleton: each letter's sound class; vowels, h, w and y are dropped.
@@ -226,6 +227,11 @@ def split(text):
 def normal(word, vowelless=False):
     """A word's normal spelling: transliteration alternatives collapsed. In a word read from Arabic
     script, "th" is two letters (ت/ط + ه)."""
+    if len(word) > 3 and word[-1] == "h" and (vowelless or word[-2] in "aeiou"):
+        # Fatimah, Abdallah; Arabic ة.
+        word = word[:-1]
+    # German transliteration of Russian: Wladimir, Wolkow, Lebedew.
+    word = GERMAN_W.sub("v", word)
     for old, new in NORMAL_STEPS:
         if old == "th" and vowelless:
             continue
@@ -233,7 +239,7 @@ def normal(word, vowelless=False):
         if old == "ck":
             word = SOFT_C.sub("s", word).replace("c", "k")
     word = DOUBLE.sub(r"\1", word)
-    if len(word) > 3 and word[-1] in "eh":
+    if len(word) > 3 and word[-1] == "e":
         word = word[:-1]
     return word
 
@@ -310,44 +316,55 @@ def _similarity(word_a, normal_a, skeleton_a, word_b, normal_b, skeleton_b, vowe
     return score, kind
 
 
-@lru_cache(maxsize=262144)
-def _word_pair(a, b, vowelless):
-    return _similarity(
-        a,
-        normal(a, vowelless),
-        skeleton(a, vowelless),
-        b,
-        normal(b, vowelless),
-        skeleton(b, vowelless),
-        vowelless,
-    )
+# Word pairs already scored: names repeat their words (Mohamed, Jean, Ivanov) across a registry.
+_PAIRS = {}
+_PAIRS_MAX = 500_000
 
 
-def _align(short, long, vowelless):
+def _word_pair(a, vowelless_a, b, vowelless_b):
+    key = (a, vowelless_a, b, vowelless_b)
+    found = _PAIRS.get(key)
+    if found is None:
+        if len(_PAIRS) >= _PAIRS_MAX:
+            _PAIRS.clear()
+        found = _PAIRS[key] = _similarity(
+            a,
+            normal(a, vowelless_a),
+            skeleton(a, vowelless_a),
+            b,
+            normal(b, vowelless_b),
+            skeleton(b, vowelless_b),
+            vowelless_a or vowelless_b,
+        )
+    return found
+
+
+def _align(short, long, vowelless_short, vowelless_long):
     """Pair each word of ``short`` with a word of ``long``, most alike first: the mean score, the
     positions paired, and how the paired words differ."""
-    table = sorted(
-        (
-            (*_word_pair(word, other, vowelless), i, j)
-            for i, word in enumerate(short)
-            for j, other in enumerate(long)
-        ),
-        key=lambda row: -row[0],
-    )
-    paired_short, paired_long, total = {}, set(), 0.0
+    table = []
+    for i, word in enumerate(short):
+        for j, other in enumerate(long):
+            score, kind = _word_pair(word, vowelless_short, other, vowelless_long)
+            table.append((score, -i, -j, kind))
+    table.sort(reverse=True)
+    paired = [-1] * len(short)
+    taken = set()
+    total = 0.0
     kinds = set()
-    for score, kind, i, j in table:
-        if i in paired_short or j in paired_long:
+    left = len(short)
+    for score, i, j, kind in table:
+        if paired[-i] >= 0 or -j in taken:
             continue
-        paired_short[i] = j
-        paired_long.add(j)
+        paired[-i] = -j
+        taken.add(-j)
         total += score
         if kind:
             kinds.add(kind)
-        if len(paired_short) == len(short):
+        left -= 1
+        if not left:
             break
-    positions = [paired_short[i] for i in range(len(short))]
-    return total / len(short), positions, kinds
+    return total / len(short), paired, kinds
 
 
 def _merges(words):
@@ -370,11 +387,12 @@ def compare(query, candidate):
         query.folded == candidate.folded and query.text.lower() == candidate.text.lower()
     ):
         return Comparison(100.0, ("same_spelling",))
-    vowelless = query.vowelless or candidate.vowelless
-    short, long = query.words, candidate.words
-    if len(short) > len(long):
+    short, long = query, candidate
+    if len(short.words) > len(long.words):
         short, long = long, short
-    score, positions, kinds = _align(short, long, vowelless)
+    flags = (short.vowelless, long.vowelless)
+    short, long = short.words, long.words
+    score, positions, kinds = _align(short, long, *flags)
     reasons = []
     missing = len(long) - len(short)
     if missing:
@@ -382,7 +400,7 @@ def compare(query, candidate):
         merged_best = None
         for merged in _merges(long):
             if len(merged) >= len(short):
-                merged_score, merged_positions, merged_kinds = _align(short, merged, vowelless)
+                merged_score, merged_positions, merged_kinds = _align(short, merged, *flags)
                 merged_score -= (len(merged) - len(short)) * (8.0 if len(short) >= 2 else 25.0)
                 if merged_best is None or merged_score > merged_best[0]:
                     merged_best = (merged_score, merged_positions, merged_kinds)
