@@ -90,6 +90,7 @@ ARABIC_LETTERS = str.maketrans({"ث": "س"})
 DIN = re.compile(r"(?<=...)(?:[aeiou]{1,2}l|[aeiou]{1,2})?d{1,2}(?:ine?|een|yn)$")
 DIN_WORD = re.compile(r"^(?:[aeiou]{1,2}l|[aeiou]{1,2})?d{1,2}(?:ine?|een|yn)$")
 ALLAH_WORD = re.compile(r"^(?:[aeiou]{1,2})?ll?ah?$")
+SEPARATORS = re.compile(r"[^a-z0-9]+")
 MARKS = re.compile(r"[-'’`‘ʼ]")
 
 # After "abd": the article, or the vowel before a doubled (assimilated) consonant, or a link vowel.
@@ -119,6 +120,7 @@ NORMAL_STEPS = (
     ("ei", "ai"),
 )
 GERMAN_W = re.compile(r"^w(?=[lr])|(?<=[oe])w$")
+PATRONYMIC = re.compile(r"[aeiou]v(?:ish|na)$")
 SOFT_C = re.compile(r"c(?=[ei])")
 DOUBLE = re.compile(r"(.)\1+")
 # The consonant skeleton: each letter's sound class; vowels, h, w and y are dropped.
@@ -161,6 +163,8 @@ class NameForm:
     marks: str = ""
     particles: tuple[str, ...] = ()
     folded: str = ""
+    squeezed: str = ""
+    spaced: str = ""
 
 
 def latin(text):
@@ -267,6 +271,8 @@ def parse(text):
         marks="".join(sorted(MARKS.findall(text.replace("’", "'")))),
         particles=tuple(sorted(particles)),
         folded=" ".join(found),
+        squeezed=SEPARATORS.sub("", latin(text)),
+        spaced=SEPARATORS.sub(" ", latin(text)).strip(),
     )
 
 
@@ -275,14 +281,14 @@ def index_keys(form):
 
     Each word's skeleton; for a skeleton of three classes or more also its first and last class,
     so a typo inside the word leaves it findable ("Zkawadi" → skt → st, "Zawadi" → st); and each pair
-    of the first four words' skeletons, rarer than either, so a name sharing two words ranks above
-    those sharing one (a common first name, a missing middle name). At most 14 keys, usually 5-9."""
+    of the first words' skeletons, rarer than either, so a name sharing two words ranks above those
+    sharing one (a common first name, a missing middle name). At most 14 keys, usually 5-9."""
     keys = set()
-    for key in form.keys:
+    for at, key in enumerate(form.keys[:6]):
         keys.add(key[:40])
-        if len(key) >= 3:
+        if len(key) >= 3 and at < 4:
             keys.add(key[0] + key[-1])
-    first = sorted(form.keys[:4])
+    first = sorted(form.keys[: 4 if len(form.keys) <= 4 else 3])
     for at, key in enumerate(first):
         for other in first[at + 1 :]:
             keys.add(f"{key[:19]}+{other[:20]}")
@@ -308,7 +314,12 @@ def _similarity(word_a, normal_a, skeleton_a, word_b, normal_b, skeleton_b, vowe
     if vowelless:
         # One side has consonants only: they are all there is to compare.
         return (96.0 if sounded == 100 else sounded * 0.9), "transliteration"
-    score = max(spelled, (spelled + sounded) / 2)
+    # The skeleton speaks for transliteration (Mohamed/Mahamat), less so when it is short: "Mbuyi"
+    # and "Mwamba" are both m-b.
+    score = max(spelled, spelled + (sounded - spelled) * min(0.5, (len(skeleton_a) - 1) / 6))
+    if (PATRONYMIC.search(normal_a) is None) != (PATRONYMIC.search(normal_b) is None):
+        # Ivanovich (son of Ivan) is not Ivanov.
+        score = min(score, 60.0)
     if Levenshtein.distance(normal_a, normal_b) <= 2 and Levenshtein.distance(word_a, word_b) <= 2:
         kind = "transliteration" if sounded == 100 else "typo"
     else:
@@ -414,7 +425,10 @@ def compare(query, candidate):
             reasons.append("missing_word")
     if positions != sorted(positions):
         reasons.append("word_order")
-    if query.marks != candidate.marks and "spacing" not in reasons:
+    if "spacing" not in reasons and (
+        query.marks != candidate.marks
+        or (query.squeezed == candidate.squeezed and query.spaced != candidate.spaced)
+    ):
         reasons.append("spacing")
     if query.particles != candidate.particles:
         reasons.append("particle")
