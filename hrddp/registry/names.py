@@ -87,9 +87,9 @@ ARABIC_ALLAH = re.compile(r"\s+الله")
 # Letters anyascii writes with two letters that read as one elsewhere: "th" (ث) is "s" in the Latin
 # forms of the region (Osman, Usman).
 ARABIC_LETTERS = str.maketrans({"ث": "س"})
-DIN = re.compile(r"(?<=...)(?:[aeiou]{1,2}l|[aeiou]{1,2})?d{1,2}(?:ine?|een|yn)$")
+DIN = re.compile(r"(?<=...)(?:[aeiou]{1,2}ld|[aeiou]{0,2}dd|(?<=[lrsj])d)(?:ine?|een|yn)$")
 DIN_WORD = re.compile(r"^(?:[aeiou]{1,2}l|[aeiou]{1,2})?d{1,2}(?:ine?|een|yn)$")
-ALLAH_WORD = re.compile(r"^(?:[aeiou]{1,2})?ll?ah?$")
+ALLAH_WORD = re.compile(r"^(?:[aeiou]{1,2})?llah?$")
 SEPARATORS = re.compile(r"[^a-z0-9]+")
 MARKS = re.compile(r"[-'’`‘ʼ]")
 
@@ -121,6 +121,7 @@ NORMAL_STEPS = (
 )
 GERMAN_W = re.compile(r"^w(?=[lr])|(?<=[oe])w$")
 PATRONYMIC = re.compile(r"[aeiou]v(?:ish|na)$")
+VOWELS = re.compile(r"[aeiou]+")
 SOFT_C = re.compile(r"c(?=[ei])")
 DOUBLE = re.compile(r"(.)\1+")
 # The consonant skeleton: each letter's sound class; vowels, h, w and y are dropped.
@@ -173,7 +174,13 @@ def latin(text):
     if ARABIC.search(text):
         text = ARABIC_ABD.sub("عبد ", text.translate(ARABIC_LETTERS))
         text = ARABIC_ARTICLE.sub(r"\1", ARABIC_ALLAH.sub("الله", ARABIC_DIN.sub("دين", text)))
-    return MARKS.sub(lambda mark: " " if mark.group() == "-" else "", anyascii(text).lower())
+    if not text.isascii():
+        text = anyascii(text)
+    return MARKS.sub(_mark, text.lower())
+
+
+def _mark(found):
+    return " " if found.group() == "-" else ""
 
 
 def _abd(rest):
@@ -185,9 +192,9 @@ def _abd(rest):
     return stripped if len(stripped) >= 2 else rest
 
 
-def split(text):
-    """The words of a name and the particles it had."""
-    raw = WORD.findall(latin(text))
+def split(text, *, written=None):
+    """The words of a name and the particles it had (``written``: the name's :func:`latin`)."""
+    raw = WORD.findall(latin(text) if written is None else written)
     words, particles = [], []
     carry = ""
     for at, word in enumerate(raw):
@@ -206,10 +213,15 @@ def split(text):
         carry = ""
         if words and (DIN_WORD.match(word) or ALLAH_WORD.match(word)) and words[-1][:3] != "abd":
             # "Nasr al-Din", "Nasr ad-Din", "Daf Allah": one name.
+            if article:
+                particles.append("al")
             words[-1] = DIN.sub("din", words[-1] + word)
             continue
         if len(word) > 6:
-            word = DIN.sub("din", word)
+            joined = DIN.sub("din", word)
+            if joined != word and "ld" in word[len(joined) - 3 :]:
+                particles.append("al")
+            word = joined
         if word.startswith("abd") and len(word) > 4:
             rest = _abd(word[3:])
             if rest != word[3:]:
@@ -258,7 +270,8 @@ def skeleton(word, vowelless=False):
 @lru_cache(maxsize=131072)
 def parse(text):
     text = text or ""
-    found, particles = split(text)
+    written = latin(text)
+    found, particles = split(text, written=written)
     vowelless = bool(ARABIC.search(text))
     skeletons = tuple(skeleton(word, vowelless) for word in found)
     return NameForm(
@@ -271,8 +284,8 @@ def parse(text):
         marks="".join(sorted(MARKS.findall(text.replace("’", "'")))),
         particles=tuple(sorted(particles)),
         folded=" ".join(found),
-        squeezed=SEPARATORS.sub("", latin(text)),
-        spaced=SEPARATORS.sub(" ", latin(text)).strip(),
+        squeezed=SEPARATORS.sub("", written),
+        spaced=SEPARATORS.sub(" ", written).strip(),
     )
 
 
@@ -316,7 +329,11 @@ def _similarity(word_a, normal_a, skeleton_a, word_b, normal_b, skeleton_b, vowe
         return (96.0 if sounded == 100 else sounded * 0.9), "transliteration"
     # The skeleton speaks for transliteration (Mohamed/Mahamat), less so when it is short: "Mbuyi"
     # and "Mwamba" are both m-b.
-    score = max(spelled, spelled + (sounded - spelled) * min(0.5, (len(skeleton_a) - 1) / 6))
+    weight = min(0.5, (len(skeleton_a) - 1) / 6)
+    if len(VOWELS.findall(normal_a)) != len(VOWELS.findall(normal_b)):
+        # Another number of syllables: Mahmoud is not Mohamed, though both are m-h-m-d.
+        weight /= 2
+    score = max(spelled, spelled + (sounded - spelled) * weight)
     if (PATRONYMIC.search(normal_a) is None) != (PATRONYMIC.search(normal_b) is None):
         # Ivanovich (son of Ivan) is not Ivanov.
         score = min(score, 60.0)
