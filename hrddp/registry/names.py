@@ -239,6 +239,11 @@ def split(text, *, written=None):
     return tuple(words), tuple(particles)
 
 
+def words(text):
+    """The words of a name, particles joined to the word they introduce or dropped."""
+    return split(text)[0]
+
+
 @lru_cache(maxsize=65536)
 def normal(word, vowelless=False):
     """A word's normal spelling: transliteration alternatives collapsed. In a word read from Arabic
@@ -287,6 +292,11 @@ def parse(text):
         squeezed=SEPARATORS.sub("", written),
         spaced=SEPARATORS.sub(" ", written).strip(),
     )
+
+
+def key(word):
+    """A word's index key: its consonant skeleton."""
+    return skeleton(word)
 
 
 def index_keys(form):
@@ -344,53 +354,57 @@ def _similarity(word_a, normal_a, skeleton_a, word_b, normal_b, skeleton_b, vowe
     return score, kind
 
 
-# Word pairs already scored: names repeat their words (Mohamed, Jean, Ivanov) across a registry.
+# Word pairs already scored, by the scripts of their names: names repeat their words (Mohamed,
+# Jean, Ivanov) across a registry.
 _PAIRS = {}
 _PAIRS_MAX = 500_000
 
 
 def _word_pair(a, vowelless_a, b, vowelless_b):
-    key = (a, vowelless_a, b, vowelless_b)
-    found = _PAIRS.get(key)
-    if found is None:
-        if len(_PAIRS) >= _PAIRS_MAX:
-            _PAIRS.clear()
-        found = _PAIRS[key] = _similarity(
-            a,
-            normal(a, vowelless_a),
-            skeleton(a, vowelless_a),
-            b,
-            normal(b, vowelless_b),
-            skeleton(b, vowelless_b),
-            vowelless_a or vowelless_b,
-        )
+    if len(_PAIRS) >= _PAIRS_MAX:
+        _PAIRS.clear()
+    found = _PAIRS[(a, vowelless_a, b, vowelless_b)] = _similarity(
+        a,
+        normal(a, vowelless_a),
+        skeleton(a, vowelless_a),
+        b,
+        normal(b, vowelless_b),
+        skeleton(b, vowelless_b),
+        vowelless_a or vowelless_b,
+    )
     return found
 
 
 def _align(short, long, vowelless_short, vowelless_long):
     """Pair each word of ``short`` with a word of ``long``, most alike first: the mean score, the
     positions paired, and how the paired words differ."""
+    get = _PAIRS.get
     table = []
     for i, word in enumerate(short):
         for j, other in enumerate(long):
-            score, kind = _word_pair(word, vowelless_short, other, vowelless_long)
-            table.append((score, -i, -j, kind))
+            if word == other:
+                table.append((100.0, -i, -j, ""))
+                continue
+            found = get((word, vowelless_short, other, vowelless_long))
+            if found is None:
+                found = _word_pair(word, vowelless_short, other, vowelless_long)
+            table.append((found[0], -i, -j, found[1]))
     table.sort(reverse=True)
-    paired = [-1] * len(short)
+    size = len(short)
+    paired = [-1] * size
     taken = set()
     total = 0.0
     kinds = set()
-    left = len(short)
     for score, i, j, kind in table:
-        if paired[-i] >= 0 or -j in taken:
+        if paired[-i] >= 0 or j in taken:
             continue
         paired[-i] = -j
-        taken.add(-j)
+        taken.add(j)
         total += score
         if kind:
             kinds.add(kind)
-        left -= 1
-        if not left:
+        size -= 1
+        if not size:
             break
     return total / len(short), paired, kinds
 
@@ -426,7 +440,9 @@ def compare(query, candidate):
     if missing:
         penalty = missing * (8.0 if len(short) >= 2 else 25.0)
         merged_best = None
-        for merged in _merges(long):
+        # Reading two words as one mends one pair at most: skip it when that cannot reach POSSIBLE.
+        hopeless = score - penalty + 100.0 / len(short) + 8.0 < POSSIBLE
+        for merged in () if hopeless else _merges(long):
             if len(merged) >= len(short):
                 merged_score, merged_positions, merged_kinds = _align(short, merged, *flags)
                 merged_score -= (len(merged) - len(short)) * (8.0 if len(short) >= 2 else 25.0)

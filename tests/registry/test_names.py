@@ -203,7 +203,7 @@ def test_evaluation_set_meets_recall_and_precision_goals(benchmark):
     distractors = benchmark.read_distractors(BENCHMARKS / "names" / "distractors.txt")
     assert sum(label for *_, label, _ in pairs) >= 500
     assert sum(1 - label for *_, label, _ in pairs) >= 500
-    figures = benchmark.evaluate(pairs, distractors)
+    figures = benchmark.evaluate(pairs, distractors, timing=False)
     assert figures["recall"] >= 0.97, figures["misses"][:20]
     assert figures["precision"] >= 0.90
     assert time.perf_counter() - started < 20
