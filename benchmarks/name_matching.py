@@ -60,6 +60,8 @@ class Index:
         self.people = people
         self.forms = [names.parse(text) for text in people]
         self.by_key = defaultdict(list)
+        self.scoring = 0.0
+        self.scored = 0
         for person, form in enumerate(self.forms):
             for key in names.index_keys(form):
                 self.by_key[key].append(person)
@@ -75,11 +77,15 @@ class Index:
     def candidates(self, text, limit=TOP):
         query = names.parse(text)
         found = []
-        for person in self.shortlist(names.index_keys(query)):
+        shortlisted = self.shortlist(names.index_keys(query))
+        started = time.process_time()
+        for person in shortlisted:
             score = names.compare(query, self.forms[person]).score
             if names.level(score):
                 found.append((score, person))
         found.sort(key=lambda row: (-row[0], row[1]))
+        self.scoring += time.process_time() - started
+        self.scored += len(shortlisted)
         return found[:limit]
 
 
@@ -143,6 +149,8 @@ def evaluate(pairs, distractors, *, seed=15, timing=True):
         "cold_us": cold * 1e6,
         "warm_us": warm * 1e6,
         "likely_true": sum(label for label, _ in likely),
+        "scoring_ms": index.scoring / max(sum(total.values()), 1) * 1e3,
+        "scored": index.scored / max(sum(total.values()), 1),
         "true": sum(total.values()),
     }
 
@@ -160,6 +168,10 @@ def report(figures, *, show_misses=0):
         print(f"  {family:28} {above}/{count}")
     print(
         f"parse + compare per pair: {figures['cold_us']:.1f} µs cold, {figures['warm_us']:.1f} µs cached"
+    )
+    print(
+        f"scoring a query's shortlist ({figures['scored']:.0f} names on average): "
+        f"{figures['scoring_ms']:.1f} ms of CPU"
     )
     for family, query, target in figures["misses"][:show_misses]:
         print(f"  missed [{family}] {query!r} -> {target!r}")
