@@ -27,16 +27,12 @@ def test_api_merge_moves_everything_and_answers_the_merge(api_for, hro, pair):
     a, b = pair
     assignment = AssignmentFactory(person=a)
     violation = ViolationFactory(people=[a])
-    response = api_for(hro).post(
-        merge_url(a), {"into": b.pk, "reason": "Same man."}, format="json"
-    )
+    response = api_for(hro).post(merge_url(a), {"into": b.pk, "reason": "Same man."}, format="json")
     assert response.status_code == 200, response.data
     data = response.json()
     assert (data["source"], data["target"], data["merged_by"]) == (a.pk, b.pk, hro.username)
     assert data["moved"]["rows"]["registry.CommandAssignment.person"] == [assignment.pk]
-    assert data["moved"]["rows"]["registry.Attribution.person"] == [
-        violation.attributions.get().pk
-    ]
+    assert data["moved"]["rows"]["registry.Attribution.person"] == [violation.attributions.get().pk]
     assert data["moved"]["fields"] == {"rank": "Lieutenant"}
 
 
