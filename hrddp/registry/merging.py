@@ -85,32 +85,37 @@ def _relation_by_key(key):
 
 
 def _unique_sets(model, field_name):
-    """The field sets, containing ``field_name``, that ``model``'s rows must keep unique."""
-    sets = [tuple(fields) for fields in model._meta.unique_together if field_name in fields]
+    """``(fields, condition)`` for each set of fields containing ``field_name`` that ``model``'s
+    rows must keep unique (``condition``: a partial constraint's, else None)."""
+    sets = [(tuple(fields), None) for fields in model._meta.unique_together if field_name in fields]
     for constraint in model._meta.constraints:
         if (
             isinstance(constraint, models.UniqueConstraint)
             and constraint.fields
             and field_name in constraint.fields
         ):
-            sets.append(tuple(constraint.fields))
-    field = model._meta.get_field(field_name)
-    if field.unique:
-        sets.append((field_name,))
+            sets.append((tuple(constraint.fields), constraint.condition))
+    if model._meta.get_field(field_name).unique:
+        sets.append(((field_name,), None))
     return sets
 
 
 def _duplicate_at_target(row, field_name, unique_sets, target):
     """Whether ``row``, once pointing at ``target``, would repeat a row that already does."""
     model = type(row)
-    for fields in unique_sets:
+    rows = model._default_manager
+    for fields, condition in unique_sets:
+        if condition is not None and not rows.filter(condition, pk=row.pk).exists():
+            continue  # the row is outside the partial constraint
         lookup = {field_name: target}
         for name in fields:
             if name != field_name:
-                lookup[model._meta.get_field(name).attname] = getattr(
-                    row, model._meta.get_field(name).attname
-                )
-        if model._default_manager.filter(**lookup).exclude(pk=row.pk).exists():
+                attname = model._meta.get_field(name).attname
+                lookup[attname] = getattr(row, attname)
+        others = rows.filter(**lookup).exclude(pk=row.pk)
+        if condition is not None:
+            others = others.filter(condition)
+        if others.exists():
             return True
     return False
 
