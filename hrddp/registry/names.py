@@ -21,9 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 # Particles that belong to the next word: "Abdel Rahman", "Abd al-Rahman" and "Abderrahmane"
 # are one name; "El Hadj" and "Elhadj" too.
-JOINING_PARTICLES = frozenset(
-    {"abd", "abdel", "abdul", "abdal", "abdoul", "abu", "abou", "al", "el"}
-)
+JOINING_PARTICLES = frozenset({"abd", "abdel", "abdul", "abdal", "abdoul", "abu", "abou", "al", "el"})
 # Particles dropped altogether: "van", "de", "bin" do not tell two people apart.
 DROPPED_PARTICLES = frozenset({"bin", "ben", "ibn", "ould", "wa", "de", "du", "da", "van", "von"})
 
@@ -130,10 +128,9 @@ def compare(query, candidate):
         for word, at in zip(shorter.words, positions, strict=False)
     ):
         reasons.append("spelling_variant")
-    if (
-        latin(query.text) != (query.text or "").lower()
-        or latin(candidate.text) != (candidate.text or "").lower()
-    ):
+    if latin(query.text) != (query.text or "").lower() or latin(candidate.text) != (
+        candidate.text or ""
+    ).lower():
         reasons.append("script_or_accents")
     return Comparison(round(max(score, 0.0), 1), tuple(reasons) or ("same_spelling",))
 
