@@ -49,6 +49,11 @@ def can_edit_registry(user):
     return user.is_authenticated and user.has_role(*REGISTRY_EDITORS)
 
 
+def can_merge_people(user):
+    """Two records of the same person are merged, and a merge undone, by an HRO (domain.md 4.6)."""
+    return can_edit_registry(user)
+
+
 def must_use_two_factor(user):
     """Managers and administrators, and whoever may enter the Django admin, sign in with a second
     factor."""

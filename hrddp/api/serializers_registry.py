@@ -137,7 +137,10 @@ class PersonSerializer(RecordSerializer):
             "external_ref",
             "violation_count",
             "current_units",
+            "merged_into",
         ]
+        # Set by a merge (issue 15): the record this person was merged into, else null.
+        read_only_fields = ["merged_into"]
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_current_units(self, person):
@@ -173,7 +176,7 @@ class AttributionSerializer(serializers.ModelSerializer):
         queryset=Unit.objects.all(), required=False, allow_null=True
     )
     person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), required=False, allow_null=True
+        queryset=Person.objects.unmerged(), required=False, allow_null=True
     )
 
     class Meta:

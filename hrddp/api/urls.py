@@ -9,6 +9,12 @@ from .auth import ObtainTokenView, RevokeAllTokensView, RevokeTokenView
 from .views_assessments import AssessmentViewSet, InterventionViewSet
 from .views_community import AbuseReportViewSet, PerceptionViewSet
 from .views_decisions import DecisionViewSet, WaiverViewSet
+from .views_merge import (
+    DuplicateDismissView,
+    DuplicateListView,
+    PersonMergeView,
+    PersonMergeViewSet,
+)
 from .views_notifications import NotificationViewSet
 from .views_registry import (
     AssignmentViewSet,
@@ -28,6 +34,7 @@ router = SimpleRouter(trailing_slash=True)
 router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("units", UnitViewSet, basename="unit")
 router.register("people", PersonViewSet, basename="person")
+router.register("person-merges", PersonMergeViewSet, basename="person-merge")
 router.register("command-assignments", AssignmentViewSet, basename="assignment")
 router.register("violations", ViolationViewSet, basename="violation")
 router.register("support-requests", SupportRequestViewSet, basename="support-request")
@@ -48,6 +55,13 @@ urlpatterns = [
     path("v1/auth/logout/", RevokeTokenView.as_view(), name="logout"),
     path("v1/auth/logoutall/", RevokeAllTokensView.as_view(), name="logoutall"),
     path("v1/policy-settings/", PolicySettingsView.as_view(), name="policy-settings"),
+    path("v1/people/<int:pk>/merge/", PersonMergeView.as_view(), name="person-merge"),
+    path("v1/people/duplicates/", DuplicateListView.as_view(), name="person-duplicates"),
+    path(
+        "v1/people/duplicates/dismiss/",
+        DuplicateDismissView.as_view(),
+        name="person-duplicates-dismiss",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -123,8 +123,11 @@ class PersonViewSet(WriteViewSet):
         if not can_read_registry(self.request.user):
             return Person.objects.none()
         current = CommandAssignment.objects.current()
+        people = Person.objects.all()
+        if self.action == "list":  # a merged person is read by their id only (issue 15)
+            people = people.unmerged()
         return (
-            Person.objects.with_violation_count()
+            people.with_violation_count()
             .prefetch_related(
                 Prefetch("assignments", queryset=current, to_attr="current_assignments")
             )

@@ -261,7 +261,13 @@ def _unit_events(user):
 
 
 def _person_events(user):
-    return ["registry.PersonEvent", "registry.CommandAssignmentEvent", "registry.AttributionEvent"]
+    return [
+        "registry.PersonEvent",
+        "registry.CommandAssignmentEvent",
+        "registry.AttributionEvent",
+        # A merge is a row of both people's history (issue 15).
+        "registry.PersonMergeEvent",
+    ]
 
 
 def _violation_events(user):

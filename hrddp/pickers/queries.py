@@ -108,7 +108,7 @@ UNITS = Source(
 PEOPLE = Source(
     key="people",
     url_name="pickers:people",
-    queryset=lambda: Person.objects.all(),
+    queryset=lambda: Person.objects.unmerged(),
     label=str,
     ordering=("name", "pk"),
     # The rank too: "col bosco" finds Colonel Jean Bosco, whose label begins with his rank.

@@ -67,3 +67,23 @@ class AssignmentForm(PickerFormMixin, forms.ModelForm):
         model = CommandAssignment
         fields = ["person", "unit", "role", "start", "end"]
         widgets = {"start": DateInput(), "end": DateInput()}
+
+
+class MergeForm(forms.Form):
+    """Merge the page's person into another record (issue 15): which one is kept, and why."""
+
+    into = PickerField(pickers.PEOPLE, label=_("Keep this record"))
+    reason = forms.CharField(
+        label=_("Why these are the same person"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MergeUndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the merge is undone"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DuplicateDismissForm(forms.Form):
+    first = forms.IntegerField(widget=forms.HiddenInput)
+    second = forms.IntegerField(widget=forms.HiddenInput)

@@ -218,6 +218,11 @@ class CommandAssignmentQuerySet(models.QuerySet):
 
 
 class PersonQuerySet(models.QuerySet):
+    def unmerged(self):
+        """The people who are a record of their own: not merged into another (issue 15). Lists,
+        pickers, exports and search read these; a merged record is reached by its id only."""
+        return self.filter(merged_into__isnull=True)
+
     def with_violation_count(self):
         """``violation_count``: the violations attributed to the person, each counted once."""
         attributions = apps.get_model("registry", "Attribution").objects.filter(
@@ -846,3 +851,65 @@ def units_whose_record_holds(violation, as_of=None):
             ).values_list("unit_id", flat=True)
         )
     return holders
+
+
+# The duplicate queue (issue 15): pairs of people the matcher finds likely the same person.
+
+# People looked at per page of the queue: each costs one search of the name index.
+DUPLICATE_PEOPLE_PER_PAGE = 20
+
+
+@dataclass
+class DuplicatePair:
+    person: object  # the person of the page the pair was found from
+    other: object
+    score: float
+    level: str
+    reasons: list
+
+    @property
+    def key(self):
+        return tuple(sorted((self.person.pk, self.other.pk)))
+
+
+def duplicate_queue_people():
+    """The people the queue looks at, newest first: the records entered last are the likeliest
+    to repeat one already there. Paged, never read whole."""
+    return apps.get_model("registry", "Person").objects.unmerged().order_by("-pk")
+
+
+def duplicate_pairs(people, level="likely"):
+    """The pairs, for each of ``people`` (a page of ``duplicate_queue_people``), of that person
+    and another the matcher finds ``level`` the same (``registry.matching.candidates``), best
+    first, less the pairs an HRO said are different people (``DuplicateDismissal``) and each pair
+    once. One search of the name index per person, one query for the dismissals."""
+    from . import matching
+
+    DuplicateDismissal = apps.get_model("registry", "DuplicateDismissal")
+    found = {}
+    for person in people:
+        for match in matching.candidates(person.name, limit=6):
+            if match.person.pk == person.pk or match.level != level:
+                continue
+            pair = DuplicatePair(person, match.person, match.score, match.level, match.reasons)
+            if pair.key not in found:
+                found[pair.key] = pair
+    if not found:
+        return []
+    dismissed = Q()
+    for first, second in found:
+        dismissed |= Q(first_id=first, second_id=second)
+    for first, second in DuplicateDismissal.objects.filter(dismissed).values_list(
+        "first_id", "second_id"
+    ):
+        found.pop((first, second), None)
+    return sorted(found.values(), key=lambda pair: (-pair.score, pair.key))
+
+
+def person_merges():
+    """Every merge of two people, newest first, with who merged and who undid."""
+    return (
+        apps.get_model("registry", "PersonMerge")
+        .objects.select_related("source", "target", "merged_by", "undone_by")
+        .order_by("-merged_at", "-pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import organisation, violations
+from .views import merge, organisation, violations
 
 app_name = "registry"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("people/new/", organisation.person_create, name="person_create"),
     path("people/<int:pk>/", organisation.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", organisation.person_update, name="person_update"),
+    path("people/<int:pk>/merge/", merge.person_merge, name="person_merge"),
+    path("people/duplicates/", merge.duplicate_list, name="duplicate_list"),
+    path("people/duplicates/dismiss/", merge.duplicate_dismiss, name="duplicate_dismiss"),
+    path("merges/<int:pk>/undo/", merge.merge_undo, name="merge_undo"),
     path("assignments/", organisation.assignment_list, name="assignment_list"),
     path("assignments/new/", organisation.assignment_create, name="assignment_create"),
     path("assignments/<int:pk>/edit/", organisation.assignment_update, name="assignment_update"),

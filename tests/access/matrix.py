@@ -173,6 +173,15 @@ MATRIX = {
     "registry:person_detail": ("person", "302 403 404 200 200 200 200 404 200 200 200"),
     "registry:person_list": (None, "302 403 403 200 200 200 200 403 200 200 200"),
     "registry:person_update": ("person", "302 403 403 200 403 403 403 403 200 403 403"),
+    # Issue 15: merging two records of one person, undoing it, the queue of likely duplicates:
+    # HROs only; the world's "person_merge" merged a twin into the world's person.
+    "registry:person_merge": ("person", "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:person_merge POST": ("person", "302 403 403 400 403 403 403 403 400 403 403"),
+    "registry:merge_undo": ("person_merge", "405 405 405 405 405 405 405 405 405 405 405"),
+    "registry:merge_undo POST": ("person_merge", "302 403 403 302 403 403 403 403 302 403 403"),
+    "registry:duplicate_list": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:duplicate_dismiss": (None, "405 405 405 405 405 405 405 405 405 405 405"),
+    "registry:duplicate_dismiss POST": (None, "302 403 403 302 403 403 403 403 302 403 403"),
     "registry:triage": (None, "302 403 403 200 403 403 403 403 200 403 403"),
     "registry:unit_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
     "registry:unit_detail": ("unit", "302 403 200 200 200 200 200 200 200 200 200"),
@@ -474,6 +483,19 @@ MATRIX = {
     "api:institution-history": ("institution", "401 403 200 200 200 200 200 200 200 200 200"),
     "api:unit-history": ("unit", "401 403 200 200 200 200 200 200 200 200 200"),
     "api:person-history": ("person", "401 403 404 200 200 200 200 404 200 200 200"),
+    # Issue 15: the merge as on its pages (HROs merge and undo; registry readers read merges).
+    "api:person-merge": ("person", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:person-merge POST": ("person", "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:person-merge-list": (None, "401 403 403 200 200 200 200 403 200 200 200"),
+    "api:person-merge-detail": ("person_merge", "401 403 404 200 200 200 200 404 200 200 200"),
+    "api:person-merge-undo": ("person_merge", "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:person-merge-undo POST": (
+        "person_merge",
+        "401 403 403 400 403 403 403 403 400 403 403",
+    ),
+    "api:person-duplicates": (None, "401 403 403 200 403 403 403 403 200 403 403"),
+    "api:person-duplicates-dismiss": (None, "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:person-duplicates-dismiss POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
     "api:violation-history": ("violation", "401 403 404 200 200 200 200 404 200 200 200"),
     # Each user's own notifications (the mission HRO's in the world); marking read is a POST.
     "api:notification-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),

@@ -13,6 +13,7 @@ from assessments.models import Trigger, TriggerKind
 from hrddp.accounts.models import Role
 from hrddp.community.models import Method, Perception
 from hrddp.notifications.models import Notification
+from hrddp.registry import merging
 from hrddp.transfer import export_jobs
 from hrddp.transfer.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportStatus
 from tests.factories import (
@@ -95,6 +96,10 @@ def build_world():
         "person": PersonFactory(),
     }
     objects["assignment"] = AssignmentFactory(person=objects["person"], unit=unit)
+    # A twin record merged into the world's person (issue 15): the merge's pages and API.
+    objects["person_merge"] = merging.merge(
+        PersonFactory(name="Twin Record"), objects["person"], users["hro"], "Same person."
+    )
     # The violation came from a staff member's report: the history of the violation, its
     # attribution and its sources names them as the actor.
     reporter = UserFactory(

@@ -27,6 +27,7 @@ from assessments.monitoring import check_violation
 from hrddp.api.services import issue_api_token
 from hrddp.community.models import Perception
 from hrddp.notifications.models import Notification
+from hrddp.registry import merging
 from hrddp.transfer.models import ImportJob
 from tests.factories import (
     AssignmentFactory,
@@ -101,6 +102,7 @@ def world(mission, ssr_advisor, hro, manager, unit):
         ).pk,
         "notifications": Notification.objects.create(user=hro, subject="Review due").pk,
         "sources": source.pk,
+        "person-merges": merging.merge(PersonFactory(), PersonFactory(), hro, "Same.").pk,
         "perceptions": Perception.objects.create(
             date=timezone.localdate(),
             area="Kanda",

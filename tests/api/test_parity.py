@@ -56,6 +56,10 @@ PAGE_ACTIONS = {
     # sources: an HRO asks for an identity's erasure, a manager confirms it
     "registry:source_erasure": ("post", "api:source-erasure"),
     "registry:source_erasure_confirm": ("post", "api:source-erasure-confirm"),
+    # one person, one record (issue 15): merge, undo, "not the same person"
+    "registry:person_merge": ("post", "api:person-merge"),
+    "registry:merge_undo": ("post", "api:person-merge-undo"),
+    "registry:duplicate_dismiss": ("post", "api:person-duplicates-dismiss"),
     # community
     "community:perception_create": ("post", "api:perception-list"),
     "community:perception_update": ("put", "api:perception-detail"),

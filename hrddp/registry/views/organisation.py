@@ -199,7 +199,7 @@ def _unit_form(request, unit):
 @role_required(*REGISTRY_READERS)
 def person_list(request):
     current = CommandAssignment.objects.current().select_related("unit")
-    people = Person.objects.with_violation_count().order_by("name", "pk")
+    people = Person.objects.unmerged().with_violation_count().order_by("name", "pk")
     people = people.prefetch_related(
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
     )
@@ -215,7 +215,7 @@ def person_list(request):
 def person_detail(request, pk):
     if not can_read_registry(request.user):
         raise Http404
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_or_404(Person.objects.select_related("merged_into"), pk=pk)
     today = timezone.localdate()
     assignments = person.assignments.select_related("unit__institution").order_by("-start", "-pk")
     past = list(assignments.not_current(today)[: DETAIL_LIST_SIZE + 1])
@@ -234,6 +234,10 @@ def person_detail(request, pk):
                 attributions, request.GET, "attributions_page", anchor="attributions"
             ),
             "history": history_of(person, request.user, history_page(request)),
+            # Merged into another record (issue 15): the merge that did it, to undo.
+            "merge": person.merges_out.filter(undone_at__isnull=True).first()
+            if person.merged_into_id
+            else None,
         },
     )
 
