@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from hrddp.accounts.models import Entity, Membership, User
 from hrddp.api.services import issue_api_token
 from hrddp.registry import models as registry
+from hrddp.screening.models import Participant
 from hrddp.support.models import SupportRequest
 
 
@@ -227,3 +228,13 @@ def api_client(user):
         _token, key = issue_api_token(user, two_factor=True)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    request = factory.SubFactory(SupportRequestFactory)
+    name = factory.Sequence(lambda n: f"Participant {n}")
+    rank = "Lieutenant"
+    created_by = factory.LazyAttribute(lambda participant: participant.request.created_by)

@@ -69,8 +69,41 @@ def shortlist(keys, limit=SHORTLIST):
         return [row[0] for row in cursor.fetchall()]
 
 
-def candidates(name, *, limit=5, queryset=None):
-    """The people most like ``name``, best first, each with its score, level and reasons."""
+@dataclass
+class Query:
+    """What is known of someone looked for: a participant, a typed name, a registry person."""
+
+    name: str
+    birth_date: object = None  # datetime.date or None
+    service_number: str = ""
+    unit_id: int | None = None
+
+
+def screen_many(queries, *, limit=5, queryset=None):
+    """For each ``Query``, its candidates as ``candidates`` gives them, in the same order.
+    (Contract for screening; batched in SQL by the matching work of issue 15.)"""
+    return [
+        candidates(
+            query.name,
+            birth_date=query.birth_date,
+            service_number=query.service_number,
+            unit=query.unit_id,
+            limit=limit,
+            queryset=queryset,
+        )
+        for query in queries
+    ]
+
+
+def reason_text(code, params):
+    """A reason code with its parameters, in the reader's language."""
+    return str(code)
+
+
+def candidates(name, *, birth_date=None, service_number="", unit=None, limit=5, queryset=None):
+    """The people most like ``name``, best first, each with its score, level and reasons.
+    ``birth_date``, ``service_number`` and ``unit`` (a Unit or its id), where known, raise or lower
+    the score."""
     query = names.parse(name)
     ids = shortlist(names.index_keys(query))
     people = (queryset if queryset is not None else Person.objects).filter(

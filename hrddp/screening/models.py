@@ -32,6 +32,16 @@ class Outcome(models.TextChoices):
     NEEDS_INFORMATION = "needs_information", _("Needs more information")
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def unscreened(self):
+        """D8: participants without a final outcome (none yet, or more information needed).
+        Outcomes expire with the assessment: a renewal clears them (``services_screening``)."""
+        return self.filter(models.Q(outcome="") | models.Q(outcome=Outcome.NEEDS_INFORMATION))
+
+    def excluded(self):
+        return self.filter(outcome=Outcome.EXCLUDED)
+
+
 @track()
 class Participant(models.Model):
     request = models.ForeignKey(
@@ -94,6 +104,8 @@ class Participant(models.Model):
         verbose_name=_("added by"),
     )
     created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
