@@ -319,6 +319,12 @@ class Person(ExternalReference):
         return f"{self.rank} {self.name}".strip()
 
     def clean(self):
+        if self.merged_into_id:
+            # The record lives on in the person it was merged into (issue 15): edits go there.
+            raise ValidationError(
+                _("This record was merged into another: edit that one, or undo the merge first."),
+                code="merged",
+            )
         try:
             no_commas(self.aliases)
         except ValidationError as error:
