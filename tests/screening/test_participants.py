@@ -177,3 +177,12 @@ def test_list_filters_by_name_and_outcome(draft, hro):
     assert list(participants_of(draft, outcome=Outcome.CLEARED)) == [cleared]
     assert [p.name for p in participants_of(draft, outcome=UNSCREENED)] == ["Mohammed Abdel-Rahman"]
     assert participants_of(draft).count() == 2
+
+
+@pytest.mark.parametrize(
+    "birth_date", [datetime.date(1899, 12, 31), timezone.localdate() + datetime.timedelta(1)]
+)
+def test_a_date_of_birth_before_1900_or_in_the_future_is_refused(draft, ssr_advisor, birth_date):
+    with pytest.raises(ValidationError) as error:
+        services.add_participant(draft, ssr_advisor, name="Amani", birth_date=birth_date)
+    assert "birth_date" in error.value.message_dict
