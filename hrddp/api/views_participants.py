@@ -3,7 +3,7 @@ whoever sees the request reads its list (404 otherwise); its entity's SSR adviso
 for anyone else) until the request goes for decision (then 409 naming the rule
 ``participants_editable``); every write through ``hrddp.screening.services``."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -14,8 +14,8 @@ from hrddp.screening.access import (
     participants_editable,
     visible_participants,
 )
-from hrddp.screening.models import Participant
-from hrddp.screening.queries import participants_of
+from hrddp.screening.models import Outcome, Participant
+from hrddp.screening.queries import UNSCREENED, participants_of
 from hrddp.support.access import get_request_for_user
 
 from .permissions import ANY_ROLE
@@ -63,6 +63,20 @@ class RequestParticipantsView(generics.ListCreateAPIView):
             name=params.get("name", "")[:200],
             outcome=params.get("outcome", ""),
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("name", str, description="Part of the name, case aside."),
+            OpenApiParameter(
+                "outcome",
+                str,
+                enum=[*Outcome.values, UNSCREENED],
+                description="An outcome, or unscreened: none yet or more information needed.",
+            ),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(responses={201: ParticipantSerializer, **WRITE_RESPONSES})
     def post(self, request, *args, **kwargs):
