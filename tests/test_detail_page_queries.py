@@ -25,15 +25,15 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 15
-# Over the goal of 15, measured, and held here so that it cannot grow: the request page (20 for a
-# manager, 18 for an HRO). Besides the session, the signed-in user and a manager's second factor,
+# Over the goal of 15, measured, and held here so that it cannot grow: the request page (21 for a
+# manager, 19 for an HRO). Besides the session, the signed-in user and a manager's second factor,
 # it shows the request, its recipients (and their record flags, under the policy settings), its
-# named individuals, its assessments' risks (and, for a manager weighing approval, their measures),
+# named individuals, its participants' counts (issue 15), its assessments' risks (and, for a manager weighing approval, their measures),
 # transitions, decisions, triggers, communications and deliveries, and three histories (the
 # request's, its assessments', their measures'), with the measure types that name the edits: each
 # a table of its own, one query each. Folding them further would mean one hand-written query of
 # unrelated tables, or fewer things shown. Constant for any number of rows.
-OVER_THE_GOAL = {"request": 20}
+OVER_THE_GOAL = {"request": 21}
 
 
 def build_world(rows, mission, ssr_advisor, hro, manager):

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hrddp.transfer import reading, services
+from hrddp.transfer.columns import REQUEST_KINDS
 from hrddp.transfer.exporting import SPECS
 from hrddp.transfer.models import ExportJob, ExportStatus, ImportJob, ImportKind
 
@@ -17,6 +18,22 @@ class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text=_("CSV (UTF-8) or Excel (.xlsx); the first line names the columns.")
     )
+    request = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("participants only: the id of the support request the list is imported into."),
+    )
+
+    def validate(self, data):
+        if data["kind"] in REQUEST_KINDS and not data.get("request"):
+            raise serializers.ValidationError(
+                {"request": _("A list of participants is imported into a request: give its id.")}
+            )
+        if data["kind"] not in REQUEST_KINDS and data.get("request"):
+            raise serializers.ValidationError(
+                {"request": _("Only a list of participants is imported into a request.")}
+            )
+        return data
 
     def validate_file(self, uploaded):
         try:
@@ -64,6 +81,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
+            "request",
             "file_name",
             "status",
             "created_at",

@@ -16,6 +16,7 @@ from .views_merge import (
     PersonMergeViewSet,
 )
 from .views_notifications import NotificationViewSet
+from .views_participants import ParticipantViewSet, RequestParticipantsView
 from .views_registry import (
     AssignmentViewSet,
     InstitutionViewSet,
@@ -49,6 +50,8 @@ router.register("exports", ExportViewSet, basename="export")
 router.register("sources", SourceViewSet, basename="source")
 router.register("perceptions", PerceptionViewSet, basename="perception")
 router.register("abuse-reports", AbuseReportViewSet, basename="abuse-report")
+# A support request's participants (issue 15): listed and added under their request.
+router.register("participants", ParticipantViewSet, basename="participant")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="token"),
@@ -61,6 +64,11 @@ urlpatterns = [
         "v1/people/duplicates/dismiss/",
         DuplicateDismissView.as_view(),
         name="person-duplicates-dismiss",
+    ),
+    path(
+        "v1/support-requests/<int:pk>/participants/",
+        RequestParticipantsView.as_view(),
+        name="support-request-participants",
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

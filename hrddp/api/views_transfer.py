@@ -6,12 +6,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from hrddp.accounts.access import REGISTRY_IMPORTERS
+from hrddp.accounts.models import Role
+from hrddp.screening.access import can_edit_participants, participants_editable
+from hrddp.screening.services import ParticipantsFrozen
+from hrddp.support.access import get_request_for_user
 from hrddp.transfer import export_jobs, services
+from hrddp.transfer.columns import REQUEST_KINDS
 from hrddp.transfer.models import ExportJob, ImportJob
 from hrddp.transfer.queries import LIST_DEFERRED, ROWS_PER_PAGE, export_jobs_of, import_jobs_of
 from hrddp.transfer.reading import ImportFileError
@@ -26,6 +31,7 @@ from .serializers_transfer import (
     ImportUploadSerializer,
 )
 
+JOB_FOLLOWERS = (*REGISTRY_IMPORTERS, Role.REQUESTER)
 REFUSAL = OpenApiResponse(description='The job\'s state refuses it: {"rule", "detail"}.')
 
 
@@ -47,12 +53,13 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     lookup_value_regex = "[0-9]+"
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # SSR advisors import participant lists into their requests (issue 15), and follow only those.
     action_roles = {
-        "list": REGISTRY_IMPORTERS,
-        "retrieve": REGISTRY_IMPORTERS,
-        "create": REGISTRY_IMPORTERS,
-        "confirm": REGISTRY_IMPORTERS,
-        "retry": REGISTRY_IMPORTERS,
+        "list": JOB_FOLLOWERS,
+        "retrieve": JOB_FOLLOWERS,
+        "create": JOB_FOLLOWERS,
+        "confirm": JOB_FOLLOWERS,
+        "retry": JOB_FOLLOWERS,
     }
 
     def get_serializer_class(self):
@@ -92,17 +99,36 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
-        responses={201: ImportJobDetailSerializer},
+        responses={201: ImportJobDetailSerializer, 409: REFUSAL},
     )
     def create(self, request, *args, **kwargs):
         """Upload a file (multipart: ``kind``, ``file``) as on the upload page: it is checked by
         a dry run, now when small, else by a worker (follow ``status``). Nothing is imported
-        until the job is confirmed. A file that cannot be read is a 400 on ``file``."""
+        until the job is confirmed. A file that cannot be read is a 400 on ``file``.
+
+        ``kind=participants`` with ``request=<id>``: a list of participants imported into that
+        support request, by its entity's SSR advisors while its list may change (404 for a
+        request the caller may not see, 403, 409 ``participants_editable``); the other kinds are
+        for importers (HROs and administrators)."""
+        kind = request.data.get("kind") if hasattr(request.data, "get") else None
+        if kind not in REQUEST_KINDS and not request.user.has_role(*REGISTRY_IMPORTERS):
+            raise PermissionDenied
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
+        kind = upload.validated_data["kind"]
+        support_request = None
+        if kind in REQUEST_KINDS:
+            support_request = get_request_for_user(request.user, upload.validated_data["request"])
+            if not can_edit_participants(request.user, support_request):
+                raise PermissionDenied
+            if not participants_editable(support_request):
+                frozen = ParticipantsFrozen(support_request)
+                return Response(
+                    {"rule": frozen.rule, "detail": str(frozen)}, status=status.HTTP_409_CONFLICT
+                )
         try:
             job = services.start_import(
-                upload.validated_data["kind"], upload.validated_data["file"], request.user
+                kind, upload.validated_data["file"], request.user, support_request
             )
         except ImportFileError as error:
             return Response({"file": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)

@@ -10,6 +10,7 @@ assessment version (screening expires with the assessment; ``queries.unscreened`
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +119,17 @@ class Participant(models.Model):
 
     def __str__(self):
         return f"{self.rank} {self.name}".strip()
+
+    def clean(self):
+        # The field's validator alone checks nothing (``dates_not_too_early`` reads an instance):
+        # the pages, the API and the import refuse the same dates through this.
+        errors = dates_not_too_early(self, "birth_date")
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = ValidationError(
+                _("A date of birth cannot be in the future."), code="future"
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Decision(models.TextChoices):

@@ -11,6 +11,16 @@ urlpatterns = [
         views_participants.participant_list,
         name="participants",
     ),
+    path(
+        "participants/<int:pk>/edit/",
+        views_participants.participant_edit,
+        name="participant_edit",
+    ),
+    path(
+        "participants/<int:pk>/delete/",
+        views_participants.participant_delete,
+        name="participant_delete",
+    ),
     # Screening: candidates, decisions, outcomes (views_screening).
     path("requests/<int:request_pk>/", views_screening.request_screening, name="request"),
 ]

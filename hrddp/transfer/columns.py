@@ -74,4 +74,21 @@ IMPORT_COLUMNS = {
             ),
         ),
     ],
+    # A support request's participants (issue 15): imported into one request, from its page.
+    "participants": [
+        ("name", True, _("Full name, as written in the person's papers.")),
+        ("rank", False, ""),
+        ("service_number", False, ""),
+        ("date_of_birth", False, _("YYYY-MM-DD.")),
+        ("place_of_birth", False, ""),
+        (
+            "unit",
+            False,
+            _("The unit's external reference, or its exact name when no other unit bears it."),
+        ),
+        ("role", False, _("trainee (default), trainer, mentee, official or other.")),
+    ],
 }
+
+# Kinds imported from a record's own page, not from the registry's upload page.
+REQUEST_KINDS = ("participants",)

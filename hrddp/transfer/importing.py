@@ -26,6 +26,7 @@ from hrddp.audit import steady_history_triggers
 from hrddp.ops.postgres import refresh_statistics
 
 from . import reading
+from .columns import REQUEST_KINDS
 from .models import RUNNING_STATUSES, ImportJob, ImportStatus
 from .progress import Progress
 from .reading import ImportFileError
@@ -126,8 +127,9 @@ def stored_error(error):
     return [DATABASE_REFUSED, {"error": str(error)}]
 
 
-def import_file(kind, content, file_name, user, *, dry_run, progress=None):
+def import_file(kind, content, file_name, user, *, dry_run, progress=None, support_request=None):
     """Check (``dry_run``) or import a file. Returns a Report; raises nothing for bad data.
+    ``support_request``: the request a list of participants is imported into.
 
     A file with a cell holding a control character is only checked: its rows' other errors are
     listed, and nothing is imported."""
@@ -139,7 +141,7 @@ def import_file(kind, content, file_name, user, *, dry_run, progress=None):
         report.counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0}
         return report
     report.total = len(dataset)
-    resource = RESOURCES[kind](user=user, progress=progress)
+    resource = RESOURCES[kind](user=user, progress=progress, **request_of(kind, support_request))
     history = pghistory.context(user=user.pk, import_kind=kind, import_file=file_name)
     only_check = dry_run or bool(cell_errors)
     with transaction.atomic(), history:
@@ -161,7 +163,8 @@ def import_file(kind, content, file_name, user, *, dry_run, progress=None):
                 outbox.record(CheckKind.VIOLATION, monitored)
     report.errors = [stored_error(error.error) for error in result.base_errors]
     columns = error_columns(resource)
-    ref_index = dataset.headers.index("external_ref") if "external_ref" in dataset.headers else None
+    ref_column = getattr(resource, "ref_column", "external_ref")
+    ref_index = dataset.headers.index(ref_column) if ref_column in dataset.headers else None
     for number, row_result in enumerate(result.rows, 1):
         line = number + 1  # line 1 holds the column names
         errors = cell_errors.get(line, []) + row_errors(columns, row_result)
@@ -185,7 +188,12 @@ def import_file(kind, content, file_name, user, *, dry_run, progress=None):
 # Import jobs (the browser's path)
 
 
-def create_job(kind, uploaded_file, user):
+def request_of(kind, support_request):
+    """The resource's extra argument: the request of a kind imported into one."""
+    return {"support_request": support_request} if kind in REQUEST_KINDS else {}
+
+
+def create_job(kind, uploaded_file, user, support_request=None):
     reading.check_size(uploaded_file.size)
     content = uploaded_file.read()
     total = count_rows(content, uploaded_file.name, kind)  # raises ImportFileError
@@ -194,6 +202,7 @@ def create_job(kind, uploaded_file, user):
         file_name=uploaded_file.name,
         content=content,
         created_by=user,
+        request=support_request,
         total_rows=total,
         status=ImportStatus.CHECKING,
     )
@@ -264,7 +273,7 @@ def run_job(job_id, *, dry_run):
     invalid, done or failed with a message; a rerun changes nothing. Only the database going away
     leaves it running, for the task's retry (or, once stale, its owner's retry and the sweep)."""
     attempt = claim(job_id, dry_run)
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by", "request").get(pk=job_id)
     if attempt is None:
         return job
     progress = Progress(ImportJob, job.pk) if runs_in_background(job) else None
@@ -279,6 +288,7 @@ def run_job(job_id, *, dry_run):
                 job.created_by,
                 dry_run=dry_run,
                 progress=progress,
+                support_request=job.request,
             )
         if dry_run:
             status = ImportStatus.CHECKED if report.ok else ImportStatus.INVALID

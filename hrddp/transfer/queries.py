@@ -3,6 +3,9 @@ on the pages and in the API alike."""
 
 from django.shortcuts import get_object_or_404
 
+from hrddp.accounts.access import REGISTRY_IMPORTERS
+
+from .columns import REQUEST_KINDS
 from .models import ExportJob, ImportJob
 
 # Rows of an import's outcome a page shows, on the job's page and in the API.
@@ -12,8 +15,12 @@ LIST_DEFERRED = ("content", "rows")
 
 
 def import_jobs_of(user):
-    """The user's own imports, newest first."""
-    return ImportJob.objects.filter(created_by=user)
+    """The user's own imports, newest first: for an SSR advisor, only the participant lists they
+    imported into their requests (issue 15); registry imports are for importers only."""
+    jobs = ImportJob.objects.filter(created_by=user)
+    if not user.has_role(*REGISTRY_IMPORTERS):
+        jobs = jobs.filter(kind__in=REQUEST_KINDS)
+    return jobs
 
 
 def get_import_job_for_user(user, pk):

@@ -15,6 +15,7 @@ so that a unit may name as its parent a unit of an earlier row of the same file.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -42,6 +43,8 @@ from hrddp.registry.models import (
     ViolationCategory,
     ViolationSubtype,
 )
+from hrddp.screening import services as participant_services
+from hrddp.screening.models import Participant, ParticipantRole
 
 from .columns import IMPORT_COLUMNS
 from .reading import ImportFileError
@@ -641,6 +644,170 @@ class ViolationResource(RegistryResource):
         ]
 
 
+class UnitNameOrRefWidget(RefWidget):
+    """A unit named by its external reference or, failing that, by its exact name (case aside)
+    when no other unit bears it: a participant list comes from the recipient's papers, which name
+    units, not the registry's references."""
+
+    def __init__(self):
+        super().__init__(Unit, label=_("unit"))
+        self.by_name = {}
+
+    def prime(self, values):
+        super().prime(values)
+        names = {value.casefold() for value in values if value and value not in self.known}
+        for part in chunks(names):
+            for unit in Unit.objects.filter(name__in=part).order_by("pk"):
+                self.by_name.setdefault(unit.name.casefold(), []).append(unit)
+            # Names written in another case than the registry's: one query more, only for them.
+            missing = set(part) - set(self.by_name)
+            if missing:
+                lookups = Q()
+                for name in missing:
+                    lookups |= Q(name__iexact=name)
+                for unit in Unit.objects.filter(lookups).order_by("pk"):
+                    self.by_name.setdefault(unit.name.casefold(), []).append(unit)
+
+    def find(self, ref):
+        if ref in self.known:
+            return self.known[ref]
+        units = self.by_name.get(ref.casefold(), [])
+        if len(units) > 1:
+            raise ValueError(
+                _("%(count)s units are named “%(name)s”: write the unit's external reference.")
+                % {"count": len(units), "name": ref}
+            )
+        if not units:
+            raise ValueError(_("No unit has the reference or the name “%(ref)s”.") % {"ref": ref})
+        return units[0]
+
+
+class ParticipantRoleWidget(widgets.Widget):
+    """A role's code (``trainee``...), case aside; empty is a trainee."""
+
+    def clean(self, value, row=None, **kwargs):
+        code = text(value).lower()
+        if not code:
+            return ParticipantRole.TRAINEE
+        if code not in ParticipantRole.values:
+            raise ValueError(
+                _("“%(value)s” is not a role: write one of %(roles)s.")
+                % {"value": text(value), "roles": ", ".join(ParticipantRole.values)}
+            )
+        return code
+
+
+class ParticipantResource(resources.ModelResource):
+    """The participants of one support request (issue 15). Every row is a new participant, save a
+    row that repeats a participant the request already lists (same name, date of birth, service
+    number and unit): it is "unchanged", so importing a file twice adds nobody twice. A row that
+    repeats an earlier row of the file is an error. The request's list must still be open to
+    change (``screening.services``): it is checked, under a lock, before the rows are read."""
+
+    name = fields.Field(attribute="name", column_name="name", widget=TextWidget())
+    rank = fields.Field(attribute="rank", column_name="rank", widget=TextWidget())
+    service_number = fields.Field(
+        attribute="service_number", column_name="service_number", widget=TextWidget()
+    )
+    birth_date = fields.Field(
+        attribute="birth_date", column_name="date_of_birth", widget=StrictDateWidget()
+    )
+    birth_place = fields.Field(
+        attribute="birth_place", column_name="place_of_birth", widget=TextWidget()
+    )
+    unit = fields.Field(attribute="unit", column_name="unit", widget=UnitNameOrRefWidget())
+    role = fields.Field(attribute="role", column_name="role", widget=ParticipantRoleWidget())
+
+    import_kind = "participants"
+    # The report's "ref" of a row: the participant's name.
+    ref_column = "name"
+
+    class Meta:
+        model = Participant
+        fields = list(participant_services.EDITABLE_FIELDS)
+        force_init_instance = True
+        skip_unchanged = True
+        report_skipped = True
+        skip_diff = True
+        use_transactions = True
+        use_bulk = True
+        batch_size = 1000
+
+    def __init__(self, user=None, progress=None, support_request=None):
+        super().__init__()
+        self.user = user
+        self.progress = progress
+        self.support_request = support_request
+        self.fields["unit"].widget = UnitNameOrRefWidget()
+        self.seen = set()
+
+    @staticmethod
+    def key(participant):
+        return (
+            participant.name.casefold(),
+            participant.birth_date,
+            participant.service_number.casefold(),
+            participant.unit_id,
+        )
+
+    def before_import(self, dataset, **kwargs):
+        if self.support_request is None:
+            raise ImportFileError(
+                gettext_noop("A list of participants is imported into a request.")
+            )
+        try:
+            participant_services.lock_editable_request(self.support_request)
+        except participant_services.ParticipantsFrozen as frozen:
+            raise ImportFileError(frozen.msgid, **frozen.params()) from None
+        headers = set(dataset.headers or [])
+        missing = [
+            name
+            for name, required, _help in IMPORT_COLUMNS[self.import_kind]
+            if required and name not in headers
+        ]
+        if missing:
+            raise ImportFileError(
+                gettext_noop("The file lacks these columns: %(columns)s."),
+                columns=", ".join(missing),
+            )
+        if "unit" in headers:
+            self.fields["unit"].widget.prime([text(value) for value in dataset["unit"]])
+        self.listed = {
+            self.key(participant)
+            for participant in Participant.objects.filter(request=self.support_request).only(
+                "name", "birth_date", "service_number", "unit_id"
+            )
+        }
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance.request = self.support_request
+        instance.created_by = self.user
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return not import_validation_errors and self.key(instance) in self.listed
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        key = self.key(instance)
+        if key in self.seen:
+            errors.setdefault("name", _("This participant appears on an earlier row of the file."))
+        self.seen.add(key)
+        # The unit was looked up by its widget, the request and the user are the import's own:
+        # checking them again would cost a query per row.
+        exclude = set(errors) | {"unit", "request", "created_by", "person", "screened_by"}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        number = kwargs.get("row_number") or 0
+        if self.progress and number % 250 == 0:
+            self.progress(number)
+
+
 RESOURCES = {
     resource.import_kind: resource
     for resource in (
@@ -649,5 +816,6 @@ RESOURCES = {
         PersonResource,
         AssignmentResource,
         ViolationResource,
+        ParticipantResource,
     )
 }

@@ -29,12 +29,13 @@ class ImportRefused(Exception):
         return str(RULE_MESSAGES[self.rule])
 
 
-def start_import(kind, uploaded_file, user):
+def start_import(kind, uploaded_file, user, support_request=None):
     """A new import job for an uploaded file, its dry run done (a small file) or sent to a worker.
     Raises ``reading.ImportFileError`` for a file that cannot be read or is over a limit: then
-    nothing is kept. The caller has checked that ``user`` may import (REGISTRY_IMPORTERS)."""
+    nothing is kept. The caller has checked that ``user`` may import (REGISTRY_IMPORTERS; for a
+    list of participants, ``support_request``'s SSR advisors while its list may change)."""
     with transaction.atomic():
-        job = importing.create_job(kind, uploaded_file, user)
+        job = importing.create_job(kind, uploaded_file, user, support_request)
         importing.start(job, dry_run=True)
     return job
 

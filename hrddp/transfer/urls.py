@@ -6,6 +6,11 @@ app_name = "transfer"
 
 urlpatterns = [
     path("import/", views.import_start, name="import_start"),
+    path(
+        "import/participants/<int:request_pk>/",
+        views.participant_import,
+        name="participant_import",
+    ),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),

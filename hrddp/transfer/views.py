@@ -5,17 +5,22 @@ Thin: who may see which job is ``queries``, every write ``services``; the API ca
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import REGISTRY_IMPORTERS, role_required
+from hrddp.accounts.models import Role
 from hrddp.pagination import paginate
+from hrddp.screening.access import can_edit_participants, participants_editable
+from hrddp.screening.services import ParticipantsFrozen
+from hrddp.support.access import get_request_for_user
 
 from . import export_jobs, services
-from .columns import IMPORT_COLUMNS
+from .columns import IMPORT_COLUMNS, REQUEST_KINDS
 from .exporting import SPECS
-from .forms import ImportForm
+from .forms import ImportForm, ParticipantImportForm
 from .models import ImportKind
 from .queries import (
     LIST_DEFERRED,
@@ -30,6 +35,8 @@ from .reading import ImportFileError
 REFRESH_SECONDS = 2
 # The latest imports listed under the upload form.
 RECENT_IMPORTS = 10
+# Who follows an import job of theirs: importers, and SSR advisors for their participant lists.
+JOB_FOLLOWERS = (*REGISTRY_IMPORTERS, Role.REQUESTER)
 
 
 @role_required(*REGISTRY_IMPORTERS)
@@ -54,13 +61,53 @@ def import_start(request):
             "form": form,
             "recent": recent,
             "columns": [
-                (ImportKind(kind).label, kind, columns) for kind, columns in IMPORT_COLUMNS.items()
+                (ImportKind(kind).label, kind, columns)
+                for kind, columns in IMPORT_COLUMNS.items()
+                if kind not in REQUEST_KINDS
             ],
         },
     )
 
 
-@role_required(*REGISTRY_IMPORTERS)
+@role_required(Role.REQUESTER)
+def participant_import(request, request_pk):
+    """A list of participants imported into a request (issue 15), by its SSR advisors while the
+    list may change: the same dry run, job page and confirmation as the registry's imports."""
+    support_request = get_request_for_user(request.user, request_pk)
+    if not can_edit_participants(request.user, support_request):
+        raise PermissionDenied
+    if not participants_editable(support_request):
+        messages.error(request, str(ParticipantsFrozen(support_request)))
+        return redirect("screening:participants", request_pk=support_request.pk)
+    form = ParticipantImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.start_import(
+                ImportKind.PARTICIPANTS, form.cleaned_data["file"], request.user, support_request
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("transfer:import_job", pk=job.pk)
+    recent = (
+        import_jobs_of(request.user)
+        .filter(request=support_request)
+        .defer(*LIST_DEFERRED)[:RECENT_IMPORTS]
+    )
+    return render(
+        request,
+        "transfer/participant_import.html",
+        {
+            "form": form,
+            "support_request": support_request,
+            "recent": recent,
+            "columns": IMPORT_COLUMNS[ImportKind.PARTICIPANTS],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@role_required(*JOB_FOLLOWERS)
 def import_job(request, pk):
     job = get_import_job_for_user(request.user, pk)
     rows = job.rows_shown(errors_only=request.GET.get("show") == "errors")
@@ -72,7 +119,7 @@ def import_job(request, pk):
 
 
 @require_POST
-@role_required(*REGISTRY_IMPORTERS)
+@role_required(*JOB_FOLLOWERS)
 def import_confirm(request, pk):
     job = get_import_job_for_user(request.user, pk)
     try:
@@ -83,7 +130,7 @@ def import_confirm(request, pk):
 
 
 @require_POST
-@role_required(*REGISTRY_IMPORTERS)
+@role_required(*JOB_FOLLOWERS)
 def import_retry(request, pk):
     """Its owner sends a stalled job (its worker lost) to a worker again."""
     job = get_import_job_for_user(request.user, pk)

@@ -254,11 +254,12 @@ MATRIX = {
     "support:waivers": (None, "302 403 403 403 200 200 403 403 403 200 403"),
     # Imports (issue 5): HROs and administrators; a job is its uploader's (the mission's HRO's).
     "transfer:import_start": (None, "302 403 403 200 403 403 200 403 200 403 200"),
-    "transfer:import_job": ("import_job", "302 403 403 200 403 403 404 403 404 403 404"),
+    # SSR advisors follow their own participant imports (issue 15): another's job is a 404.
+    "transfer:import_job": ("import_job", "302 403 404 200 403 403 404 404 404 403 404"),
     "transfer:import_confirm": ("import_job", "405 405 405 405 405 405 405 405 405 405 405"),
-    "transfer:import_confirm POST": ("import_job", "302 403 403 302 403 403 404 403 404 403 404"),
+    "transfer:import_confirm POST": ("import_job", "302 403 404 302 403 403 404 404 404 403 404"),
     "transfer:import_retry": ("import_job", "405 405 405 405 405 405 405 405 405 405 405"),
-    "transfer:import_retry POST": ("import_job", "302 403 403 302 403 403 404 403 404 403 404"),
+    "transfer:import_retry POST": ("import_job", "302 403 404 302 403 403 404 404 404 403 404"),
     # Spreadsheet exports (issue 11): a job and its file are the asker's (the mission's HRO's) only.
     "transfer:export_job": ("export_job", "302 404 404 200 404 404 404 404 404 404 404"),
     "transfer:export_file": ("export_job", "302 404 404 200 404 404 404 404 404 404 404"),
@@ -468,13 +469,13 @@ MATRIX = {
     # Issue 14: imports as on their pages (HROs and administrators; a job is its uploader's; the
     # world's job found errors, so confirming it is refused, 409); a GET on a POST action is 405
     # for anyone with a role, as on the other viewsets.
-    "api:import-list": (None, "401 403 403 200 403 403 200 403 200 403 200"),
+    "api:import-list": (None, "401 403 200 200 403 403 200 200 200 403 200"),
     "api:import-list POST": (None, "401 403 403 400 403 403 400 403 400 403 400"),
-    "api:import-detail": ("import_job", "401 403 403 200 403 403 404 403 404 403 404"),
+    "api:import-detail": ("import_job", "401 403 404 200 403 403 404 404 404 403 404"),
     "api:import-confirm": ("import_job", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:import-confirm POST": ("import_job", "401 403 403 409 403 403 404 403 404 403 404"),
+    "api:import-confirm POST": ("import_job", "401 403 404 409 403 403 404 404 404 403 404"),
     "api:import-retry": ("import_job", "401 403 405 405 405 405 405 405 405 405 405"),
-    "api:import-retry POST": ("import_job", "401 403 403 409 403 403 404 403 404 403 404"),
+    "api:import-retry POST": ("import_job", "401 403 404 409 403 403 404 404 404 403 404"),
     # An export and its file are the asker's (the mission's HRO's) only.
     "api:export-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:export-detail": ("export_job", "401 403 404 200 404 404 404 404 404 404 404"),
@@ -521,6 +522,97 @@ MATRIX = {
     # The report of an abuse: any signed-in staff member, with or without a role; their own list.
     "api:abuse-report-list": (None, "401 200 200 200 200 200 200 200 200 200 200"),
     "api:abuse-report-list POST": (None, "401 400 400 400 400 400 400 400 400 400 400"),
+    # Issue 15, participants (pages, import, API): whoever sees the request reads its list (404
+    # otherwise); its entity's SSR advisors change it, the others get 403. The world's requests
+    # are active, so the list is closed: the pages say why and go back (302), the API answers 409.
+    "screening:participants@mission": (
+        "request@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "screening:participants@agency": (
+        "request@agency",
+        "302 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "screening:participants@mission POST": (
+        "request@mission",
+        "302 403 302 403 403 403 403 404 404 404 403",
+    ),
+    "screening:participants@agency POST": (
+        "request@agency",
+        "302 403 404 404 404 404 404 302 403 403 404",
+    ),
+    "screening:participant_edit@mission": (
+        "participant@mission",
+        "302 403 302 403 403 403 403 404 404 404 403",
+    ),
+    "screening:participant_edit@agency": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 302 403 403 404",
+    ),
+    "screening:participant_edit@mission POST": (
+        "participant@mission",
+        "302 403 302 403 403 403 403 404 404 404 403",
+    ),
+    "screening:participant_edit@agency POST": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 302 403 403 404",
+    ),
+    "screening:participant_delete@mission": (
+        "participant@mission",
+        "302 403 302 403 403 403 403 404 404 404 403",
+    ),
+    "screening:participant_delete@agency": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 302 403 403 404",
+    ),
+    "screening:participant_delete@mission POST": (
+        "participant@mission",
+        "302 403 302 403 403 403 403 404 404 404 403",
+    ),
+    "screening:participant_delete@agency POST": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 302 403 403 404",
+    ),
+    "transfer:participant_import@mission": (
+        "request@mission",
+        "302 403 302 403 403 403 403 404 403 403 403",
+    ),
+    "transfer:participant_import@agency": (
+        "request@agency",
+        "302 403 404 403 403 403 403 302 403 403 403",
+    ),
+    "transfer:participant_import@mission POST": (
+        "request@mission",
+        "302 403 302 403 403 403 403 404 403 403 403",
+    ),
+    "transfer:participant_import@agency POST": (
+        "request@agency",
+        "302 403 404 403 403 403 403 302 403 403 403",
+    ),
+    "api:support-request-participants@mission": (
+        "request@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:support-request-participants@agency": (
+        "request@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:support-request-participants@mission POST": (
+        "request@mission",
+        "401 403 409 403 403 403 403 404 404 404 403",
+    ),
+    "api:support-request-participants@agency POST": (
+        "request@agency",
+        "401 403 404 404 404 404 404 409 403 403 404",
+    ),
+    "api:participant-detail@mission": (
+        "participant@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:participant-detail@agency": (
+        "participant@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
 }

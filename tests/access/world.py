@@ -19,6 +19,7 @@ from hrddp.transfer.models import ExportJob, ExportStatus, ImportJob, ImportKind
 from tests.factories import (
     AssignmentFactory,
     EntityFactory,
+    ParticipantFactory,
     PersonFactory,
     SourceFactory,
     UnitFactory,
@@ -179,6 +180,8 @@ def build_world():
         objects[f"intervention@{key}"] = intervention
         objects[f"risk@{key}"] = assessment.risks.first() or add_risk(assessment, 2, 2)
         objects[f"decision@{key}"] = request.decisions.get()
+        # A participant of the request (issue 15): its list is closed (the request is active).
+        objects[f"participant@{key}"] = ParticipantFactory(request=request, unit=unit)
     return World(users=users, objects=objects)
 
 

@@ -31,6 +31,7 @@ from hrddp.registry import merging
 from hrddp.transfer.models import ImportJob
 from tests.factories import (
     AssignmentFactory,
+    ParticipantFactory,
     PersonFactory,
     SourceFactory,
     ViolationFactory,
@@ -44,7 +45,7 @@ pytestmark = pytest.mark.django_db
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # API_FUZZ_EXAMPLES=200 for a deeper run by hand; the suite keeps it short.
 MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "20"))
-SSR_RESOURCES = ("support-requests", "communications")
+SSR_RESOURCES = ("support-requests", "communications", "participants")
 
 
 @functools.cache
@@ -101,6 +102,8 @@ def world(mission, ssr_advisor, hro, manager, unit):
             kind="units", file_name="units.csv", content=b"external_ref,name\n", created_by=hro
         ).pk,
         "notifications": Notification.objects.create(user=hro, subject="Review due").pk,
+        # A participant of the draft, its list open to its SSR advisors (issue 15).
+        "participants": ParticipantFactory(request=draft).pk,
         "sources": source.pk,
         "person-merges": merging.merge(PersonFactory(), PersonFactory(), hro, "Same.").pk,
         "perceptions": Perception.objects.create(

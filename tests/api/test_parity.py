@@ -60,6 +60,11 @@ PAGE_ACTIONS = {
     "registry:person_merge": ("post", "api:person-merge"),
     "registry:merge_undo": ("post", "api:person-merge-undo"),
     "registry:duplicate_dismiss": ("post", "api:person-duplicates-dismiss"),
+    # participants of a support request (issue 15): add, edit, remove, import a list
+    "screening:participants": ("post", "api:support-request-participants"),
+    "screening:participant_edit": ("patch", "api:participant-detail"),
+    "screening:participant_delete": ("delete", "api:participant-detail"),
+    "transfer:participant_import": ("post", "api:import-list"),
     # community
     "community:perception_create": ("post", "api:perception-list"),
     "community:perception_update": ("put", "api:perception-detail"),
