@@ -366,6 +366,10 @@ class AssessmentUpdateSerializer(serializers.ModelSerializer):
         require_revision(attrs)
         errors = {}
         for name in ("factors", "scope_answers"):
+            # A PATCH makes every nested field optional; an item still says which one it is.
+            if any("code" not in item for item in attrs.get(name, [])):
+                errors[name] = [_("Each item needs its code.")]
+                continue
             codes = [item["code"] for item in attrs.get(name, [])]
             twice = sorted({code for code in codes if codes.count(code) > 1})
             if twice:

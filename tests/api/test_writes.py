@@ -319,6 +319,18 @@ def test_bad_factor_input_is_a_400(api_for, hro, assessment):
     assert response.status_code == 400 and "factors" in response.json()
 
 
+@pytest.mark.parametrize("name", ["factors", "scope_answers"])
+def test_factor_or_answer_without_its_code_is_a_400(api_for, hro, assessment, name):
+    # Found by the fuzz test: a PATCH makes nested fields optional, and an item without its code
+    # was a 500.
+    response = api_for(hro).patch(
+        f"/api/v1/assessments/{assessment.pk}/",
+        {"revision": 0, name: [{"rating": "low"}]},
+        format="json",
+    )
+    assert response.status_code == 400 and name in response.json()
+
+
 def test_risk_with_measures_added_changed_and_deleted(api_for, hro, assessment):
     api = api_for(hro)
     url = f"/api/v1/assessments/{assessment.pk}/risks/"
