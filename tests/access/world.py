@@ -14,11 +14,13 @@ from hrddp.accounts.models import Role
 from hrddp.community.models import Method, Perception
 from hrddp.notifications.models import Notification
 from hrddp.registry import merging
+from hrddp.screening.models import Candidate
 from hrddp.transfer import export_jobs
 from hrddp.transfer.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportStatus
 from tests.factories import (
     AssignmentFactory,
     EntityFactory,
+    ParticipantFactory,
     PersonFactory,
     SourceFactory,
     UnitFactory,
@@ -179,6 +181,13 @@ def build_world():
         objects[f"intervention@{key}"] = intervention
         objects[f"risk@{key}"] = assessment.risks.first() or add_risk(assessment, 2, 2)
         objects[f"decision@{key}"] = request.decisions.get()
+        # Screening (issue 15, part "screen"): a participant of each request with a candidate,
+        # rejected already so that screening again (another row's POST) keeps it.
+        participant = ParticipantFactory(request=request, name=f"Aline Kabila ({key})")
+        objects[f"participant@{key}"] = participant
+        objects[f"candidate@{key}"] = Candidate.objects.create(
+            participant=participant, person=objects["person"], score=0.9, decision="rejected"
+        )
     return World(users=users, objects=objects)
 
 

@@ -60,6 +60,12 @@ PAGE_ACTIONS = {
     "registry:person_merge": ("post", "api:person-merge"),
     "registry:merge_undo": ("post", "api:person-merge-undo"),
     "registry:duplicate_dismiss": ("post", "api:person-duplicates-dismiss"),
+    # screening (issue 15, part "screen"): the same services as the screening pages
+    "screening:screen": ("post", "api:support-request-screening"),
+    "screening:clear": ("post", "api:support-request-screening-clear"),
+    "screening:participant_screen": ("post", "api:participant-candidates"),
+    "screening:participant_outcome": ("post", "api:participant-outcome"),
+    "screening:candidate_decide": ("post", "api:candidate-decision"),
     # community
     "community:perception_create": ("post", "api:perception-list"),
     "community:perception_update": ("put", "api:perception-detail"),
