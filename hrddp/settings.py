@@ -453,6 +453,10 @@ SPECTACULAR_SETTINGS = {
         "ImportKindEnum": "hrddp.transfer.models.ImportKind",
         "ImportStatusEnum": "hrddp.transfer.models.ImportStatus",
         "ExportStatusEnum": "hrddp.transfer.models.ExportStatus",
+        # Screening (issue 15): a participant's outcome, the HRO's decision on a candidate.
+        "ScreeningOutcomeEnum": "hrddp.screening.models.Outcome",
+        "CandidateDecisionEnum": "hrddp.screening.models.Decision",
+        "ScreeningRunStatusEnum": "hrddp.screening.models.RunStatus",
     },
     # Swagger UI and its assets come from drf-spectacular-sidecar (static files): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -145,3 +145,19 @@ def test_screening_refused_on_a_draft(api_for, mission, ssr_advisor, hro):
     response = api_for(hro).post(status_url(draft))
     assert response.status_code == 409
     assert response.json()["rule"] == "state"
+
+
+def test_the_decision_lists_the_excluded_participants(
+    api_for, mission, ssr_advisor, hro, manager, to_decision
+):
+    request = make_request(mission, ssr_advisor, [UnitFactory()])
+    participant = ParticipantFactory(request=request, name="Joseph Ilunga", rank="Major")
+    to_decision(request)
+    screening.record_outcome(participant, Outcome.EXCLUDED, "Commanded at Kanda.", hro)
+    workflow.apply(request.pk, "approve", manager, reason="Decided.")
+    decision = request.decisions.get()
+    answer = api_for(manager).get(f"/api/v1/decisions/{decision.pk}/").json()
+    assert answer["excluded_participants"] == [
+        {"id": participant.pk, "name": "Joseph Ilunga", "rank": "Major",
+         "reason": "Commanded at Kanda."}
+    ]  # fmt: skip
