@@ -397,6 +397,11 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+    # Rule D8: the participants excluded by screening, frozen at the decision as
+    # [{"id", "name", "rank", "reason"}]; the decision and the policy letter's annex list them.
+    excluded_participants = models.JSONField(
+        _("excluded participants"), default=list, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-decided_at"]
@@ -500,6 +505,7 @@ class TriggerKind(models.TextChoices):
     VIOLATION = "violation", _("Countable grave violation in a recipient's record")
     MEASURE_OVERDUE = "measure_overdue", _("Agreed measure past its due date and not in place")
     COMMAND_CHANGE = "command_change", _("New commander with a countable grave violation")
+    PARTICIPANT = "participant", _("Countable grave violation of a confirmed participant")
 
 
 @track()

@@ -2,7 +2,9 @@
 
 (a) a countable grave violation newly attributed or newly verified in the record of a unit
     receiving active support; (b) an agreed measure past its due date and not in place;
-(c) a command change bringing in a person with a countable grave violation.
+(c) a command change bringing in a person with a countable grave violation. And, for support to
+people (domain.md 4.6), a countable grave violation attributed to (or verified against) a person
+confirmed as a participant of the request, as (a) for a unit.
 
 Each cause fires once per request (a unique constraint on ``Trigger``): the request goes under
 review, its entity's HROs and managers are notified, and for (a), and (b) on a high risk, an
@@ -20,6 +22,7 @@ from hrddp.accounts.queries import entity_users
 from hrddp.notifications.services import notify
 from hrddp.registry.models import CommandAssignment, Violation
 from hrddp.registry.queries import units_whose_record_holds
+from hrddp.screening.models import Participant
 from hrddp.support.models import RequestStatus, SupportRequest
 
 from . import workflow
@@ -87,6 +90,32 @@ def check_violation(violation_id):
     for request in monitored_requests().filter(recipient_units__in=holders).distinct():
         unit = request.recipient_units.filter(id__in=holders).order_by("id").first()
         trigger = fire(request, TriggerKind.VIOLATION, unit, violation=violation, intervene=True)
+        if trigger:
+            fired.append(trigger)
+    return fired + check_participants(violation)
+
+
+def check_participants(violation):
+    """The violation reaches the requests whose confirmed participants it is attributed to: the
+    trigger names the participant's unit, or the request's first recipient unit. One trigger per
+    request and violation, whichever way it reached the request first."""
+    people = violation.attributions.filter(person__isnull=False).values("person_id")
+    fired = []
+    participants = (
+        Participant.objects.filter(person_id__in=people, request__in=monitored_requests())
+        .select_related("request", "unit")
+        .order_by("request_id", "pk")
+    )
+    seen = set()
+    for participant in participants:
+        if participant.request_id in seen:
+            continue
+        seen.add(participant.request_id)
+        request = participant.request
+        unit = participant.unit or request.recipient_units.order_by("id").first()
+        if unit is None:
+            continue
+        trigger = fire(request, TriggerKind.PARTICIPANT, unit, violation=violation, intervene=True)
         if trigger:
             fired.append(trigger)
     return fired

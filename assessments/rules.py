@@ -1,4 +1,4 @@
-"""The decision rules D1–D7 (domain.md 4.5) as plain functions.
+"""The decision rules D1–D8 (domain.md 4.5) as plain functions.
 
 Each returns a list of ``Blocker``: which rule blocks, why, and what would unblock it. The
 workflow refuses a transition with blockers; pages show them beside the disabled action.
@@ -7,11 +7,15 @@ workflow refuses a transition with blockers; pages show them beside the disabled
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hrddp.policy.models import PolicySettings
+from hrddp.screening.models import Participant
 from hrddp.support.models import CommunicationKind
 
 from .models import EFFECTIVE_MEASURE_STATUSES, AssessmentStatus, Level, Measure, ScopeQuestion
@@ -23,6 +27,8 @@ class Blocker:
     rule: str
     message: str
     remedy: str = ""
+    # Where the remedy is done (D8: the request's screening page), when it has a page.
+    url: str = ""
 
     def __str__(self):
         return f"{self.rule}: {self.message}"
@@ -180,6 +186,46 @@ def d7_communication_recorded(request, today=None):
     return []
 
 
+def unscreened_participants():
+    """D8's count as an annotation of a request queryset (``unscreened_participants``), for a
+    page that reads it with the request rather than apart."""
+    counted = (
+        Participant.objects.filter(request=OuterRef("pk"))
+        .unscreened()
+        .order_by()
+        .values("request")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def d8_participants_screened(request):
+    """A request with participants cannot be approved while any is unscreened: no outcome yet, or
+    more information needed (domain.md 4.5, 4.6)."""
+    # The request page reads the count with the request (``unscreened_participants()``); a
+    # decision, on the locked request, counts afresh, once for every approving action weighed.
+    unscreened = getattr(request, "unscreened_participants", None)
+    if unscreened is None:
+        unscreened = Participant.objects.filter(request=request).unscreened().count()
+        request.unscreened_participants = unscreened
+    if not unscreened:
+        return []
+    return [
+        Blocker(
+            "D8",
+            ngettext(
+                "%(count)s participant is not screened.",
+                "%(count)s participants are not screened.",
+                unscreened,
+            )
+            % {"count": unscreened},
+            _("The HRO screens every participant and records an outcome for each."),
+            reverse("screening:request", args=[request.pk]),
+        )
+    ]
+
+
 # Resumption after a suspension (domain.md 5): named by this rule when it refuses.
 RESUMPTION = "resumption"
 
@@ -275,4 +321,5 @@ def approval_blockers(request, assessment, user, profile, waiver_reason="", toda
             if assessment is not None
             else []
         )
+        + d8_participants_screened(request)
     )

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from hrddp.accounts.models import Role
 from hrddp.policy.models import PolicySettings
+from hrddp.screening import queries_screening as screening_queries
+from hrddp.screening import services_screening as screening
 from hrddp.support.models import RequestStatus as S
 from hrddp.support.models import SupportRequest
 
@@ -205,6 +207,8 @@ def record_decision(kind, request, assessment, user, data):
         inherent_level=profile.inherent,
         residual_level=profile.residual,
         decided_by=user,
+        # D8: who is excluded, as they stood at the decision (the letter's annex lists them).
+        excluded_participants=screening_queries.excluded_of(request),
     )
     assessment.status = AssessmentStatus.DECIDED
     assessment.save(update_fields=["status", "updated_at"])
@@ -611,6 +615,9 @@ def create_assessment(request, user, copy_from=None):
     """A new draft version; with ``copy_from``, a copy of that version's content to edit."""
     last = request.assessments.order_by("-version").values_list("version", flat=True).first() or 0
     assessment = Assessment.objects.create(request=request, version=last + 1, drafter=user)
+    if last:
+        # Screening expires with the assessment (domain.md 4.6): participants are screened again.
+        screening.expire(request)
     if copy_from is None:
         FactorRating.objects.bulk_create(
             FactorRating(assessment=assessment, code=code) for code in Factor.values

@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hrddp.transfer.tasks.sweep_imports",
         "schedule": env.int("IMPORT_SWEEP_SECONDS", default=600),
     },
+    # Screening runs (issue 15): sends again a run whose task was lost or whose worker died.
+    "screening-sweep": {
+        "task": "hrddp.screening.tasks.sweep_screening",
+        "schedule": env.int("SCREENING_SWEEP_SECONDS", default=60),
+    },
 }
 
 # Imports (issue 12, hole 5): limits checked before a file is parsed. A larger file, a spreadsheet
@@ -321,6 +326,8 @@ IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=300_000
 # it; the sweep fails one silent this many hours.
 IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=10)
 IMPORT_ABANDON_HOURS = env.int("IMPORT_ABANDON_HOURS", default=24)
+# Screening runs (issue 15): a run silent this long is sent to a worker again by the sweep.
+SCREENING_STALE_MINUTES = env.int("SCREENING_STALE_MINUTES", default=5)
 
 # Spreadsheet exports are written here by the worker, for their asker only, and deleted after
 # EXPORT_KEEP_HOURS. The web and worker processes must share the folder.
@@ -446,6 +453,10 @@ SPECTACULAR_SETTINGS = {
         "ImportKindEnum": "hrddp.transfer.models.ImportKind",
         "ImportStatusEnum": "hrddp.transfer.models.ImportStatus",
         "ExportStatusEnum": "hrddp.transfer.models.ExportStatus",
+        # Screening (issue 15): a participant's outcome, the HRO's decision on a candidate.
+        "ScreeningOutcomeEnum": "hrddp.screening.models.Outcome",
+        "CandidateDecisionEnum": "hrddp.screening.models.Decision",
+        "ScreeningRunStatusEnum": "hrddp.screening.models.RunStatus",
     },
     # Swagger UI and its assets come from drf-spectacular-sidecar (static files): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

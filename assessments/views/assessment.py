@@ -24,6 +24,7 @@ from hrddp.community.queries import consultable_perceptions
 from hrddp.policy.models import PolicySettings
 from hrddp.registry.access import record_view_for
 from hrddp.registry.queries import load_pages, load_summaries
+from hrddp.screening.queries_screening import matched_participants, matched_participants_array
 from hrddp.support.models import EXTENDED_SCOPE_LABEL
 
 from .. import services, snapshots, workflow
@@ -103,6 +104,8 @@ def assessment_page_queryset():
     return (
         Assessment.objects.annotate(
             all_versions=ArraySubquery(versions),
+            # Participants matched to people of the registry, with their records (issue 15).
+            matched_participant_rows=matched_participants_array(),
             latest_snapshot_pk=Subquery(latest_snapshot.values("pk")),
             decision=FilteredRelation(
                 "decisions", condition=Q(decisions__pk=Subquery(latest_decision.values("pk")))
@@ -209,6 +212,11 @@ def assessment_context(user, assessment, data=None, pages=True):
         "consulted_perceptions": consulted,
         # Without a decision, the join leaves no attribute at all.
         "decision": getattr(assessment, "decision", None),
+        # Participants confirmed as people of the registry: their records count beside F1/F2.
+        "matched_participants": matched_participants(
+            support, getattr(assessment, "matched_participant_rows", None)
+        ),
+        "show_people": can_read_registry(user),
         "versions": assessment.all_versions,
     }
 

@@ -11,6 +11,15 @@ from hrddp.support.models import Delivery
 from .serializers_assessments import InterventionDetailSerializer
 
 
+class ExcludedParticipantSerializer(serializers.Serializer):
+    """A participant excluded by screening, as the decision froze them (rule D8)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    rank = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField()
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     """A decision as the request page's decisions table and the waiver report show it."""
 
@@ -21,6 +30,12 @@ class DecisionSerializer(serializers.ModelSerializer):
     assessment_version = serializers.IntegerField(source="assessment.version", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     is_waiver = serializers.BooleanField(read_only=True)
+    excluded_participants = ExcludedParticipantSerializer(
+        many=True,
+        read_only=True,
+        help_text="Rule D8: the participants excluded by screening, listed in the policy "
+        "letter's annex; they receive nothing.",
+    )
 
     class Meta:
         model = Decision
@@ -40,6 +55,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "residual_level",
             "decided_by",
             "decided_at",
+            "excluded_participants",
         ]
         read_only_fields = fields
 

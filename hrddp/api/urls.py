@@ -24,6 +24,13 @@ from .views_registry import (
     UnitViewSet,
     ViolationViewSet,
 )
+from .views_screening import (
+    CandidateDecisionView,
+    ParticipantCandidatesView,
+    ParticipantOutcomeView,
+    RequestScreeningClearView,
+    RequestScreeningView,
+)
 from .views_sources import SourceViewSet
 from .views_support import CommunicationViewSet, PolicySettingsView, SupportRequestViewSet
 from .views_transfer import ExportViewSet, ImportViewSet
@@ -69,6 +76,32 @@ urlpatterns = [
         "v1/support-requests/<int:pk>/participants/",
         RequestParticipantsView.as_view(),
         name="support-request-participants",
+    ),
+    # Screening (issue 15, part "screen"): the screening page's actions.
+    path(
+        "v1/support-requests/<int:pk>/screening/",
+        RequestScreeningView.as_view(),
+        name="support-request-screening",
+    ),
+    path(
+        "v1/support-requests/<int:pk>/screening/clear/",
+        RequestScreeningClearView.as_view(),
+        name="support-request-screening-clear",
+    ),
+    path(
+        "v1/participants/<int:pk>/candidates/",
+        ParticipantCandidatesView.as_view(),
+        name="participant-candidates",
+    ),
+    path(
+        "v1/participants/<int:pk>/outcome/",
+        ParticipantOutcomeView.as_view(),
+        name="participant-outcome",
+    ),
+    path(
+        "v1/candidates/<int:pk>/decision/",
+        CandidateDecisionView.as_view(),
+        name="candidate-decision",
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

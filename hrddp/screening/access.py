@@ -22,10 +22,12 @@ PARTICIPANT_EDITABLE_STATUSES = (
     RequestStatus.SUBMITTED,
     RequestStatus.UNDER_ASSESSMENT,
 )
-# Screening happens while the request is assessed (or re-assessed after a trigger).
+# Screening happens while the request is assessed (or re-assessed after a trigger), and until the
+# decision: rule D8 sends the HRO to finish it when a manager is about to decide.
 SCREENING_STATUSES = (
     RequestStatus.SUBMITTED,
     RequestStatus.UNDER_ASSESSMENT,
+    RequestStatus.AWAITING_DECISION,
     RequestStatus.UNDER_REVIEW,
     RequestStatus.ACTIVE,
     RequestStatus.SUSPENDED,

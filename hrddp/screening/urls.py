@@ -23,4 +23,28 @@ urlpatterns = [
     ),
     # Screening: candidates, decisions, outcomes (views_screening).
     path("requests/<int:request_pk>/", views_screening.request_screening, name="request"),
+    path(
+        "requests/<int:request_pk>/screen/",
+        views_screening.screening_start,
+        name="screen",
+    ),
+    path(
+        "requests/<int:request_pk>/clear/",
+        views_screening.screening_clear,
+        name="clear",
+    ),
+    path("participants/<int:pk>/", views_screening.participant_detail, name="participant"),
+    path(
+        "participants/<int:pk>/screen/",
+        views_screening.participant_screen,
+        name="participant_screen",
+    ),
+    path(
+        "participants/<int:pk>/outcome/",
+        views_screening.participant_outcome,
+        name="participant_outcome",
+    ),
+    path(
+        "candidates/<int:pk>/decision/", views_screening.candidate_decide, name="candidate_decide"
+    ),
 ]

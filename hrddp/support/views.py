@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import workflow
+from assessments import rules, workflow
 from assessments.history import assessment_edits, with_edited_risks
 from assessments.models import OPEN_INTERVENTION_STATUSES, Intervention, Level
 from assessments.queries import attempt_log, waiver_decisions
@@ -146,7 +146,11 @@ def _detail_queryset():
     )
     return (
         SupportRequest.objects.select_related("entity", "created_by")
-        .annotate(has_open_intervention=Exists(open_interventions))
+        .annotate(
+            has_open_intervention=Exists(open_interventions),
+            # Rule D8 weighs it for each approving action (assessments.rules).
+            unscreened_participants=rules.unscreened_participants(),
+        )
         .prefetch_related(
             Prefetch(
                 "recipient_units",

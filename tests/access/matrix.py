@@ -613,6 +613,169 @@ MATRIX = {
         "participant@agency",
         "401 403 404 404 404 404 404 200 200 200 404",
     ),
+    # Issue 15, part "screen": screening a request's participants. Whoever sees the request
+    # reads its screening; the HROs of its entity see candidates and act (403 for other roles).
+    "screening:request@mission": (
+        "request@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "screening:request@agency": ("request@agency", "302 403 404 404 404 404 404 200 200 200 404"),
+    "screening:screen@mission": ("request@mission", "405 405 405 405 405 405 405 405 405 405 405"),
+    "screening:screen@agency": ("request@agency", "405 405 405 405 405 405 405 405 405 405 405"),
+    "screening:screen@mission POST": (
+        "request@mission",
+        "302 403 403 302 403 403 403 404 404 404 403",
+    ),
+    "screening:screen@agency POST": (
+        "request@agency",
+        "302 403 404 404 404 404 404 403 302 403 404",
+    ),
+    "screening:clear@mission": ("request@mission", "405 405 405 405 405 405 405 405 405 405 405"),
+    "screening:clear@agency": ("request@agency", "405 405 405 405 405 405 405 405 405 405 405"),
+    "screening:clear@mission POST": (
+        "request@mission",
+        "302 403 403 302 403 403 403 404 404 404 403",
+    ),
+    "screening:clear@agency POST": (
+        "request@agency",
+        "302 403 404 404 404 404 404 403 302 403 404",
+    ),
+    "screening:participant@mission": (
+        "participant@mission",
+        "302 403 403 200 403 403 403 404 404 404 403",
+    ),
+    "screening:participant@agency": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 403 200 403 404",
+    ),
+    "screening:participant_screen@mission": (
+        "participant@mission",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "screening:participant_screen@agency": (
+        "participant@agency",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "screening:participant_screen@mission POST": (
+        "participant@mission",
+        "302 403 403 302 403 403 403 404 404 404 403",
+    ),
+    "screening:participant_screen@agency POST": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 403 302 403 404",
+    ),
+    "screening:participant_outcome@mission": (
+        "participant@mission",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "screening:participant_outcome@agency": (
+        "participant@agency",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "screening:participant_outcome@mission POST": (
+        "participant@mission",
+        "302 403 403 400 403 403 403 404 404 404 403",
+    ),
+    "screening:participant_outcome@agency POST": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 403 400 403 404",
+    ),
+    "screening:candidate_decide@mission": (
+        "candidate@mission",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "screening:candidate_decide@agency": (
+        "candidate@agency",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "screening:candidate_decide@mission POST": (
+        "candidate@mission",
+        "302 403 403 400 403 403 403 404 404 404 403",
+    ),
+    "screening:candidate_decide@agency POST": (
+        "candidate@agency",
+        "302 403 404 404 404 404 404 403 400 403 404",
+    ),
+    "api:support-request-screening@mission": (
+        "request@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:support-request-screening@agency": (
+        "request@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:support-request-screening@mission POST": (
+        "request@mission",
+        "401 403 403 200 403 403 403 404 404 404 403",
+    ),
+    "api:support-request-screening@agency POST": (
+        "request@agency",
+        "401 403 404 404 404 404 404 403 200 403 404",
+    ),
+    "api:support-request-screening-clear@mission": (
+        "request@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:support-request-screening-clear@agency": (
+        "request@agency",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:support-request-screening-clear@mission POST": (
+        "request@mission",
+        "401 403 403 200 403 403 403 404 404 404 403",
+    ),
+    "api:support-request-screening-clear@agency POST": (
+        "request@agency",
+        "401 403 404 404 404 404 404 403 200 403 404",
+    ),
+    "api:participant-candidates@mission": (
+        "participant@mission",
+        "401 403 403 200 403 403 403 404 404 404 403",
+    ),
+    "api:participant-candidates@agency": (
+        "participant@agency",
+        "401 403 404 404 404 404 404 403 200 403 404",
+    ),
+    "api:participant-candidates@mission POST": (
+        "participant@mission",
+        "401 403 403 200 403 403 403 404 404 404 403",
+    ),
+    "api:participant-candidates@agency POST": (
+        "participant@agency",
+        "401 403 404 404 404 404 404 403 200 403 404",
+    ),
+    "api:participant-outcome@mission": (
+        "participant@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:participant-outcome@agency": (
+        "participant@agency",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:participant-outcome@mission POST": (
+        "participant@mission",
+        "401 403 403 400 403 403 403 404 404 404 403",
+    ),
+    "api:participant-outcome@agency POST": (
+        "participant@agency",
+        "401 403 404 404 404 404 404 403 400 403 404",
+    ),
+    "api:candidate-decision@mission": (
+        "candidate@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:candidate-decision@agency": (
+        "candidate@agency",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:candidate-decision@mission POST": (
+        "candidate@mission",
+        "401 403 403 400 403 403 403 404 404 404 403",
+    ),
+    "api:candidate-decision@agency POST": (
+        "candidate@agency",
+        "401 403 404 404 404 404 404 403 400 403 404",
+    ),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
 }

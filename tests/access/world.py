@@ -14,6 +14,7 @@ from hrddp.accounts.models import Role
 from hrddp.community.models import Method, Perception
 from hrddp.notifications.models import Notification
 from hrddp.registry import merging
+from hrddp.screening.models import Candidate
 from hrddp.transfer import export_jobs
 from hrddp.transfer.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportStatus
 from tests.factories import (
@@ -180,8 +181,13 @@ def build_world():
         objects[f"intervention@{key}"] = intervention
         objects[f"risk@{key}"] = assessment.risks.first() or add_risk(assessment, 2, 2)
         objects[f"decision@{key}"] = request.decisions.get()
-        # A participant of the request (issue 15): its list is closed (the request is active).
-        objects[f"participant@{key}"] = ParticipantFactory(request=request, unit=unit)
+        # Screening (issue 15, part "screen"): a participant of each request with a candidate,
+        # rejected already so that screening again (another row's POST) keeps it.
+        participant = ParticipantFactory(request=request, unit=unit, name=f"Aline Kabila ({key})")
+        objects[f"participant@{key}"] = participant
+        objects[f"candidate@{key}"] = Candidate.objects.create(
+            participant=participant, person=objects["person"], score=0.9, decision="rejected"
+        )
     return World(users=users, objects=objects)
 
 

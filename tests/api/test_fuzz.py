@@ -28,6 +28,7 @@ from hrddp.api.services import issue_api_token
 from hrddp.community.models import Perception
 from hrddp.notifications.models import Notification
 from hrddp.registry import merging
+from hrddp.screening.models import Candidate
 from hrddp.transfer.models import ImportJob
 from tests.factories import (
     AssignmentFactory,
@@ -117,6 +118,12 @@ def world(mission, ssr_advisor, hro, manager, unit):
             trust_in_mission=3,
         ).pk,
     }
+    # Screening (issue 15, part "screen"): a participant of the request under assessment.
+    participant = ParticipantFactory(request=assessed, name="Jean-Baptiste Mbuyi")
+    ids["participants"] = participant.pk
+    ids["candidates"] = Candidate.objects.create(
+        participant=participant, person=person, score=0.9
+    ).pk
     tokens = [issue_api_token(user, two_factor=True)[1] for user in (hro, ssr_advisor, manager)]
     return {"ids": ids, "risk_pk": risk.pk, "tokens": tokens}
 

@@ -65,6 +65,12 @@ PAGE_ACTIONS = {
     "screening:participant_edit": ("patch", "api:participant-detail"),
     "screening:participant_delete": ("delete", "api:participant-detail"),
     "transfer:participant_import": ("post", "api:import-list"),
+    # screening (issue 15, part "screen"): the same services as the screening pages
+    "screening:screen": ("post", "api:support-request-screening"),
+    "screening:clear": ("post", "api:support-request-screening-clear"),
+    "screening:participant_screen": ("post", "api:participant-candidates"),
+    "screening:participant_outcome": ("post", "api:participant-outcome"),
+    "screening:candidate_decide": ("post", "api:candidate-decision"),
     # community
     "community:perception_create": ("post", "api:perception-list"),
     "community:perception_update": ("put", "api:perception-detail"),
