@@ -184,7 +184,17 @@ def main():
         action="store_true",
         help="Screen in the scratch database an earlier run kept (same --people and --seed).",
     )
+    parser.add_argument(
+        "--shortlist", type=int, help=f"People scored per name (default {matching.SHORTLIST})."
+    )
+    parser.add_argument(
+        "--budget", type=int, help=f"Index rows read per name (default {matching.KEY_BUDGET})."
+    )
     args = parser.parse_args()
+    if args.shortlist:
+        matching.SHORTLIST = args.shortlist
+    if args.budget:
+        matching.KEY_BUDGET = args.budget
     rng = random.Random(args.seed)
 
     with connection.cursor() as cursor:
@@ -198,7 +208,7 @@ def main():
         connection.close()
     else:
         scratch = use_scratch_database()
-    print(f"{server}; scratch database {scratch}")
+    print(f"{server}; scratch database {scratch}; load average {os.getloadavg()[0]:.1f}")
     if not args.reuse:
         started = time.monotonic()
         call_command("migrate", verbosity=0)
@@ -216,9 +226,9 @@ def main():
     by_id = {person.pk: person for person in people}
     reset_queries()
 
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     answers = matching.screen_many(queries)
-    batch = time.monotonic() - started
+    batch, cpu = time.monotonic() - started, time.process_time() - cpu
     statements = len(connection.queries) if settings.DEBUG else None
     true = [
         (query, answer, target)
@@ -254,7 +264,8 @@ def main():
     ).hexdigest()
 
     print(
-        f"screen_many of {len(queries):,} participants: {batch:.1f} s"
+        f"screen_many of {len(queries):,} participants: {batch:.1f} s "
+        f"({cpu:.1f} s of this process's CPU)"
         + (f" ({statements} SQL statements)" if statements is not None else "")
     )
     print(

@@ -23,6 +23,7 @@ from .views_registry import (
     UnitViewSet,
     ViolationViewSet,
 )
+from .views_search import SearchView
 from .views_sources import SourceViewSet
 from .views_support import CommunicationViewSet, PolicySettingsView, SupportRequestViewSet
 from .views_transfer import ExportViewSet, ImportViewSet
@@ -55,6 +56,8 @@ urlpatterns = [
     path("v1/auth/logout/", RevokeTokenView.as_view(), name="logout"),
     path("v1/auth/logoutall/", RevokeAllTokensView.as_view(), name="logoutall"),
     path("v1/policy-settings/", PolicySettingsView.as_view(), name="policy-settings"),
+    # Search everywhere (issue 15).
+    path("v1/search/", SearchView.as_view(), name="search"),
     path("v1/people/<int:pk>/merge/", PersonMergeView.as_view(), name="person-merge"),
     path("v1/people/duplicates/", DuplicateListView.as_view(), name="person-duplicates"),
     path(

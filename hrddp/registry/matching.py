@@ -141,10 +141,12 @@ def key_frequencies(keys):
         return dict(cursor.fetchall())
 
 
-def choose_keys(keys, frequencies, limit=SHORTLIST, budget=KEY_BUDGET):
+def choose_keys(keys, frequencies, limit=None, budget=None):
     """The keys of a query worth reading, rarest first: every key until the rows read reach
     ``limit`` people, then the others only while they stay within ``budget`` rows in all. The
     keys left out are the commonest: each weighs less than 1 / ``budget``."""
+    limit = SHORTLIST if limit is None else limit
+    budget = KEY_BUDGET if budget is None else budget
     chosen, read = [], 0
     for key in sorted((key for key in keys if frequencies.get(key)), key=frequencies.get):
         rows = frequencies[key]
@@ -155,10 +157,11 @@ def choose_keys(keys, frequencies, limit=SHORTLIST, budget=KEY_BUDGET):
     return chosen
 
 
-def shortlist_many(key_lists, limit=SHORTLIST):
+def shortlist_many(key_lists, limit=None):
     """For each list of keys, the ids of the ``limit`` people sharing the most (rarest) keys
     with it (of those ``choose_keys`` reads), best first. Two SQL statements whatever the number
     of lists."""
+    limit = SHORTLIST if limit is None else limit
     frequencies = key_frequencies(key for keys in key_lists for key in keys)
     rows = []  # (list number, key, weight, read it?)
     for at, keys in enumerate(key_lists):
@@ -193,7 +196,7 @@ def shortlist_many(key_lists, limit=SHORTLIST):
     return found
 
 
-def shortlist(keys, limit=SHORTLIST):
+def shortlist(keys, limit=None):
     """The ids of the people sharing the most (rarest) keys with ``keys``."""
     return shortlist_many([list(keys)], limit)[0]
 
@@ -208,6 +211,10 @@ class Match:
     level: str
     # [(code, params)]: why the names matched (``names.compare``) and what else agreed.
     reasons: list = field(default_factory=list)
+
+    @property
+    def reason_texts(self):
+        return reason_texts(self.reasons)
 
 
 @dataclass
