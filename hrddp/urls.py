@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from hrddp.accounts import views as account_views
 from hrddp.accounts import views_two_factor as two_factor_views
+from hrddp.registry.views import search as search_views
 
 from . import views
 
@@ -34,6 +35,8 @@ urlpatterns = [
     ),
     path("accounts/two-factor/off/", two_factor_views.disable, name="two_factor_disable"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
+    # Search everywhere (issue 15): the header's search box.
+    path("search/", search_views.search, name="search"),
     path("registry/", include("hrddp.registry.urls")),
     path("requests/", include("hrddp.support.urls")),
     path("screening/", include("hrddp.screening.urls")),

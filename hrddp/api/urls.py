@@ -31,6 +31,7 @@ from .views_screening import (
     RequestScreeningClearView,
     RequestScreeningView,
 )
+from .views_search import SearchView
 from .views_sources import SourceViewSet
 from .views_support import CommunicationViewSet, PolicySettingsView, SupportRequestViewSet
 from .views_transfer import ExportViewSet, ImportViewSet
@@ -65,6 +66,8 @@ urlpatterns = [
     path("v1/auth/logout/", RevokeTokenView.as_view(), name="logout"),
     path("v1/auth/logoutall/", RevokeAllTokensView.as_view(), name="logoutall"),
     path("v1/policy-settings/", PolicySettingsView.as_view(), name="policy-settings"),
+    # Search everywhere (issue 15).
+    path("v1/search/", SearchView.as_view(), name="search"),
     path("v1/people/<int:pk>/merge/", PersonMergeView.as_view(), name="person-merge"),
     path("v1/people/duplicates/", DuplicateListView.as_view(), name="person-duplicates"),
     path(

@@ -8,4 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the checks)
+        from . import (
+            checks,  # noqa: F401 (registers the checks)
+            signals,  # noqa: F401 (keeps the index of names up to date)
+        )

@@ -871,6 +871,13 @@ class DuplicatePair:
     def key(self):
         return tuple(sorted((self.person.pk, self.other.pk)))
 
+    @property
+    def reason_texts(self):
+        """Why the matcher pairs them, in the reader's language."""
+        from . import matching
+
+        return matching.reason_texts(self.reasons)
+
 
 def duplicate_queue_people():
     """The people the queue looks at, newest first: the records entered last are the likeliest
@@ -882,13 +889,15 @@ def duplicate_pairs(people, level="likely"):
     """The pairs, for each of ``people`` (a page of ``duplicate_queue_people``), of that person
     and another the matcher finds ``level`` the same (``registry.matching.candidates``), best
     first, less the pairs an HRO said are different people (``DuplicateDismissal``) and each pair
-    once. One search of the name index per person, one query for the dismissals."""
+    once. One batch search of the name index for the page, one query for the dismissals."""
     from . import matching
 
     DuplicateDismissal = apps.get_model("registry", "DuplicateDismissal")
     found = {}
-    for person in people:
-        for match in matching.candidates(person.name, limit=6):
+    people = list(people)
+    answers = matching.screen_many([matching.Query(person.name) for person in people], limit=6)
+    for person, answer in zip(people, answers, strict=True):
+        for match in answer:
             if match.person.pk == person.pk or match.level != level:
                 continue
             pair = DuplicatePair(person, match.person, match.score, match.level, match.reasons)

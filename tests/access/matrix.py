@@ -778,6 +778,9 @@ MATRIX = {
     ),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),
+    # --- matching (issue 15): search everywhere; each section filters what the persona sees.
+    "search": (None, "302 403 200 200 200 200 200 200 200 200 200"),
+    "api:search": (None, "401 403 200 200 200 200 200 200 200 200 200"),
 }
 
 # Open to anyone, signed in or not: the rest send anonymous visitors to the login page.

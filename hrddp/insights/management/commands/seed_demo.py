@@ -22,7 +22,7 @@ from hrddp.accounts.models import Entity, Membership, Role, User
 from hrddp.audit import steady_history_triggers
 from hrddp.insights.services import refresh_summaries
 from hrddp.ops.postgres import refresh_statistics
-from hrddp.registry import demo
+from hrddp.registry import demo, matching
 from hrddp.registry.identities import give_keys
 from hrddp.registry.models import (
     AccountabilityAction,
@@ -128,6 +128,8 @@ def seed(scale, log=None):
             person_id=person_ids[a[0]], unit_id=unit_ids[a[1]], role=a[2], start=a[3], end=a[4]
         ),
     )
+    # COPY saves no model: the index of names (issue 15) is built from the rows just written.
+    matching.index_all()
     counts.update(
         institutions=len(institution_ids),
         units=len(unit_ids),

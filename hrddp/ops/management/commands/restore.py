@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pyrage
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -98,4 +99,8 @@ class Command(BaseCommand):
             run(pg_restore, [*arguments, str(file)], connection.settings_dict)
         # pg_dump keeps no planner statistics.
         refresh_statistics(using=database)
+        # The index of names is derived from the people: rebuilt, in case the backup was made by a
+        # version that keyed names differently (issue 15).
+        # Called by name: ops lies below the registry in the house's layers.
+        call_command("index_names", database=database, stdout=self.stdout)
         self.stdout.write(f"Restored {file} into {name}.")
