@@ -168,3 +168,19 @@ def test_an_unconfirmed_candidate_triggers_nothing(mission, ssr_advisor, hro, ma
     Candidate.objects.create(participant=participant, person=person, score=0.9)
     violation = ViolationFactory(people=[person], date=timezone.localdate())
     assert monitoring.check_violation(violation.pk) == []
+
+
+def test_attributing_a_violation_to_a_confirmed_participant_reaches_the_request_by_the_outbox(
+    mission, ssr_advisor, hro, manager, unit
+):
+    from assessments import outbox
+    from assessments.models import Trigger
+
+    request = active_request(mission, ssr_advisor, hro, manager, units=[unit])
+    person = PersonFactory(name="Joseph Ilunga")
+    ParticipantFactory(request=request, name="Joseph Ilunga", person=person)
+    # Saving the attribution owes a check (assessments/signals.py); the sweep runs it.
+    ViolationFactory(people=[person], date=timezone.localdate())
+    outbox.run_pending()
+    trigger = Trigger.objects.get(request=request)
+    assert trigger.kind == TriggerKind.PARTICIPANT
