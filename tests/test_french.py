@@ -262,3 +262,32 @@ def test_every_main_page_in_french_has_no_untranslated_interface_string(
             text = page_text(response.content.decode())
             untranslated = [msgid for msgid in english if msgid in text]
             assert untranslated == [], (url, untranslated)
+
+
+def test_screening_pages_in_french_with_the_matchers_reasons(
+    in_french, mission, ssr_advisor, hro, unit
+):
+    """Issue 15: the screening page and a participant's candidates, with why they matched
+    (stored as codes, rendered in the reader's language)."""
+    from hrddp.registry import matching
+    from hrddp.screening import services_screening
+    from tests.factories import ParticipantFactory, PersonFactory
+
+    person = PersonFactory(name="Jean-Baptiste Mbuyi")
+    matching.index_people([person])
+    request = make_request(mission, ssr_advisor, [unit], title="Formation DIH")
+    workflow.apply(request.pk, "submit", ssr_advisor)
+    workflow.apply(request.pk, "start_assessment", hro)
+    participant = ParticipantFactory(request=request, name="MBUYI Jean Baptiste")
+    services_screening.screen([participant])
+    client = in_french(hro)
+    french_page(
+        client.get(reverse("screening:request", args=[request.pk])),
+        present=["Vérification des participants", "Tout vérifier", "Non vérifiés (D8)"],
+        absent=["Screening of participants", "Screen all"],
+    )
+    french_page(
+        client.get(reverse("screening:participant", args=[participant.pk])),
+        present=["les mêmes noms dans un autre ordre", "Enregistrer l’issue"],
+        absent=["the same names in another order", "Record the outcome"],
+    )
