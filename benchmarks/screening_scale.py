@@ -33,7 +33,7 @@ with the load; CPU time is steadier). Defaults: --shortlist 200, --budget 2500, 
 
 | server | batch of 1,000 | CPU | one name p50 / p95 | recall@5 (+crowded, missed) |
 |---|---|---|---|---|
-| machine's PostgreSQL 15.20 | 27.0 s | 24.0 s | 28 / 42 ms | 0.753 (+0.217, 0.030) |
+| machine's PostgreSQL 15.20 | 27.0 s, 31.1 s | 24.0 s, 27.4 s | 28-38 / 42-54 ms | 0.753 (+0.217, 0.030) |
 | embedded PostgreSQL 18.4 (``make run``) | 25.4 s | 23.0 s | 25 / 37 ms | 0.753 (+0.217, 0.030) |
 
 Both digests: 540d7cf537578a32f37f5753b4c49b3a8e69b5b88bb0d92d2436663e4397f6cf (identical
