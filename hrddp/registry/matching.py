@@ -309,8 +309,7 @@ def screen_many(queries, *, limit=5, queryset=None):
             unit_ids.setdefault(person_id, set()).add(unit_id)
     parsed = {}
     answers = []
-    for query, form, found, query_keys in zip(queries, forms, ids, key_lists, strict=True):
-        query_keys = set(query_keys)
+    for query, form, found in zip(queries, forms, ids, strict=True):
         compared = {}
         query_unit = _unit_id(query.unit_id)
         if query_unit != query.unit_id:
@@ -321,17 +320,9 @@ def screen_many(queries, *, limit=5, queryset=None):
             if person is None:
                 continue
             if pk not in parsed:
-                parsed[pk] = [
-                    (other, frozenset(names.index_keys(other)))
-                    for other in map(names.parse, person_names(person))
-                ]
-            # Only the names filed under a key of the query: the others were not what found
-            # the person, and a name sharing no key is never the best match.
-            shared = [other for other, filed in parsed[pk] if filed & query_keys] or [
-                other for other, _ in parsed[pk]
-            ]
+                parsed[pk] = [names.parse(text) for text in person_names(person)]
             best = None
-            for other in shared:
+            for other in parsed[pk]:
                 # Registries repeat names (namesakes, the same alias): each is compared once.
                 comparison = compared.get(other.text)
                 if comparison is None:

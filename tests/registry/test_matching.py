@@ -299,3 +299,15 @@ def test_duplicate_queue_shows_why_in_words(client_for, hro):
     page = client_for(hro).get(reverse("registry:duplicate_list")).content.decode()
     assert matching.reason_text("word_order", {}) in page
     assert "word_order" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_rebuilds_the_index_of_names(tmp_path):
+    person = PersonFactory(name="Amina Kabila")
+    # A backup whose index does not match its people (made by a version that keyed names
+    # differently, say): the restore files them again.
+    PersonNameKey.objects.all().delete()
+    backup = tmp_path / "backup.dump"
+    call_command("backup", output=backup, unencrypted=True, stdout=io.StringIO())
+    call_command("restore", backup, interactive=False, stdout=io.StringIO())
+    assert filed(person) == keys_of("Amina Kabila")
