@@ -14,6 +14,7 @@ from hrddp.celery import app as celery_app
 from hrddp.registry import matching
 from hrddp.screening.models import Outcome, Participant
 from hrddp.support.models import RequestStatus
+from tests.browser.steps import act
 from tests.factories import (
     PersonFactory,
     UnitFactory,
@@ -63,14 +64,6 @@ def trainees_csv(path, unit):
         for name, number in rows:
             writer.writerow([name, "Lieutenant", number, "", "", unit.external_ref, "trainee"])
     return path
-
-
-def act(page, label, reason=None):
-    form = page.locator("form", has=page.get_by_role("button", name=label, exact=True))
-    if reason:
-        form.get_by_label("Reason").fill(reason)
-    form.get_by_role("button", name=label, exact=True).click()
-    page.wait_for_load_state()
 
 
 def decide_participant(page, live_server, request, name, outcome, reason=""):

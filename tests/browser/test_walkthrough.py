@@ -9,17 +9,10 @@ from playwright.sync_api import expect
 
 from assessments.models import MeasureType
 from hrddp.support.models import RequestStatus, SupportRequest
+from tests.browser.steps import act
 from tests.factories import UnitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def act(page, label, reason=None):
-    form = page.locator("form", has=page.get_by_role("button", name=label, exact=True))
-    if reason:
-        form.get_by_label("Reason").fill(reason)
-    form.get_by_role("button", name=label, exact=True).click()
-    page.wait_for_load_state()
 
 
 def test_request_from_draft_to_active_in_the_browser(
