@@ -71,6 +71,18 @@ def test_only_importers_read_their_jobs(api_for, personas, hro, army):
         if name in ("hro", "administrator"):
             continue
         api = api_for(user)
+        if name in ("ssr_advisor", "outsider"):  # SSR advisors of the mission and of UNDP
+            # SSR advisors follow their own imports of participants (issue 15): the registry's
+            # jobs are not theirs, so their list leaves them out and the job does not exist.
+            listed = api.get(IMPORTS)
+            assert listed.status_code == 200 and listed.json()["results"] == [], name
+            for response in (
+                api.get(job_url(job)),
+                api.post(job_url(job, "confirm/")),
+                api.post(job_url(job, "retry/")),
+            ):
+                assert response.status_code == 404, name
+            continue
         expected = 401 if user is None else 403
         assert api.get(IMPORTS).status_code == expected, name
         assert api.get(job_url(job)).status_code == expected, name
