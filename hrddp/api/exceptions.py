@@ -9,10 +9,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import defaults
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from hrddp.http import is_api_request
+
+
+def rule_refusal(rule, detail):
+    """The answer when a rule of the records' state refuses a change: 409 ``{"rule", "detail"}``
+    (``RuleRefusalSerializer``)."""
+    return Response({"rule": rule, "detail": str(detail)}, status=status.HTTP_409_CONFLICT)
 
 
 def validation_detail(error):

@@ -21,6 +21,7 @@ from hrddp.registry.queries import (
     person_merges,
 )
 
+from .exceptions import rule_refusal
 from .permissions import ANY_ROLE
 from .serializers_merge import (
     DismissRequestSerializer,
@@ -31,12 +32,6 @@ from .serializers_merge import (
 )
 
 REFUSAL = OpenApiResponse(description='The records\' state refuses it: {"rule", "detail"}.')
-
-
-def refused(refusal):
-    return Response(
-        {"rule": refusal.rule, "detail": refusal.message}, status=status.HTTP_409_CONFLICT
-    )
 
 
 class PersonMergeView(generics.GenericAPIView):
@@ -61,7 +56,7 @@ class PersonMergeView(generics.GenericAPIView):
                 source, data.validated_data["into"], request.user, data.validated_data["reason"]
             )
         except merging.MergeRefused as refusal:
-            return refused(refusal)
+            return rule_refusal(refusal.rule, refusal.message)
         return Response(PersonMergeSerializer(record).data)
 
 
@@ -93,7 +88,7 @@ class PersonMergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         try:
             record = merging.undo(record, request.user, data.validated_data["reason"])
         except merging.MergeRefused as refusal:
-            return refused(refusal)
+            return rule_refusal(refusal.rule, refusal.message)
         return Response(PersonMergeSerializer(person_merges().get(pk=record.pk)).data)
 
 
@@ -155,5 +150,5 @@ class DuplicateDismissView(generics.GenericAPIView):
                 data.validated_data["first"], data.validated_data["second"], request.user
             )
         except merging.MergeRefused as refusal:
-            return refused(refusal)
+            return rule_refusal(refusal.rule, refusal.message)
         return Response(status=status.HTTP_204_NO_CONTENT)

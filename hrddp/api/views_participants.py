@@ -15,9 +15,10 @@ from hrddp.screening.access import (
     visible_participants,
 )
 from hrddp.screening.models import Outcome, Participant
-from hrddp.screening.queries import UNSCREENED, participants_of
+from hrddp.screening.queries import UNSCREENED_FILTER, participants_of
 from hrddp.support.access import get_request_for_user
 
+from .exceptions import rule_refusal
 from .permissions import ANY_ROLE
 from .serializers_decisions import RuleRefusalSerializer
 from .serializers_participants import ParticipantSerializer
@@ -27,10 +28,6 @@ WRITE_RESPONSES = {
     403: OpenApiResponse(description="Only the SSR advisors of the request's entity."),
     409: RuleRefusalSerializer,
 }
-
-
-def frozen_response(frozen):
-    return Response({"rule": frozen.rule, "detail": str(frozen)}, status=status.HTTP_409_CONFLICT)
 
 
 def check_may_edit(user, support_request):
@@ -70,7 +67,7 @@ class RequestParticipantsView(generics.ListCreateAPIView):
             OpenApiParameter(
                 "outcome",
                 str,
-                enum=[*Outcome.values, UNSCREENED],
+                enum=[*Outcome.values, UNSCREENED_FILTER],
                 description="An outcome, or unscreened: none yet or more information needed.",
             ),
         ]
@@ -87,7 +84,7 @@ class RequestParticipantsView(generics.ListCreateAPIView):
             body.is_valid(raise_exception=True)
             participant = services.add_participant(support_request, request.user, **body.values())
         except services.ParticipantsFrozen as frozen:
-            return frozen_response(frozen)
+            return rule_refusal(frozen.rule, frozen)
         return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
 
 
@@ -119,7 +116,7 @@ class ParticipantViewSet(
             body.is_valid(raise_exception=True)
             participant = services.update_participant(participant, request.user, **body.values())
         except services.ParticipantsFrozen as frozen:
-            return frozen_response(frozen)
+            return rule_refusal(frozen.rule, frozen)
         return Response(ParticipantSerializer(participant).data)
 
     @extend_schema(responses={204: None, 403: WRITE_RESPONSES[403], 409: RuleRefusalSerializer})
@@ -129,5 +126,5 @@ class ParticipantViewSet(
             check_may_edit(request.user, participant.request)
             services.delete_participant(participant, request.user)
         except services.ParticipantsFrozen as frozen:
-            return frozen_response(frozen)
+            return rule_refusal(frozen.rule, frozen)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from hrddp.screening import queries_screening, services_screening
 from hrddp.screening.access import can_screen, can_see_candidates, get_participant_for_user
 from hrddp.screening.models import Candidate, Participant
+from hrddp.screening.queries import participant_counts
 from hrddp.support.access import get_request_for_user
 
+from .exceptions import rule_refusal
 from .serializers_screening import (
     CandidateDecisionSerializer,
     CandidateSerializer,
@@ -28,16 +30,10 @@ from .serializers_screening import (
 REFUSAL = OpenApiResponse(description='The records\' state refuses it: {"rule", "detail"}.')
 
 
-def refused(refusal):
-    return Response(
-        {"rule": refusal.rule, "detail": refusal.message}, status=status.HTTP_409_CONFLICT
-    )
-
-
 def screening_status(support_request):
     return ScreeningStatusSerializer(
         {
-            "counts": queries_screening.screening_counts(support_request),
+            "counts": participant_counts(support_request),
             "run": queries_screening.latest_run(support_request),
         }
     ).data
@@ -80,7 +76,7 @@ class RequestScreeningView(generics.GenericAPIView):
         try:
             run = services_screening.start_run(support_request, request.user)
         except services_screening.ScreeningRefused as refusal:
-            return refused(refusal)
+            return rule_refusal(refusal.rule, refusal.message)
         return Response(
             screening_status(support_request),
             status=status.HTTP_200_OK if run is None else status.HTTP_202_ACCEPTED,
@@ -99,7 +95,7 @@ class RequestScreeningClearView(generics.GenericAPIView):
         try:
             cleared = services_screening.clear_remaining(support_request, request.user)
         except services_screening.ScreeningRefused as refusal:
-            return refused(refusal)
+            return rule_refusal(refusal.rule, refusal.message)
         return Response({"cleared": cleared})
 
 
@@ -124,7 +120,7 @@ class ParticipantCandidatesView(generics.GenericAPIView):
         try:
             services_screening.screen_participant(participant, request.user)
         except services_screening.ScreeningRefused as refusal:
-            return refused(refusal)
+            return rule_refusal(refusal.rule, refusal.message)
         return Response(self.candidates(participant))
 
 
@@ -149,7 +145,7 @@ class CandidateDecisionView(generics.GenericAPIView):
                 candidate, data.validated_data["decision"], request.user
             )
         except services_screening.ScreeningRefused as refusal:
-            return refused(refusal)
+            return rule_refusal(refusal.rule, refusal.message)
         return Response(CandidateDecisionSerializer(candidate).data)
 
 
@@ -177,5 +173,5 @@ class ParticipantOutcomeView(generics.GenericAPIView):
                 request.user,
             )
         except services_screening.ScreeningRefused as refusal:
-            return refused(refusal)
+            return rule_refusal(refusal.rule, refusal.message)
         return Response(ParticipantOutcomeSerializer(participant).data)

@@ -13,14 +13,11 @@ from hrddp.accounts.access import can_confirm_erasures, can_open_erasure, can_re
 from hrddp.registry import services
 from hrddp.registry.queries import get_source_for_user
 
+from .exceptions import rule_refusal
 from .permissions import ANY_ROLE
 from .serializers_sources import ErasureRequestSerializer, SourceErasureSerializer
 
 REFUSAL = OpenApiResponse(description='The erasure\'s state refuses it: {"rule", "detail"}.')
-
-
-def refused(rule, detail):
-    return Response({"rule": rule, "detail": detail}, status=status.HTTP_409_CONFLICT)
 
 
 class SourceViewSet(viewsets.GenericViewSet):
@@ -55,7 +52,7 @@ class SourceViewSet(viewsets.GenericViewSet):
         try:
             erasure = services.request_erasure(source, request.user, data.validated_data["reason"])
         except services.ErasureRefused:
-            return refused(
+            return rule_refusal(
                 "erasure_already_requested",
                 _("The erasure of this identity was already asked for."),
             )
@@ -76,7 +73,7 @@ class SourceViewSet(viewsets.GenericViewSet):
         try:
             erasure = services.confirm_erasure(source, request.user)
         except services.ErasureRefused:
-            return refused(
+            return rule_refusal(
                 "erasure_not_awaiting_confirmation",
                 _("There is no erasure waiting for confirmation."),
             )

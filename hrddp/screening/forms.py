@@ -8,7 +8,7 @@ from hrddp.pickers import queries as pickers
 from hrddp.pickers.fields import PickerField, PickerFormMixin
 
 from .models import Outcome, Participant
-from .queries import UNSCREENED
+from .queries import UNSCREENED_FILTER
 from .services import EDITABLE_FIELDS
 
 
@@ -35,7 +35,7 @@ class ParticipantForm(PickerFormMixin, forms.ModelForm):
 def outcome_choices():
     return [
         ("", _("Any outcome")),
-        (UNSCREENED, _("Not screened yet")),
+        (UNSCREENED_FILTER, _("Not screened yet")),
         *Outcome.choices,
     ]
 

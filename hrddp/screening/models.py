@@ -33,11 +33,25 @@ class Outcome(models.TextChoices):
     NEEDS_INFORMATION = "needs_information", _("Needs more information")
 
 
+# D8's "unscreened": no final outcome (none yet, or more information needed). Outcomes expire with
+# the assessment: a renewal clears them (``services_screening.expire``).
+UNSCREENED = models.Q(outcome="") | models.Q(outcome=Outcome.NEEDS_INFORMATION)
+
+
+def candidates_to_decide():
+    """Whether the participant of the outer query has a candidate match still to decide."""
+    return models.Exists(
+        Candidate.objects.filter(participant=models.OuterRef("pk"), decision=Decision.PENDING)
+    )
+
+
 class ParticipantQuerySet(models.QuerySet):
     def unscreened(self):
-        """D8: participants without a final outcome (none yet, or more information needed).
-        Outcomes expire with the assessment: a renewal clears them (``services_screening``)."""
-        return self.filter(models.Q(outcome="") | models.Q(outcome=Outcome.NEEDS_INFORMATION))
+        """D8: participants without a final outcome (``UNSCREENED``)."""
+        return self.filter(UNSCREENED)
+
+    def with_candidates_to_decide(self):
+        return self.filter(candidates_to_decide())
 
     def excluded(self):
         return self.filter(outcome=Outcome.EXCLUDED)

@@ -3,17 +3,17 @@ counts. Who may see them is ``access``."""
 
 from django.db.models import Count, Q
 
-from .models import Outcome, Participant
+from .models import UNSCREENED, Outcome, Participant, candidates_to_decide
 
 # The outcome filter's extra value: no final outcome yet (D8's "unscreened").
-UNSCREENED = "unscreened"
+UNSCREENED_FILTER = "unscreened"
 
 
 def participants_of(support_request, *, name="", outcome=""):
     """The request's participants, by name, with their unit; ``name`` (part of it, case aside)
-    and ``outcome`` (an ``Outcome``, or ``UNSCREENED``) narrow it."""
+    and ``outcome`` (an ``Outcome``, or ``UNSCREENED_FILTER``) narrow it."""
     participants = Participant.objects.filter(request=support_request)
-    if outcome == UNSCREENED:
+    if outcome == UNSCREENED_FILTER:
         participants = participants.unscreened()
     elif outcome in Outcome.values:
         participants = participants.filter(outcome=outcome)
@@ -23,14 +23,15 @@ def participants_of(support_request, *, name="", outcome=""):
 
 
 def participant_counts(support_request):
-    """{"total", "unscreened", "excluded", "cleared", "needs_information"} of the request's
-    participants, in one query."""
-    participants = Participant.objects.filter(request=support_request)
-    return participants.aggregate(
+    """How many participants the request has, and how many are in each state of screening
+    (``unscreened`` as D8 counts them), in one query."""
+    return Participant.objects.filter(request=support_request).aggregate(
         total=Count("pk"),
-        # As D8 counts them: whatever ``unscreened()`` says, in the same query.
-        unscreened=Count("pk", filter=Q(pk__in=participants.unscreened().values("pk"))),
-        excluded=Count("pk", filter=Q(outcome=Outcome.EXCLUDED)),
+        not_searched=Count("pk", filter=Q(matched_at__isnull=True)),
+        pending=Count("pk", filter=Q(candidates_to_decide())),
+        unscreened=Count("pk", filter=UNSCREENED),
         cleared=Count("pk", filter=Q(outcome=Outcome.CLEARED)),
+        excluded=Count("pk", filter=Q(outcome=Outcome.EXCLUDED)),
         needs_information=Count("pk", filter=Q(outcome=Outcome.NEEDS_INFORMATION)),
+        matched=Count("pk", filter=Q(person__isnull=False)),
     )

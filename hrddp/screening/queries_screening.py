@@ -5,24 +5,24 @@ constant number of queries."""
 from collections import defaultdict
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import JSONObject
 
 from hrddp.registry.models import Attribution, Responsibility, Violation
 
 from .models import Candidate, Decision, Outcome, Participant, ScreeningRun
 
-# The screening page's filters: name -> the participants it keeps.
+# The screening page's filters: name -> what it keeps of a queryset of participants.
 FILTERS = {
-    "unscreened": Participant.objects.unscreened,
-    "not_searched": lambda: Participant.objects.filter(matched_at__isnull=True),
-    "pending": lambda: Participant.objects.filter(
-        Exists(Candidate.objects.filter(participant=OuterRef("pk"), decision=Decision.PENDING))
+    "unscreened": lambda participants: participants.unscreened(),
+    "not_searched": lambda participants: participants.filter(matched_at__isnull=True),
+    "pending": lambda participants: participants.with_candidates_to_decide(),
+    "matched": lambda participants: participants.filter(person__isnull=False),
+    "cleared": lambda participants: participants.filter(outcome=Outcome.CLEARED),
+    "excluded": lambda participants: participants.excluded(),
+    "needs_information": lambda participants: participants.filter(
+        outcome=Outcome.NEEDS_INFORMATION
     ),
-    "matched": lambda: Participant.objects.filter(person__isnull=False),
-    "cleared": lambda: Participant.objects.filter(outcome=Outcome.CLEARED),
-    "excluded": Participant.objects.excluded,
-    "needs_information": lambda: Participant.objects.filter(outcome=Outcome.NEEDS_INFORMATION),
 }
 
 
@@ -31,31 +31,13 @@ def screening_list(support_request, filter_name=""):
     decide (``pending_count``), optionally narrowed by one of ``FILTERS``."""
     participants = Participant.objects.filter(request=support_request)
     if filter_name in FILTERS:
-        participants = participants.filter(pk__in=FILTERS[filter_name]().values("pk"))
+        participants = FILTERS[filter_name](participants)
     return (
         participants.select_related("person", "unit")
         .annotate(
             pending_count=Count("candidates", filter=Q(candidates__decision=Decision.PENDING))
         )
         .order_by("name", "pk")
-    )
-
-
-def screening_counts(support_request):
-    """How many participants the request has, and how many are in each state of screening: one
-    query."""
-    pending = Exists(
-        Candidate.objects.filter(participant=OuterRef("pk"), decision=Decision.PENDING)
-    )
-    return Participant.objects.filter(request=support_request).aggregate(
-        total=Count("pk"),
-        not_searched=Count("pk", filter=Q(matched_at__isnull=True)),
-        pending=Count("pk", filter=Q(pending)),
-        unscreened=Count("pk", filter=Q(outcome="") | Q(outcome=Outcome.NEEDS_INFORMATION)),
-        cleared=Count("pk", filter=Q(outcome=Outcome.CLEARED)),
-        excluded=Count("pk", filter=Q(outcome=Outcome.EXCLUDED)),
-        needs_information=Count("pk", filter=Q(outcome=Outcome.NEEDS_INFORMATION)),
-        matched=Count("pk", filter=Q(person__isnull=False)),
     )
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,15 @@ from hrddp.registry import matching
 from hrddp.support.models import SupportRequest
 
 from .access import can_screen, screening_open
-from .models import Candidate, Decision, Outcome, Participant, RunStatus, ScreeningRun
+from .models import (
+    Candidate,
+    Decision,
+    Outcome,
+    Participant,
+    RunStatus,
+    ScreeningRun,
+    candidates_to_decide,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -299,13 +307,12 @@ def record_outcome(participant, outcome, reason, user):
 
 def clearable(support_request):
     """Participants searched for, with no candidate to decide, no confirmed match and no outcome."""
-    pending = Candidate.objects.filter(participant=OuterRef("pk"), decision=Decision.PENDING)
     return Participant.objects.filter(
         request=support_request,
         matched_at__isnull=False,
         person__isnull=True,
         outcome="",
-    ).exclude(Exists(pending))
+    ).exclude(candidates_to_decide())
 
 
 def clear_remaining(support_request, user):

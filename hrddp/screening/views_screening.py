@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.pagination import paginate
-from hrddp.registry.matching import reason_text
+from hrddp.registry.matching import reason_texts
 from hrddp.support.access import get_request_for_user
 
 from . import queries_screening, services_screening
 from .access import can_screen, can_see_candidates, get_participant_for_user, screening_open
 from .forms_screening import DecisionForm, OutcomeForm
 from .models import Candidate, Participant
+from .queries import participant_counts
 
 FILTER_LABELS = [
     ("", gettext_lazy("All")),
@@ -51,7 +52,7 @@ def request_screening(request, request_pk):
         {
             "support_request": support_request,
             "page_obj": page,
-            "counts": queries_screening.screening_counts(support_request),
+            "counts": participant_counts(support_request),
             "run": queries_screening.latest_run(support_request),
             "filter": filter_name,
             "filters": FILTER_LABELS,
@@ -123,7 +124,7 @@ def participant_detail(request, pk, outcome_form=None):
     participant = _participant(request, pk)
     candidates = queries_screening.candidates_of(participant)
     for candidate in candidates:
-        candidate.reason_texts = [reason_text(code, params) for code, params in candidate.reasons]
+        candidate.reason_texts = reason_texts(candidate.reasons)
     return render(
         request,
         "screening/screening_participant.html",
