@@ -5,12 +5,24 @@ Every edit form carries the assessment's ``revision`` it was loaded from (optimi
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.community.queries import consultable_perceptions
 from hrddp.registry.forms import DateInput
 
-from .models import Assessment, FactorRating, Measure, MeasureType, Risk, ScopeAnswer
+from .catalogue import LIKELIHOOD_LABELS, SEVERITY_LABELS
+from .models import (
+    Assessment,
+    FactorRating,
+    Level,
+    Measure,
+    MeasureType,
+    Risk,
+    ScopeAnswer,
+    level_for_score,
+    risk_score,
+)
 from .services import MEASURE_FIELDS
 
 
@@ -33,15 +45,7 @@ class PerceptionChoiceField(forms.ModelMultipleChoiceField):
 
 
 class AssessmentForm(forms.ModelForm):
-    revision = RevisionField()
-    # Evidence for factor F8; the choices are the perceptions the assessment page shows.
-    perceptions_consulted = PerceptionChoiceField(
-        label=_("Community perceptions consulted (factor F8)"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Perceptions of the recipients' institutions, units and areas."),
-    )
+    """The recommendation section of the editor (its revision is the page's)."""
 
     class Meta:
         model = Assessment
@@ -52,25 +56,46 @@ class AssessmentForm(forms.ModelForm):
             "monitoring_plan": _("Who monitors what, how often, and what would trigger a review."),
         }
 
-    def __init__(self, *args, **kwargs):
+
+class PerceptionsForm(forms.Form):
+    """The community perceptions consulted, saved with factor F8 (its evidence)."""
+
+    perceptions_consulted = PerceptionChoiceField(
+        label=_("Community perceptions consulted (factor F8)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Perceptions of the recipients' institutions, units and areas."),
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["perceptions_consulted"].queryset = consultable_perceptions(self.instance)
+        self.fields["perceptions_consulted"].queryset = consultable_perceptions(assessment)
         self.initial.setdefault(
             "perceptions_consulted",
-            list(self.instance.perceptions_consulted.values_list("pk", flat=True)),
+            list(assessment.perceptions_consulted.values_list("pk", flat=True)),
         )
 
 
+def rating_field_choices():
+    return [("", _("Not rated yet")), *Level.choices]
+
+
 class FactorForm(forms.ModelForm):
-    """One factor (F1–F8); the page shows eight of them, each with its code as prefix."""
+    """One factor (F1–F8), its own section of the editor, with its code as prefix."""
 
     class Meta:
         model = FactorRating
         fields = ["rating", "narrative", "evidence"]
         widgets = {
+            "rating": forms.RadioSelect,
             "narrative": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = rating_field_choices()
 
 
 class ScopeAnswerForm(forms.ModelForm):
@@ -79,33 +104,98 @@ class ScopeAnswerForm(forms.ModelForm):
     class Meta:
         model = ScopeAnswer
         fields = ["rating", "answer"]
-        widgets = {"answer": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"rating": forms.RadioSelect, "answer": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = rating_field_choices()
 
 
-LIKELIHOOD_HELP = _("1 rare, 2 unlikely, 3 possible, 4 likely, 5 almost certain.")
-SEVERITY_HELP = _("1 minimal, 2 minor, 3 moderate, 4 major, 5 catastrophic.")
-
-
-def score_field(label, help_text, required=True):
-    message = _("Enter a whole number from 1 to 5.")
-    return forms.IntegerField(
+def scale_field(label, labels, required=True, empty_label=None):
+    """A 1–5 rating as labelled choices ("1 rare" … "5 almost certain"), radio buttons."""
+    choices = [(number, format_lazy("{} {}", number, text)) for number, text in labels.items()]
+    if not required:
+        choices = [("", empty_label), *choices]
+    return forms.TypedChoiceField(
         label=label,
-        help_text=help_text,
+        choices=choices,
+        coerce=int,
+        empty_value=None,
         required=required,
-        min_value=1,
-        max_value=5,
-        error_messages={"min_value": message, "max_value": message, "invalid": message},
+        widget=forms.RadioSelect,
     )
+
+
+def chosen_level(form, likelihood="likelihood", severity="severity"):
+    """{score, level} of the likelihood and severity chosen in ``form`` (as posted, else as
+    saved), or None until both are chosen: the level the editor shows before any script runs."""
+
+    def value(name):
+        try:
+            number = int(form[name].value())
+        except (TypeError, ValueError):
+            return None
+        return number if 1 <= number <= 5 else None
+
+    score = risk_score(value(likelihood), value(severity))
+    return {"score": score, "level": level_for_score(score)} if score else None
+
+
+class FactorRiskForm(forms.Form):
+    """A risk added from a factor's section of the editor (the risk's factor is that one):
+    optional, but a described risk needs its likelihood and severity."""
+
+    description = forms.CharField(
+        label=_("Describe a risk under this factor (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    likelihood = scale_field(
+        _("Likelihood"), LIKELIHOOD_LABELS, required=False, empty_label=_("Not rated")
+    )
+    severity = scale_field(
+        _("Severity"), SEVERITY_LABELS, required=False, empty_label=_("Not rated")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("description", "").strip():
+            if not data.get("likelihood"):
+                self.add_error("likelihood", _("Choose the risk's likelihood."))
+            if not data.get("severity"):
+                self.add_error("severity", _("Choose the risk's severity."))
+        elif data.get("likelihood") or data.get("severity"):
+            self.add_error("description", _("Describe the risk you rate."))
+        return data
+
+    def chosen_level(self):
+        return chosen_level(self)
+
+    @property
+    def new_risk(self):
+        """The risk's values to add, or None when the user described none."""
+        data = self.cleaned_data
+        if not data.get("description", "").strip():
+            return None
+        return {name: data[name] for name in ("description", "likelihood", "severity")}
 
 
 class RiskForm(forms.ModelForm):
     revision = RevisionField()
-    likelihood = score_field(_("Likelihood (1–5)"), LIKELIHOOD_HELP)
-    severity = score_field(_("Severity (1–5)"), SEVERITY_HELP)
-    residual_likelihood = score_field(
-        _("Likelihood after mitigation"), _("Leave both empty until the risk is re-rated."), False
+    likelihood = scale_field(_("Likelihood"), LIKELIHOOD_LABELS)
+    severity = scale_field(_("Severity"), SEVERITY_LABELS)
+    residual_likelihood = scale_field(
+        _("Likelihood after mitigation"),
+        LIKELIHOOD_LABELS,
+        required=False,
+        empty_label=_("Not re-rated"),
     )
-    residual_severity = score_field(_("Severity after mitigation"), "", False)
+    residual_severity = scale_field(
+        _("Severity after mitigation"),
+        SEVERITY_LABELS,
+        required=False,
+        empty_label=_("Not re-rated"),
+    )
 
     class Meta:
         model = Risk
@@ -118,6 +208,12 @@ class RiskForm(forms.ModelForm):
             "residual_severity",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def chosen_level(self):
+        return chosen_level(self)
+
+    def chosen_residual_level(self):
+        return chosen_level(self, "residual_likelihood", "residual_severity")
 
 
 class MeasureForm(forms.ModelForm):

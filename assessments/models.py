@@ -158,6 +158,13 @@ class Assessment(models.Model):
     def is_frozen(self):
         return self.status == AssessmentStatus.DECIDED
 
+    @property
+    def is_rated(self):
+        """Whether the HRO has rated anything yet: a factor or a risk. Until then the inherent
+        and residual risk are "not assessed yet", not low (``risk.RiskProfile.assessed``). Reads
+        the prefetched factors and risks when a page loaded them."""
+        return any(factor.rating for factor in self.factors.all()) or bool(self.risks.all())
+
 
 # Which community perceptions an assessment consulted is history too (proxy: see support).
 @track(model_name="PerceptionConsultedEvent")

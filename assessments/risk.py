@@ -9,7 +9,7 @@ from hrddp.policy.models import PolicySettings
 from hrddp.registry.models import Unit
 
 # The score and its level are defined beside the levels, on the Risk model (models.py).
-from .models import EFFECTIVE_MEASURE_STATUSES, LEVEL_ORDER, Level, level_for_score
+from .models import EFFECTIVE_MEASURE_STATUSES, LEVEL_ORDER, Level, level_for_score, risk_score
 
 
 def highest(levels):
@@ -78,10 +78,44 @@ class RiskProfile:
     # Read once for the rules that follow (D1, D3, D6), so a page asks the database once.
     policy: object = None
     effective_measures: list | None = None  # agreed or in place, with their types
+    # False while nothing is rated (``Assessment.is_rated``): the pages and the API then say
+    # "not assessed yet" rather than show a low risk nobody assessed. The rules still read
+    # ``inherent`` and ``residual``; a version is submitted for decision only once rated.
+    assessed: bool = True
+
+    @property
+    def shown_inherent(self):
+        """The inherent risk as pages and the API show it: None while not assessed."""
+        return Level(self.inherent) if self.assessed else None
+
+    @property
+    def shown_residual(self):
+        return Level(self.residual) if self.assessed else None
+
+    @property
+    def inherent_label(self):
+        return self.shown_inherent.label if self.assessed else gettext("Not assessed yet")
+
+    @property
+    def residual_label(self):
+        return self.shown_residual.label if self.assessed else gettext("Not assessed yet")
 
     @property
     def has_recent_countable_grave(self):
         return any(record.has_recent_countable_grave for record in self.records.values())
+
+
+def level_matrix():
+    """{likelihood: {severity: level}} for every rating 1–5: the levels ``level_for_score`` gives.
+    The assessment editor's script reads this (as JSON) to show a risk's level as it is chosen,
+    so the page and the server never disagree."""
+    return {
+        likelihood: {
+            severity: str(level_for_score(risk_score(likelihood, severity)))
+            for severity in range(1, 6)
+        }
+        for likelihood in range(1, 6)
+    }
 
 
 def recipient_records(request, as_of=None, units=None, policy=None):
@@ -132,7 +166,7 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
     policy = policy or PolicySettings.get_solo()
     if records is None:
         records = recipient_records(assessment.request, as_of=as_of, policy=policy)
-    profile = RiskProfile(records=records, policy=policy)
+    profile = RiskProfile(records=records, policy=policy, assessed=assessment.is_rated)
     profile.floor, profile.floor_reasons = record_floor(records)
 
     risks = list(assessment.risks.all())

@@ -130,6 +130,20 @@ def save_main(assessment_pk, revision, fields, factors, scope_answers=None, perc
         return assessment
 
 
+def save_factor(assessment_pk, revision, code, values, perceptions=None, new_risk=None):
+    """One section of the editor: factor ``code`` ({rating, narrative, evidence}), for F8 the
+    ``perceptions`` consulted (unless None), and ``new_risk`` ({description, likelihood,
+    severity}) added under this factor, all or nothing. Returns the assessment."""
+    with transaction.atomic():
+        assessment = save_main(
+            assessment_pk, revision, fields={}, factors={code: values}, perceptions=perceptions
+        )
+        if new_risk:
+            save_risk(assessment_pk, assessment.revision, {**new_risk, "factor": code})
+            assessment.revision += 1
+        return assessment
+
+
 def _changed_rows(model, assessment, values_by_code, field_names, errors, key="factors"):
     """The rows of ``values_by_code`` with their new values, validated; errors under ``key``,
     each message naming its code (F1, S2...)."""

@@ -169,6 +169,15 @@ class SnapshotProfile:
     inherent_reasons: list
     residual: str
     residual_reasons: list
+    assessed: bool = True  # a version is submitted for decision only once rated
+
+    @property
+    def shown_inherent(self):
+        return Level(self.inherent)
+
+    @property
+    def shown_residual(self):
+        return Level(self.residual)
 
 
 @dataclass

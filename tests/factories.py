@@ -238,3 +238,30 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Participant {n}")
     rank = "Lieutenant"
     created_by = factory.LazyAttribute(lambda participant: participant.request.created_by)
+
+
+def section_post(assessment, section, revision=None, **fields):
+    """What one section of the assessment editor posts, all filled in: a factor ("F1"…"F8"),
+    "scope" (S1–S5) or "recommendation". ``revision``: the assessment's current one unless given."""
+    from assessments.models import Assessment, ScopeQuestion
+
+    if revision is None:
+        revision = Assessment.objects.values_list("revision", flat=True).get(pk=assessment.pk)
+    data = {"section": section, "revision": revision}
+    if section == "recommendation":
+        data |= {
+            "main-recommendation": "support_with_conditions",
+            "main-rationale": "Fuel keeps patrols protecting the camps running.",
+            "main-risk_of_not_supporting": "Patrols stop; the camps are exposed.",
+            "main-monitoring_plan": "Monthly visits by the HRO in Kanda.",
+        }
+    elif section == "scope":
+        for code in ScopeQuestion.values:
+            data |= {f"{code}-rating": "low", f"{code}-answer": f"Answer to {code}."}
+    else:
+        data |= {
+            f"{section}-rating": "medium",
+            f"{section}-narrative": f"Narrative of {section}.",
+            f"{section}-evidence": "",
+        }
+    return data | fields

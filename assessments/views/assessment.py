@@ -8,7 +8,7 @@ is shown through the registry's record templates, which never show sources.
 
 from django.contrib import messages
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.shortcuts import redirect, render
@@ -28,10 +28,13 @@ from hrddp.screening.queries_screening import matched_participants, matched_part
 from hrddp.support.models import EXTENDED_SCOPE_LABEL
 
 from .. import services, snapshots, workflow
+from ..catalogue import FACTOR_GUIDANCE, SCOPE_GUIDANCE
 from ..forms import (
     AssessmentForm,
     FactorForm,
+    FactorRiskForm,
     MeasureFormSet,
+    PerceptionsForm,
     RevisionForm,
     RiskForm,
     ScopeAnswerForm,
@@ -44,7 +47,7 @@ from ..queries import (
     get_risk_for_user,
     is_entity_hro,
 )
-from ..risk import recipient_records, risk_profile
+from ..risk import level_matrix, recipient_records, risk_profile
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved this assessment since you opened it; your text is below, review the "
@@ -202,8 +205,9 @@ def assessment_context(user, assessment, data=None, pages=True):
         "no_snapshot": snapshot is None and snapshots.shows_snapshot(assessment),
         "profile": profile,
         "floor": Level(profile.floor) if profile.floor else None,
-        "inherent": Level(profile.inherent),
-        "residual": Level(profile.residual),
+        # None while nothing is rated: the pages say "not assessed yet" (risk.RiskProfile).
+        "inherent": profile.shown_inherent,
+        "residual": profile.shown_residual,
         "factors": list(assessment.factors.all()),
         "scope_answers": list(assessment.scope_answers.all()) if support.is_extended_scope else [],
         "risks": risks,
@@ -271,19 +275,136 @@ def assessment_new_version(request, pk):
 # --- editing -----------------------------------------------------------------------------
 
 
-def main_forms(data, assessment, revision):
-    factor_forms = [
-        FactorForm(data, instance=row, prefix=row.code)
-        for row in assessment.factors.order_by("code")
-    ]
-    scope_forms = []
+# The factors whose evidence the editor shows beside them (_editor_evidence.html).
+EVIDENCE_BESIDE = {"F1", "F2", "F3", "F8"}
+SCOPE_SECTION = "scope"
+RECOMMENDATION_SECTION = "recommendation"
+
+
+def editor_sections(assessment, data=None, posted=None):
+    """The editor's sections, each its own form: one per factor (F1–F8, with a risk that may be
+    added under it; F8 with the perceptions consulted), the S1–S5 questions of an extended-scope
+    request, and the recommendation. Only the ``posted`` section is bound to ``data``: the others
+    show what is saved."""
+    risks = list(assessment.risks.order_by("id"))
+    sections = []
+    for row in assessment.factors.order_by("code"):
+        bound = data if posted == row.code else None
+        sections.append(
+            {
+                "key": row.code,
+                "title": row.get_code_display(),
+                "guidance": FACTOR_GUIDANCE[row.code],
+                "factor": row,
+                "form": FactorForm(bound, instance=row, prefix=row.code),
+                "risk_form": FactorRiskForm(bound, prefix=f"{row.code}-risk"),
+                "perceptions_form": PerceptionsForm(bound, assessment=assessment, prefix="F8")
+                if row.code == "F8"
+                else None,
+                "risks": [risk for risk in risks if risk.factor == row.code],
+                "save_label": _("Save %(code)s") % {"code": row.code},
+                "saved_message": _("%(code)s saved.") % {"code": row.code},
+                "has_evidence": row.code in EVIDENCE_BESIDE,
+            }
+        )
     if assessment.request.is_extended_scope:
-        scope_forms = [
-            ScopeAnswerForm(data, instance=row, prefix=row.code)
-            for row in assessment.scope_answers.order_by("code")
-        ]
-    form = AssessmentForm(data, instance=assessment, initial={"revision": revision}, prefix="main")
-    return form, factor_forms, scope_forms
+        bound = data if posted == SCOPE_SECTION else None
+        sections.append(
+            {
+                "key": SCOPE_SECTION,
+                "title": _("Extended-scope questions"),
+                "scope_forms": [
+                    (
+                        ScopeAnswerForm(bound, instance=row, prefix=row.code),
+                        SCOPE_GUIDANCE[row.code],
+                    )
+                    for row in assessment.scope_answers.order_by("code")
+                ],
+                "save_label": _("Save the answers S1–S5"),
+                "saved_message": _("The answers S1–S5 saved."),
+                "has_evidence": True,
+            }
+        )
+    bound = data if posted == RECOMMENDATION_SECTION else None
+    sections.append(
+        {
+            "key": RECOMMENDATION_SECTION,
+            "title": _("Recommendation"),
+            "form": AssessmentForm(bound, instance=assessment, prefix="main"),
+            "save_label": _("Save the recommendation"),
+            "saved_message": _("Recommendation saved."),
+            "has_evidence": False,
+        }
+    )
+    return sections
+
+
+def section_forms(section):
+    forms = [section.get("form"), section.get("risk_form"), section.get("perceptions_form")]
+    forms.extend(form for form, _guidance in section.get("scope_forms", []))
+    return [form for form in forms if form is not None]
+
+
+def save_section(assessment, section, revision):
+    """Save the section's validated forms with ``services``; returns nothing."""
+    key = section["key"]
+    if key == RECOMMENDATION_SECTION:
+        form = section["form"]
+        services.save_main(
+            assessment.pk,
+            revision,
+            fields={name: form.cleaned_data[name] for name in services.MAIN_FIELDS},
+            factors={},
+        )
+    elif key == SCOPE_SECTION:
+        services.save_main(
+            assessment.pk,
+            revision,
+            fields={},
+            factors={},
+            scope_answers={form.prefix: form.cleaned_data for form, _g in section["scope_forms"]},
+        )
+    else:
+        perceptions = section["perceptions_form"]
+        services.save_factor(
+            assessment.pk,
+            revision,
+            key,
+            section["form"].cleaned_data,
+            perceptions=perceptions.cleaned_data["perceptions_consulted"] if perceptions else None,
+            new_risk=section["risk_form"].new_risk,
+        )
+
+
+def editor_evidence(user, assessment):
+    """What the factors rest on, shown beside them: each recipient's record, counts and flags
+    only (bounded: the full record is on the assessment page), the community perceptions (F8),
+    and what the request says of the support (S1–S5)."""
+    support = assessment.request
+    units = list(support.recipient_units.select_related("institution").order_by("name"))
+    records = recipient_records(support, as_of=timezone.localdate(), units=units)
+    load_summaries(records.values())
+    commanders = current_commanders(units, timezone.localdate()) if can_read_registry(user) else {}
+    return {
+        "recipients": [
+            {"unit": unit, "record": records[unit], "commanders": commanders.get(unit.pk, [])}
+            for unit in units
+        ],
+        "show_commanders": can_read_registry(user),
+        "perceptions": list(consultable_perceptions(assessment)),
+        "can_read_registry": can_read_registry(user),
+        "support_types": support.support_type_labels(),
+        "extended_scope_label": EXTENDED_SCOPE_LABEL,
+    }
+
+
+def level_scale():
+    """What static/js/risk-level.js reads: the server's level of every likelihood × severity,
+    and each level's label in the reader's language."""
+    return {
+        "matrix": level_matrix(),
+        "labels": {str(level): str(level.label) for level in Level},
+    }
 
 
 def with_revision(post, prefix, revision):
@@ -295,41 +416,50 @@ def with_revision(post, prefix, revision):
 
 @role_required()
 def assessment_edit(request, pk):
+    """The editor: each section saved on its own (its own form and Save button); a refused or
+    failed save shows the posted section with the user's input and the others as saved. Opening
+    it writes nothing."""
     assessment = get_assessment_for_user(request.user, pk)
     refused = edit_refused(request, assessment)
     if refused:
         return refused
-    data = request.POST if request.method == "POST" else None
-    form, factor_forms, scope_forms = main_forms(data, assessment, assessment.revision)
+    data = posted = None
+    if request.method == "POST":
+        data, posted = request.POST, request.POST.get("section")
+    sections = editor_sections(assessment, data, posted)
+    section = next((s for s in sections if s["key"] == posted), None)
     response_code = 200
-    if data is not None and all(f.is_valid() for f in [form, *factor_forms, *scope_forms]):
-        try:
-            services.save_main(
-                assessment.pk,
-                form.cleaned_data["revision"],
-                fields={name: form.cleaned_data[name] for name in services.MAIN_FIELDS},
-                factors={f.prefix: f.cleaned_data for f in factor_forms},
-                scope_answers={f.prefix: f.cleaned_data for f in scope_forms},
-                perceptions=form.cleaned_data["perceptions_consulted"],
-            )
-        except services.EditRefused as error:
-            return refused_page(request, assessment, str(error))
-        except services.ConflictError as conflict:
-            messages.error(request, CONFLICT_MESSAGE)
-            data = with_revision(request.POST, "main", conflict.current.revision)
-            form, factor_forms, scope_forms = main_forms(
-                data, assessment, conflict.current.revision
-            )
-            response_code = 409
+    if data is not None:
+        revision_form = RevisionForm(data)
+        forms = section_forms(section) if section else []
+        if section is None or not revision_form.is_valid():
+            response_code = 400
+        elif not all([form.is_valid() for form in forms]):  # each form's errors, not the first's
+            pass  # shown with the section as posted, the other sections as saved
         else:
-            messages.success(request, _("Assessment saved."))
-            return redirect("assessments:detail", pk=assessment.pk)
+            try:
+                save_section(assessment, section, revision_form.cleaned_data["revision"])
+            except services.EditRefused as error:
+                return refused_page(request, assessment, str(error))
+            except services.ConflictError as conflict:
+                messages.error(request, CONFLICT_MESSAGE)
+                assessment.revision = conflict.current.revision
+                sections = editor_sections(assessment, data, posted)
+                response_code = 409
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, section["saved_message"])
+                url = reverse("assessments:edit", args=[assessment.pk])
+                return redirect(f"{url}#section-{posted}")
     context = {
         "assessment": assessment,
-        "form": form,
-        "factor_forms": factor_forms,
-        "scope_forms": scope_forms,
+        "sections": sections,
+        "revision": assessment.revision,
+        "posted": posted,
+        "level_scale": level_scale(),
         "conflict": response_code == 409,
+        **editor_evidence(request.user, assessment),
     }
     return render(request, "assessments/assessment_form.html", context, status=response_code)
 
@@ -365,6 +495,7 @@ def risk_page(request, assessment, risk):
         "risk": risk,
         "form": form,
         "formset": formset,
+        "level_scale": level_scale(),
         "conflict": response_code == 409,
     }
     return render(request, "assessments/risk_form.html", context, status=response_code)

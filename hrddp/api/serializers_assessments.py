@@ -151,6 +151,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
     factors = FactorSerializer(many=True, read_only=True)
     scope_answers = serializers.SerializerMethodField()
     risks = RiskSerializer(many=True, read_only=True)
+    assessed = serializers.BooleanField(
+        source="is_rated",
+        read_only=True,
+        help_text=_("False while no factor is rated and no risk is listed (not assessed yet)."),
+    )
 
     class Meta:
         model = Assessment
@@ -159,6 +164,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "request",
             "version",
             "status",
+            "assessed",
             "drafter",
             "revision",
             "recommendation",
@@ -186,9 +192,15 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class RiskLevelsSerializer(serializers.Serializer):
     floor = serializers.ChoiceField(choices=Level.choices, allow_null=True)
     floor_reasons = serializers.ListField(child=serializers.CharField())
-    inherent = serializers.ChoiceField(choices=Level.choices)
+    assessed = serializers.BooleanField(
+        help_text=_(
+            "False while no factor is rated and no risk is listed: inherent and residual are "
+            "then null (not assessed yet), not low."
+        )
+    )
+    inherent = serializers.ChoiceField(choices=Level.choices, allow_null=True)
     inherent_reasons = serializers.ListField(child=serializers.CharField())
-    residual = serializers.ChoiceField(choices=Level.choices)
+    residual = serializers.ChoiceField(choices=Level.choices, allow_null=True)
     residual_reasons = serializers.ListField(child=serializers.CharField())
 
 
@@ -237,9 +249,10 @@ def _levels(profile):
     return {
         "floor": profile.floor or None,
         "floor_reasons": [str(r) for r in profile.floor_reasons],
-        "inherent": profile.inherent,
+        "assessed": profile.assessed,
+        "inherent": profile.shown_inherent,
         "inherent_reasons": [str(r) for r in profile.inherent_reasons],
-        "residual": profile.residual,
+        "residual": profile.shown_residual,
         "residual_reasons": [str(r) for r in profile.residual_reasons],
     }
 

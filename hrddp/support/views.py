@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import rules, workflow
 from assessments.history import assessment_edits, with_edited_risks
-from assessments.models import OPEN_INTERVENTION_STATUSES, Intervention, Level
+from assessments.models import OPEN_INTERVENTION_STATUSES, Intervention
 from assessments.queries import attempt_log, waiver_decisions
 from assessments.risk import risk_profile
 from hrddp.accounts.access import can_read_registry, role_required
@@ -212,8 +212,8 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
         "assessment_url": _assessment_url("assessments:detail", assessment),
         "assessment_print_url": _assessment_url("assessments:print", assessment),
         "profile": profile,
-        "inherent_label": Level(profile.inherent).label if profile else None,
-        "residual_label": Level(profile.residual).label if profile else None,
+        "inherent_label": profile.inherent_label if profile else None,
+        "residual_label": profile.residual_label if profile else None,
         "extended_scope_label": EXTENDED_SCOPE_LABEL,
         "action_forms": enabled,
         "blocked_actions": blocked,

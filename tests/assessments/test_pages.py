@@ -12,7 +12,6 @@ from assessments import workflow
 from assessments.models import (
     Assessment,
     Decision,
-    Factor,
     Measure,
     MeasureStatus,
     MeasureType,
@@ -29,6 +28,7 @@ from tests.factories import (
     ViolationFactory,
     add_risk,
     make_request,
+    section_post,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,26 +76,6 @@ def url(name, obj):
 
 def content(response):
     return response.content.decode()
-
-
-def main_post(assessment, revision=None, **overrides):
-    """Everything the main form posts, all filled in."""
-    data = {
-        "main-revision": assessment.revision if revision is None else revision,
-        "main-recommendation": "support_with_conditions",
-        "main-rationale": "Fuel keeps patrols protecting the camps running.",
-        "main-risk_of_not_supporting": "Patrols stop; the camps are exposed.",
-        "main-monitoring_plan": "Monthly visits by the HRO in Kanda.",
-    }
-    for code in Factor.values:
-        data |= {
-            f"{code}-rating": "medium",
-            f"{code}-narrative": f"Narrative of {code}.",
-            f"{code}-evidence": "",
-        }
-    for code in ScopeQuestion.values:
-        data |= {f"{code}-rating": "low", f"{code}-answer": f"Answer to {code}."}
-    return data | overrides
 
 
 def risk_post(revision, measures=(), existing=(), **fields):
@@ -187,7 +167,7 @@ def test_only_an_hro_of_the_entity_edits(request, client_for, assessment, risk, 
     client = client_for(request.getfixturevalue(persona))
     target = view_url(name, assessment, risk)
     assert client.get(target).status_code == 403
-    response = client.post(target, main_post(assessment) | risk_post(0))
+    response = client.post(target, section_post(assessment, "F1") | risk_post(0))
     assert response.status_code == 403
     assert "Only a human rights officer" in content(response)
     assert Risk.objects.filter(pk=risk.pk).exists()
@@ -291,16 +271,21 @@ def test_the_page_runs_a_constant_number_of_queries(
 # --- editing ---------------------------------------------------------------------------------
 
 
-def test_the_main_form_saves_factors_and_recommendation(client_for, hro, assessment):
-    response = client_for(hro).post(
-        url("edit", assessment), main_post(assessment, **{"F8-narrative": "Camps nearby."})
+def test_a_factor_section_and_the_recommendation_each_save_alone(client_for, hro, assessment):
+    client = client_for(hro)
+    response = client.post(
+        url("edit", assessment), section_post(assessment, "F8", **{"F8-narrative": "Camps nearby."})
     )
-    assert response.status_code == 302 and response.url == url("detail", assessment)
-    assessment.refresh_from_db()
-    assert assessment.recommendation == "support_with_conditions" and assessment.revision == 1
-    assert assessment.monitoring_plan == "Monthly visits by the HRO in Kanda."
+    assert response.status_code == 302 and response.url == url("edit", assessment) + "#section-F8"
     f8 = assessment.factors.get(code="F8")
     assert (f8.rating, f8.narrative) == ("medium", "Camps nearby.")
+    assert not assessment.factors.exclude(code="F8").exclude(rating="").exists()
+    response = client.post(url("edit", assessment), section_post(assessment, "recommendation"))
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.recommendation == "support_with_conditions" and assessment.revision == 2
+    assert assessment.monitoring_plan == "Monthly visits by the HRO in Kanda."
+    assert assessment.factors.get(code="F8").narrative == "Camps nearby."
     assert not assessment.scope_answers.exclude(answer="").exists()
 
 
@@ -313,7 +298,9 @@ def test_a_policy_scope_request_has_no_s_section(client_for, hro, assessment):
 def test_an_extended_scope_request_saves_s1_to_s5(client_for, hro, extended_assessment):
     client = client_for(hro)
     assert 'name="S3-answer"' in content(client.get(url("edit", extended_assessment)))
-    response = client.post(url("edit", extended_assessment), main_post(extended_assessment))
+    response = client.post(
+        url("edit", extended_assessment), section_post(extended_assessment, "scope")
+    )
     assert response.status_code == 302
     answers = {a.code: (a.rating, a.answer) for a in extended_assessment.scope_answers.all()}
     assert answers == {code: ("low", f"Answer to {code}.") for code in ScopeQuestion.values}
@@ -370,7 +357,7 @@ def test_likelihood_6_is_refused_with_a_clear_message_and_nothing_is_saved(
         url("risk_add", assessment), risk_post(0, measures=[new_measure()], likelihood="6")
     )
     assert response.status_code == 200
-    assert "Enter a whole number from 1 to 5." in content(response)
+    assert "Select a valid choice. 6 is not one of the available choices." in content(response)
     assert not Risk.objects.exists() and not Measure.objects.exists()
     assert Assessment.objects.get(pk=assessment.pk).revision == 0
 
@@ -395,19 +382,20 @@ def test_deleting_a_risk(client_for, hro, assessment, risk):
 def test_a_stale_save_is_refused_and_keeps_the_users_text(client_for, hro, second_hro, assessment):
     first = client_for(hro)
     form_page = first.get(url("edit", assessment))
-    stale = form_page.context["form"]["revision"].value()
+    stale = form_page.context["revision"]
 
     other = Client()
     other.force_login(second_hro)
     assert (
         other.post(
-            url("edit", assessment), main_post(assessment, **{"F1-narrative": "THEIRS"})
+            url("edit", assessment), section_post(assessment, "F1", **{"F1-narrative": "THEIRS"})
         ).status_code
         == 302
     )
 
     response = first.post(
-        url("edit", assessment), main_post(assessment, revision=stale, **{"F1-narrative": "MINE"})
+        url("edit", assessment),
+        section_post(assessment, "F1", revision=stale, **{"F1-narrative": "MINE"}),
     )
     assert response.status_code == 409
     page = content(response)
@@ -416,11 +404,11 @@ def test_a_stale_save_is_refused_and_keeps_the_users_text(client_for, hro, secon
     assert assessment.factors.get(code="F1").narrative == "THEIRS"
 
     # Having reviewed, the first editor saves again from the form as re-shown.
-    again = response.context["form"]["revision"].value()
+    again = response.context["revision"]
     assert (
         first.post(
             url("edit", assessment),
-            main_post(assessment, revision=again, **{"F1-narrative": "MINE"}),
+            section_post(assessment, "F1", revision=again, **{"F1-narrative": "MINE"}),
         ).status_code
         == 302
     )
@@ -429,7 +417,7 @@ def test_a_stale_save_is_refused_and_keeps_the_users_text(client_for, hro, secon
 
 def test_a_stale_risk_save_is_refused(client_for, hro, assessment, risk):
     client = client_for(hro)
-    assert client.post(url("edit", assessment), main_post(assessment)).status_code == 302
+    assert client.post(url("edit", assessment), section_post(assessment, "F1")).status_code == 302
     response = client.post(url("risk_edit", risk), risk_post(0, description="MY-RISK-TEXT"))
     assert response.status_code == 409 and "MY-RISK-TEXT" in content(response)
     assert "Open the current version in a new tab" in content(response)
@@ -439,7 +427,7 @@ def test_a_stale_risk_save_is_refused(client_for, hro, assessment, risk):
 
 def test_a_stale_delete_is_refused(client_for, hro, assessment, risk):
     client = client_for(hro)
-    assert client.post(url("edit", assessment), main_post(assessment)).status_code == 302
+    assert client.post(url("edit", assessment), section_post(assessment, "F1")).status_code == 302
     assert client.post(url("risk_delete", risk), {"revision": 0}).status_code == 409
     assert Risk.objects.filter(pk=risk.pk).exists()
 
@@ -486,7 +474,8 @@ def test_an_assessment_submitted_for_decision_cannot_be_edited(
 ):
     assessment = to_decision(draft_request)
     response = client_for(hro).post(
-        url("edit", assessment), main_post(assessment, **{"main-rationale": "Late"})
+        url("edit", assessment),
+        section_post(assessment, "recommendation", **{"main-rationale": "Late"}),
     )
     assert response.status_code == 403 and "submitted for decision" in content(response)
     assessment.refresh_from_db()

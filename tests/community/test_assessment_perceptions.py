@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from assessments import workflow
-from assessments.models import Assessment, Factor
+from assessments.models import Assessment
 from hrddp.community.queries import perceptions_for
-from tests.factories import InstitutionFactory, UnitFactory, make_request
+from tests.factories import InstitutionFactory, UnitFactory, make_request, section_post
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +21,10 @@ def edit(assessment):
 
 
 def main_post(assessment, perceptions=()):
-    data = {
-        "main-revision": assessment.revision,
-        "main-recommendation": "support",
-        "main-rationale": "Weighed.",
-        "main-risk_of_not_supporting": "",
-        "main-monitoring_plan": "",
-        "main-perceptions_consulted": [p.pk for p in perceptions],
-    }
-    for code in Factor.values:
-        data |= {f"{code}-rating": "low", f"{code}-narrative": "", f"{code}-evidence": ""}
-    return data
+    """The editor's F8 section, with the perceptions consulted."""
+    return section_post(
+        assessment, "F8", **{"F8-perceptions_consulted": [p.pk for p in perceptions]}
+    )
 
 
 @pytest.fixture
@@ -101,7 +94,7 @@ def test_the_hro_ticks_the_perceptions_consulted_and_f8_links_to_them(
 ):
     client = client_for(hro)
     form_page = client.get(edit(assessment)).content.decode()
-    assert 'name="main-perceptions_consulted"' in form_page
+    assert 'name="F8-perceptions_consulted"' in form_page
     assert f'value="{matching["other"].pk}"' not in form_page
 
     consulted = [matching["unit"], matching["area"]]
