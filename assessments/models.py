@@ -30,6 +30,11 @@ def risk_score(likelihood, severity):
     return likelihood * severity if likelihood and severity else None
 
 
+def is_rated(risks, factors):
+    """``Assessment.is_rated`` from its risks and factors (the factors read only if no risk)."""
+    return bool(risks) or any(factor.rating for factor in factors)
+
+
 def level_for_score(score):
     """Likelihood × severity: low 1–6, medium 7–14, high 15–25."""
     if score >= 15:
@@ -160,10 +165,10 @@ class Assessment(models.Model):
 
     @property
     def is_rated(self):
-        """Whether the HRO has rated anything yet: a factor or a risk. Until then the inherent
-        and residual risk are "not assessed yet", not low (``risk.RiskProfile.assessed``). Reads
-        the prefetched factors and risks when a page loaded them."""
-        return any(factor.rating for factor in self.factors.all()) or bool(self.risks.all())
+        """Whether the HRO has rated anything yet: a risk listed or a factor rated. Until then
+        the inherent and residual risk are "not assessed yet", not low (``RiskProfile.assessed``).
+        Reads the prefetched risks and factors when a page loaded them."""
+        return is_rated(self.risks.all(), self.factors.all())
 
 
 # Which community perceptions an assessment consulted is history too (proxy: see support).

@@ -9,7 +9,14 @@ from hrddp.policy.models import PolicySettings
 from hrddp.registry.models import Unit
 
 # The score and its level are defined beside the levels, on the Risk model (models.py).
-from .models import EFFECTIVE_MEASURE_STATUSES, LEVEL_ORDER, Level, level_for_score, risk_score
+from .models import (
+    EFFECTIVE_MEASURE_STATUSES,
+    LEVEL_ORDER,
+    Level,
+    is_rated,
+    level_for_score,
+    risk_score,
+)
 
 
 def highest(levels):
@@ -166,10 +173,11 @@ def risk_profile(assessment, as_of=None, records=None, policy=None):
     policy = policy or PolicySettings.get_solo()
     if records is None:
         records = recipient_records(assessment.request, as_of=as_of, policy=policy)
-    profile = RiskProfile(records=records, policy=policy, assessed=assessment.is_rated)
+    profile = RiskProfile(records=records, policy=policy)
     profile.floor, profile.floor_reasons = record_floor(records)
 
     risks = list(assessment.risks.all())
+    profile.assessed = is_rated(risks, assessment.factors.all())  # as Assessment.is_rated
     # The rules D3 and D6 read the measures from here: from the risks when a page prefetched
     # them (the assessment page), otherwise in one query the first time a rule asks.
     if all("measures" in getattr(risk, "_prefetched_objects_cache", {}) for risk in risks):
