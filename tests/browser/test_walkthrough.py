@@ -42,19 +42,25 @@ def test_request_from_draft_to_active_in_the_browser(
     page.get_by_role("link", name=re.compile("assessment", re.I)).first.click()
     assessment_url = page.url
     page.get_by_role("link", name="Edit factors and recommendation").click()
-    for code in ("F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"):
-        page.locator(f'[name="{code}-rating"]').select_option("low")
-        page.locator(f'[name="{code}-narrative"]').fill(f"{code} considered.")
+    for code in ("F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"):  # each section saved alone
+        section = page.locator(f"#section-{code}")
+        section.get_by_role("radio", name="Low").check()
+        section.get_by_label("Narrative").fill(f"{code} considered.")
+        section.get_by_role("button", name=f"Save {code}").click()
+        expect(page.get_by_role("alert").filter(has_text=f"{code} saved.")).to_be_visible()
     page.locator('[name="main-recommendation"]').select_option("support_with_conditions")
     page.locator('[name="main-rationale"]').fill("Benefits outweigh the risks.")
     page.locator('[name="main-risk_of_not_supporting"]').fill("Roads stay closed to aid convoys.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save the recommendation").click()
     page.goto(assessment_url)
     page.get_by_role("link", name="Add a risk").click()
     page.get_by_label("Description").fill("Engineers diverted to fortify front lines")
     page.get_by_label("Factor").select_option("F4")
-    page.get_by_label("Likelihood (1–5)").fill("3")
-    page.get_by_label("Severity (1–5)").fill("3")
+    page.get_by_role("group", name=re.compile(r"^Likelihood\*?$")).get_by_label(
+        "3 possible"
+    ).check()
+    page.get_by_role("group", name=re.compile(r"^Severity\*?$")).get_by_label("3 moderate").check()
+    expect(page.locator("[data-level-text]").first).to_have_text("9 · Medium")
     page.get_by_role("button", name="Save").click()
     page.goto(request_url)
     act(page, "Submit assessment for decision")
