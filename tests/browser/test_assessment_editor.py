@@ -55,6 +55,10 @@ def test_hro_rates_f1_sees_the_level_as_chosen_and_saves_that_section_alone(
     expect(page.get_by_role("alert").filter(has_text="F1 saved.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"#section-F1$"))
 
+    # F3's text was not saved, and it is not lost either: it is back in its section, marked.
+    f3 = page.locator("#section-F3")
+    expect(f3.get_by_label("Narrative")).to_have_value("NOT SAVED")
+    expect(f3.get_by_role("status").filter(has_text="not saved yet")).to_be_visible()
     factors = {f.code: (f.rating, f.narrative) for f in assessment.factors.all()}
     assert factors["F1"] == ("medium", "Two recent grave violations by the battalion.")
     assert factors["F2"] == ("", "Nobody prosecuted.")
