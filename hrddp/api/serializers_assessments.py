@@ -356,10 +356,12 @@ def require_revision(attrs):
 
 
 class AssessmentUpdateSerializer(serializers.ModelSerializer):
-    """The assessment page's main form: recommendation, factors F1–F8, the community perceptions
-    consulted and, for an extended-scope request, S1–S5. ``revision`` is the one read: a save on
-    top of someone else's answers 409. Saved by ``services.save_main``, whose rules (the models',
-    the perceptions the page offers, S1–S5 only on an extended scope) answer 400 by field."""
+    """The assessment editor's sections: recommendation, factors F1–F8, the community perceptions
+    consulted and, for an extended-scope request, S1–S5. A PATCH saves one section, or one factor
+    (``{"revision": 3, "factors": [{"code": "F1", "rating": "high"}]}``), and leaves the rest as
+    it was. ``revision`` is the one read: a save on top of someone else's answers 409. Saved by
+    ``services.save_main``, whose rules (the models', the perceptions the page offers, S1–S5 only
+    on an extended scope) answer 400 by field."""
 
     revision = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     factors = FactorSerializer(many=True, required=False)

@@ -229,6 +229,9 @@ def test_opening_an_assessment_writes_no_history_rows(client_for, hro, manager, 
         client_for(manager).get(reverse("assessments:detail", args=[assessment.pk])).status_code
         == 200
     )
+    api = api_client(hro)
+    assert api.get(reverse("api:assessment-detail", args=[assessment.pk])).status_code == 200
+    assert api.get(reverse("api:assessment-list")).status_code == 200
     assert history_rows() == before
     assert Assessment.objects.get(pk=assessment.pk).updated_at == revision
 
