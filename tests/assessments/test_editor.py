@@ -7,10 +7,11 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pghistory.models import Event
 
-from assessments import workflow
+from assessments import services, workflow
 from assessments.models import Assessment, Factor, Risk, ScopeQuestion
 from tests.factories import add_risk, api_client, make_request, section_post
 
@@ -287,3 +288,17 @@ def test_the_api_saves_one_factor_and_keeps_the_others(hro, assessment):
     factors = {f["code"]: (f["rating"], f["narrative"]) for f in response.json()["factors"]}
     assert factors["F1"] == ("medium", "") and factors["F2"] == ("high", "Nobody prosecuted.")
     assert response.json()["assessed"] is True
+
+
+def test_a_factor_section_saves_all_or_nothing(assessment):
+    with pytest.raises(ValidationError):
+        services.save_factor(
+            assessment.pk,
+            0,
+            "F1",
+            {"rating": "high", "narrative": "Saved only with its risk."},
+            new_risk={"description": "Out of scale", "likelihood": 6, "severity": 4},
+        )
+    assert assessment.factors.get(code="F1").rating == ""
+    assert not Risk.objects.exists()
+    assert Assessment.objects.get(pk=assessment.pk).revision == 0
