@@ -162,8 +162,14 @@ def action_rank(action):
     return 2
 
 
+TABLE_ORDER = {name: index for index, name in enumerate(TRANSITIONS)}
+
+
 def in_page_order(states):
-    return sorted(states, key=lambda state: action_rank(state.action))
+    """``states`` (``workflow.ActionState``) by ``action_rank``, then in the table's order."""
+    return sorted(
+        states, key=lambda state: (action_rank(state.action), TABLE_ORDER[state.action.name])
+    )
 
 
 # The manager's decisions on an assessment: the page shows what the decision rests on above them.
