@@ -150,6 +150,19 @@ def journey(status, previous=None):
     return steps
 
 
+def journey_of(request):
+    """``journey`` for a request; a withdrawn one is placed by the state it was withdrawn from
+    (its withdrawal's row in the log)."""
+    previous = None
+    if request.status == S.WITHDRAWN:
+        previous = (
+            request.transitions.filter(allowed=True, to_status=S.WITHDRAWN)
+            .values_list("from_status", flat=True)
+            .last()
+        )
+    return journey(request.status, previous=previous)
+
+
 def action_rank(action):
     """The order of the actions on the page: approving first, then the other steps forward,
     then sending back, then the destructive ones (confirmed, set apart)."""

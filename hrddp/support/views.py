@@ -203,15 +203,8 @@ def _panel(user, support_request, assessment, profile, posted=None, field_errors
 
 
 def _journey(support_request):
-    previous = None
-    if support_request.status == RequestStatus.WITHDRAWN:
-        previous = (
-            support_request.transitions.filter(allowed=True, to_status=RequestStatus.WITHDRAWN)
-            .values_list("from_status", flat=True)
-            .last()
-        )
     return {
-        "steps": stages.journey(support_request.status, previous=previous),
+        "steps": stages.journey_of(support_request),
         "next_actors": ", ".join(
             str(Role(role).label) for role in stages.next_actors(support_request.status)
         ),

@@ -138,3 +138,10 @@ def test_actions_in_page_order_approve_first_then_send_back_then_the_destructive
 def test_the_destructive_actions_ask_for_confirmation():
     confirmed = {name for name, action in workflow.TRANSITIONS.items() if action.confirm}
     assert confirmed == {"reject", "withdraw", "suspend", "close"}
+
+
+def test_the_destructive_actions_come_after_every_other_action():
+    states = [workflow.ActionState(action) for action in workflow.TRANSITIONS.values()]
+    confirms = [s.action.confirm for s in stages.in_page_order(states)]
+    assert confirms == sorted(confirms)  # all False first, then all True
+    assert stages.in_page_order(states)[0].action.name == "approve"
