@@ -11,7 +11,7 @@ from hrddp.support.access import holds_role_in, waiver_entity_ids
 from hrddp.support.models import Communication, CommunicationKind, SupportRequest
 
 from . import workflow
-from .models import Assessment, Decision, Intervention, InterventionStatus, Risk
+from .models import Assessment, Decision, Intervention, InterventionStatus, Measure, Risk
 
 # Who acts on an intervention (domain.md 5): the HROs and managers of the request's entity.
 ACTION_ROLES = (Role.HRO, Role.MANAGER)
@@ -134,3 +134,13 @@ def attempt_log(http_request, rows):
     for row in page.object_list:
         row.action_label = workflow.attempt_label(row)
     return page
+
+
+def measures_of(assessment):
+    """The mitigatory measures of an assessment, by risk: the conditions the decision is taken on
+    (the proposed ones are still to be agreed with the authorities)."""
+    return list(
+        Measure.objects.filter(risk__assessment=assessment)
+        .select_related("measure_type", "risk")
+        .order_by("risk_id", "id")
+    )

@@ -90,6 +90,8 @@ class Action:
     # Fields the decision form asks for besides the reason.
     fields: tuple = ()
     style: str = "primary"
+    # Destructive: the page asks the user to confirm before taking it (set apart from the others).
+    confirm: bool = False
 
 
 # --- guards: (request, assessment, user, data) -> [Blocker] -------------------------------
@@ -374,6 +376,7 @@ TRANSITIONS = {
             effect=decide(DecisionKind.REJECT),
             needs_reason=True,
             style="danger",
+            confirm=True,
         ),
         Action(
             "activate",
@@ -431,6 +434,7 @@ TRANSITIONS = {
             effect=mark_suspended,
             needs_reason=True,
             style="danger",
+            confirm=True,
         ),
         Action(
             "resume",
@@ -463,6 +467,7 @@ TRANSITIONS = {
             (Role.MANAGER,),
             needs_reason=True,
             style="secondary",
+            confirm=True,
         ),
         Action(
             "withdraw",
@@ -472,6 +477,7 @@ TRANSITIONS = {
             (Role.MANAGER,),
             needs_reason=True,
             style="danger",
+            confirm=True,
         ),
     ]
 }

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments import workflow
+from assessments import stages, workflow
 from assessments.models import Transition
 from assessments.queries import visible_interventions
 from assessments.risk import risk_profile
@@ -156,6 +156,29 @@ class SupportRequestSerializer(serializers.ModelSerializer):
         return self._save()
 
 
+class StepSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    state = serializers.ChoiceField(choices=["done", "current", "todo"])
+    ended = serializers.BooleanField()
+
+
+class StageSerializer(serializers.Serializer):
+    """Where the request stands, as the request page's stepper shows it (assessments.stages)."""
+
+    steps = StepSerializer(many=True)
+    next_actors = serializers.ListField(child=serializers.CharField())
+
+
+def stage_data(support_request):
+    return {
+        "steps": [
+            {"label": str(step.label), "state": step.state, "ended": step.ended}
+            for step in stages.journey_of(support_request)
+        ],
+        "next_actors": [str(role) for role in stages.next_actors(support_request.status)],
+    }
+
+
 class SupportRequestDetailSerializer(SupportRequestSerializer):
     """One request, with what the caller may do with it now."""
 
@@ -163,6 +186,7 @@ class SupportRequestDetailSerializer(SupportRequestSerializer):
     blocked_actions = serializers.SerializerMethodField()
     waiver_required = serializers.SerializerMethodField()
     current_assessment = serializers.SerializerMethodField()
+    stage = serializers.SerializerMethodField()
 
     class Meta(SupportRequestSerializer.Meta):
         fields = [
@@ -171,7 +195,13 @@ class SupportRequestDetailSerializer(SupportRequestSerializer):
             "blocked_actions",
             "waiver_required",
             "current_assessment",
+            "stage",
         ]
+
+    @extend_schema_field(StageSerializer)
+    def get_stage(self, support_request):
+        """The stepper's steps and the roles that act next."""
+        return stage_data(support_request)
 
     def _states(self, support_request):
         if getattr(self, "_cached_for", None) != support_request.pk:

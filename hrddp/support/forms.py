@@ -135,8 +135,8 @@ class SupportRequestForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
-class TransitionForm(forms.Form):
-    """What an action (assessments.workflow.Action) asks for: reason, conditions, waiver reason."""
+class ActionFieldsForm(forms.Form):
+    """What the actions (assessments.workflow.Action) ask for: reason, conditions, waiver reason."""
 
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -159,23 +159,55 @@ class TransitionForm(forms.Form):
         ),
     )
 
-    def __init__(self, action, *args, waiver=False, **kwargs):
-        super().__init__(*args, prefix=action.name, **kwargs)
-        self.action = action
-        if action.needs_reason:
-            # The server refuses an empty reason anyway; this spares a round trip.
-            self.fields["reason"].widget.attrs["required"] = True
-        else:
+    def keep_fields(self, actions, waiver):
+        """Keep the fields that one of ``actions`` asks for (the waiver only when D2 needs one)."""
+        if not any(action.needs_reason for action in actions):
             del self.fields["reason"]
-        if "conditions" not in action.fields:
+        if not any("conditions" in action.fields for action in actions):
             del self.fields["conditions"]
-        if "waiver_reason" not in action.fields or not waiver:
+        if not waiver or not any("waiver_reason" in action.fields for action in actions):
             del self.fields["waiver_reason"]
 
     def workflow_data(self):
         """Keyword arguments for workflow.apply()."""
         data = {name: value.strip() for name, value in self.cleaned_data.items()}
         return data.pop("reason", ""), data
+
+
+class TransitionForm(ActionFieldsForm):
+    """One action's fields, prefixed with its name (the JSON API and older clients post these)."""
+
+    def __init__(self, action, *args, waiver=False, **kwargs):
+        super().__init__(*args, prefix=action.name, **kwargs)
+        self.action = action
+        self.keep_fields([action], waiver)
+        if action.needs_reason:
+            # The server refuses an empty reason anyway; this spares a round trip.
+            self.fields["reason"].widget.attrs["required"] = True
+
+
+class ActionPanelForm(ActionFieldsForm):
+    """The request page's one form for every action it offers: one reason box (and the
+    conditions and waiver boxes when an offered action asks for them); each button posts its
+    action's name."""
+
+    def __init__(self, actions, *args, waiver=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = list(actions)
+        self.keep_fields(self.actions, waiver)
+        if "reason" in self.fields:
+            needing = [a for a in self.actions if a.needs_reason]
+            if len(needing) == len(self.actions):
+                self.fields["reason"].widget.attrs["required"] = True
+            else:
+                self.fields["reason"].help_text = _("Required for: %(actions)s.") % {
+                    "actions": ", ".join(str(a.label) for a in needing)
+                }
+        if "conditions" in self.fields:
+            self.fields["conditions"].help_text = _(
+                "For “Approve with conditions”: the conditions the support is approved on; "
+                "they go to the recipient authority."
+            )
 
 
 class CommunicationForm(forms.ModelForm):

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import rules, workflow
+from assessments import rules, stages, workflow
 from assessments.history import assessment_edits, with_edited_risks
 from assessments.models import OPEN_INTERVENTION_STATUSES, Intervention
-from assessments.queries import attempt_log, waiver_decisions
+from assessments.queries import attempt_log, measures_of, waiver_decisions
 from assessments.risk import risk_profile
 from hrddp.accounts.access import can_read_registry, role_required
 from hrddp.accounts.models import Role
@@ -40,8 +40,15 @@ from .access import (
     is_editable,
 )
 from .filters import SupportRequestFilter
-from .forms import CommunicationForm, DeliveryForm, SupportRequestForm, TransitionForm
-from .models import EXTENDED_SCOPE_LABEL, SupportRequest
+from .forms import (
+    ActionFieldsForm,
+    ActionPanelForm,
+    CommunicationForm,
+    DeliveryForm,
+    SupportRequestForm,
+    TransitionForm,
+)
+from .models import EXTENDED_SCOPE_LABEL, RequestStatus, SupportRequest
 from .rules import delivery_refusal
 
 # Blockers that belong to a field of the action's form, shown beside it.
@@ -166,9 +173,50 @@ def request_detail(request, pk):
     return _detail_page(request, get_request_for_user(request.user, pk, _detail_queryset()))
 
 
-def _detail_page(request, support_request, *, status=200, action_form=None, refused=None, **forms):
-    """The request page. After a refused POST, ``action_form``/``forms`` keep what the user typed
-    and ``refused`` lists the blockers of the refused action."""
+def _panel(user, support_request, assessment, profile, posted=None, field_errors=()):
+    """The actions panel: the enabled actions in the page's order (the destructive ones apart),
+    their one form, and the blocked actions worth showing now (stages.worth_showing)."""
+    waiver = bool(profile) and workflow.needs_waiver(profile)
+    steps = stages.natural_next_steps(support_request, assessment)
+    enabled, blocked = [], []
+    for state in stages.in_page_order(
+        workflow.allowed_actions(support_request, user, assessment=assessment, profile=profile)
+    ):
+        if state.enabled:
+            enabled.append(state.action)
+        elif stages.worth_showing(state, support_request, assessment, steps):
+            blocked.append(state)
+    form = ActionPanelForm(enabled, posted, waiver=waiver) if enabled else None
+    if form is not None and posted is not None:
+        form.is_valid()
+        for field, message in field_errors:
+            if field in form.fields:
+                form.add_error(field, message)
+    return {
+        "action_form": form,
+        "forward_actions": [a for a in enabled if not a.confirm],
+        "destructive_actions": [a for a in enabled if a.confirm],
+        "blocked_actions": blocked,
+        "deciding": any(a.name in stages.DECIDING for a in enabled)
+        or any(s.action.name in stages.DECIDING for s in blocked),
+    }
+
+
+def _journey(support_request):
+    return {
+        "steps": stages.journey_of(support_request),
+        "next_actors": ", ".join(
+            str(Role(role).label) for role in stages.next_actors(support_request.status)
+        ),
+        "next_steps": ", ".join(
+            str(label) for label in stages.next_step_labels(support_request.status)
+        ),
+    }
+
+
+def _detail_page(request, support_request, *, status=200, posted=None, refused=None, **forms):
+    """The request page. After a refused POST, ``posted`` (the action panel's fields) and
+    ``forms`` keep what the user typed and ``refused`` lists the blockers of the refused action."""
     user = request.user
     assessments = list(
         with_edited_risks(support_request.assessments.select_related("drafter")).order_by(
@@ -177,20 +225,12 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
     )
     assessment = assessments[0] if assessments else None
     profile = risk_profile(assessment) if assessment else None
-    waiver = bool(profile) and workflow.needs_waiver(profile)
-    enabled, blocked = [], []
-    for state in workflow.allowed_actions(
-        support_request, user, assessment=assessment, profile=profile
-    ):
-        if state.enabled:
-            form = (
-                action_form
-                if action_form and action_form.action.name == state.action.name
-                else None
-            )
-            enabled.append(form or TransitionForm(state.action, waiver=waiver))
-        else:
-            blocked.append(state)
+    field_errors = [
+        (FIELD_FOR_RULE[b.rule], b.message)
+        for b in (refused or {}).get("blockers", ())
+        if b.rule in FIELD_FOR_RULE
+    ]
+    panel = _panel(user, support_request, assessment, profile, posted, field_errors)
     edits, more_edits = assessment_edits(assessments)
     can_communicate = can_record_communication(user, support_request)
     can_deliver = can_record_delivery(user, support_request)
@@ -208,15 +248,17 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
         )
     context = {
         "support_request": support_request,
+        "journey": _journey(support_request),
         "assessment": assessment,
         "assessment_url": _assessment_url("assessments:detail", assessment),
         "assessment_print_url": _assessment_url("assessments:print", assessment),
         "profile": profile,
         "inherent_label": profile.inherent_label if profile else None,
         "residual_label": profile.residual_label if profile else None,
+        "waiver_needed": bool(profile) and workflow.needs_waiver(profile),
+        "measures": measures_of(assessment) if panel["deciding"] and assessment else (),
         "extended_scope_label": EXTENDED_SCOPE_LABEL,
-        "action_forms": enabled,
-        "blocked_actions": blocked,
+        **panel,
         "refused": refused,
         "can_edit": can_edit_request(user, support_request) and is_editable(support_request),
         "transitions": attempt_log(request, support_request.transitions.all()),
@@ -245,6 +287,17 @@ def _detail_page(request, support_request, *, status=200, action_form=None, refu
     return render(request, "support/request_detail.html", context, status=status)
 
 
+def _action_fields(action, post):
+    """The action's prefixed fields: the page's panel posts its boxes unprefixed (one reason box
+    shared by every button); the JSON API and older clients post ``<action>-<field>``."""
+    data = post.copy()
+    for name in ActionFieldsForm.base_fields:
+        key = f"{action.name}-{name}"
+        if key not in post and name in post:
+            data[key] = post[name]
+    return data
+
+
 @require_POST
 @role_required()
 def request_transition(request, pk):
@@ -254,25 +307,43 @@ def request_transition(request, pk):
         messages.error(request, _("Unknown action."))
         return redirect(_detail_url(support_request))
     waiver = "waiver_reason" in action.fields and workflow.waiver_needed(support_request)
-    form = TransitionForm(action, request.POST, waiver=waiver)
+    data = _action_fields(action, request.POST)
+    form = TransitionForm(action, data, waiver=waiver)
     form.is_valid()  # Every field is optional here; the workflow's guards decide.
-    reason, data = form.workflow_data()
+    reason, fields = form.workflow_data()
+    # What the user typed, for the panel shown again (after a refusal, or "Go back").
+    posted = {name: data.get(f"{action.name}-{name}", "") for name in ActionFieldsForm.base_fields}
+    if "back" in request.POST:
+        support_request = get_request_for_user(request.user, pk, _detail_queryset())
+        return _detail_page(request, support_request, posted=posted)
+    if (
+        action.confirm
+        and request.POST.get("confirmed") != "1"
+        and (reason or not action.needs_reason)
+    ):
+        # A destructive action is confirmed on a page of its own (no script needed); without a
+        # reason, the workflow refuses it below and the page says so.
+        return render(
+            request,
+            "support/confirm_action.html",
+            {
+                "support_request": support_request,
+                "action": action,
+                "target_label": RequestStatus(action.target).label,
+                "ends": action.target in stages.ENDED,
+                "posted": posted,
+            },
+        )
     try:
-        workflow.apply(support_request.pk, action.name, request.user, reason=reason, **data)
+        workflow.apply(support_request.pk, action.name, request.user, reason=reason, **fields)
     except workflow.TransitionBlocked as blocked:
-        refused = []
-        for blocker in blocked.blockers:
-            field = FIELD_FOR_RULE.get(blocker.rule)
-            if field in form.fields:
-                form.add_error(field, blocker.message)
-            refused.append(blocker)
         support_request = get_request_for_user(request.user, pk, _detail_queryset())
         return _detail_page(
             request,
             support_request,
             status=409,
-            action_form=form,
-            refused={"action": action, "blockers": refused},
+            posted=posted,
+            refused={"action": action, "blockers": blocked.blockers},
         )
     except workflow.TransitionError as error:
         messages.error(request, str(error))

@@ -181,7 +181,7 @@ def test_a_high_residual_needs_a_waiver_and_the_typed_reason_survives_a_refusal(
     )
     client = client_for(manager)
     page = client.get(detail(draft_request)).content.decode()
-    assert offers(page, "approve") and 'name="approve-waiver_reason"' in page
+    assert offers(page, "approve") and 'name="waiver_reason"' in page
     assert "The residual risk is high (rule D2)" in page
 
     response = act(client, draft_request, "approve", reason="The convoy feeds 40,000 people.")
