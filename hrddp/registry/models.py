@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -630,8 +631,8 @@ class Violation(ExternalReference):
         if self.date_precision == DatePrecision.YEAR:
             return f"{self.date:%Y}"
         if self.date_precision == DatePrecision.MONTH:
-            return f"{self.date:%Y-%m}"
-        return f"{self.date:%Y-%m-%d}"
+            return date_format(self.date, "YEAR_MONTH_FORMAT")
+        return date_format(self.date, "DATE_FORMAT")
 
 
 @track()

@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -166,7 +167,7 @@ class ExportJob(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.list_name} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.list_name} · {date_format(timezone.localtime(self.created_at), 'DATETIME_FORMAT')}"
 
     @property
     def is_pending(self):
