@@ -548,6 +548,11 @@ class Violation(ExternalReference):
     )
     location = models.CharField(_("location"), max_length=200, validators=[single_line])
     narrative = models.TextField(_("narrative"))
+    # The perpetrators in a staff reporter's own words (report an abuse), kept apart from the
+    # narrative: the page frames them in the reader's language.
+    perpetrators_described = models.TextField(
+        _("perpetrators as described by the reporter"), blank=True
+    )
     category = models.ForeignKey(
         ViolationCategory,
         on_delete=models.PROTECT,
