@@ -59,6 +59,21 @@ def _decode(value):
     return value
 
 
+def from_validation_error(error):
+    """One ``ValidationError`` (of a single message) as a text: its message template and
+    parameters when the message is a lazy translation, else its words as they stand."""
+    message, params = error.message, error.params or {}
+    args = getattr(message, "_args", ()) if isinstance(message, Promise) else ()
+    if len(args) == 1 and isinstance(args[0], str):
+        return text(args[0], **params)
+    return str(message % params if params else message)
+
+
+def render_any(value):
+    """A stored text in the active language; older text (a string) as recorded."""
+    return render(value) if is_text(value) or isinstance(value, list) else value
+
+
 def is_text(value):
     return isinstance(value, dict) and isinstance(value.get("msgid"), str)
 
