@@ -18,7 +18,9 @@ from hrddp.community.services import report_abuse
 from hrddp.notifications.models import Notification
 from hrddp.notifications.services import notify
 from hrddp.registry.models import VerificationStatus
+from hrddp.transfer.models import ImportJob
 from tests.factories import (
+    InstitutionFactory,
     UnitFactory,
     ViolationFactory,
     add_risk,
@@ -26,6 +28,7 @@ from tests.factories import (
     complete_assessment,
     make_request,
 )
+from tests.transfer.test_import import units_file, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -373,6 +376,19 @@ def test_the_reporters_words_and_the_systems_framing_are_kept_apart(in_french, h
     assert f"{framing}</strong> Six soldats aux bérets verts." in html
     english = client_for(hro).get(url).content.decode()
     assert "Perpetrators as described by the reporter:</strong> Six soldats" in english
+
+
+def test_import_errors_read_in_french(in_french, hro):
+    InstitutionFactory(name="National Army", external_ref="INST-1")
+    client = in_french(hro)
+    upload(client, "units", units_file(["U-1", "", "", "INST-1", "", ""]))
+    job = ImportJob.objects.get()
+    [[column, stored]] = job.rows[0]["errors"]
+    assert column == "name" and texts.is_text(stored)
+    html = french_page(client.get(reverse("transfer:import_job", args=[job.pk])))
+    assert system_text_in("fr", stored) in html
+    assert "Ce champ ne peut pas être vide." in html
+    assert system_text_in("en", stored) not in html
 
 
 # One date format and one date-time format per language, on every page (issue 16).
