@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hrddp import texts
 from hrddp.audit import track
 from hrddp.support.models import RequestStatus, SupportRequest
 from hrddp.validators import single_line
@@ -462,6 +464,9 @@ class AttemptLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     reason = models.TextField(_("why"), blank=True)
+    # Why, when the product itself acted: a code and its parameters (hrddp.texts), rendered in
+    # the reader's language; ``reason`` holds only what a person wrote.
+    reason_text = models.JSONField(_("why (system)"), default=dict, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -478,6 +483,11 @@ class AttemptLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("History cannot be deleted."))
+
+    @property
+    def reason_display(self):
+        """Why, in the reader's language when the product wrote it."""
+        return texts.render(self.reason_text) if self.reason_text else self.reason
 
     @property
     def refusal_rules(self):
@@ -807,7 +817,7 @@ class AssessmentSnapshot(models.Model):
     def __str__(self):
         return _("%(assessment)s, as submitted on %(date)s") % {
             "assessment": self.assessment,
-            "date": f"{self.taken_at:%Y-%m-%d %H:%M}",
+            "date": date_format(timezone.localtime(self.taken_at), "DATETIME_FORMAT"),
         }
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from hrddp import texts
 from hrddp.accounts.models import Role
 from hrddp.accounts.queries import entity_users
 from hrddp.notifications.services import notify
@@ -46,7 +47,8 @@ def fire(request, kind, unit, *, violation=None, measure=None, assignment=None, 
             return None
         label = TriggerKind(kind).label
         if request.status == RequestStatus.ACTIVE:
-            workflow.apply(request.pk, "review", None, reason=str(label))
+            # The reason is the trigger's label, translated when the history is read.
+            workflow.apply(request.pk, "review", None, reason=texts.text("%(kind)s", kind=label))
         intervention = workflow.open_intervention(trigger) if intervene else None
         subject = (
             gettext_noop("Trigger on “%(request)s”: %(reason)s"),

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from hrddp import texts
 from hrddp.accounts.models import Membership, Role
 from hrddp.notifications.services import notify
 from hrddp.policy.models import PolicySettings
@@ -180,7 +180,9 @@ def lapse_expired(today=None):
     for request in SupportRequest.objects.filter(
         status__in=workflow.MONITORED_STATES, valid_until__lt=today
     ):
-        reason = _("Not renewed by its valid-until date, %(date)s.") % {"date": request.valid_until}
+        reason = texts.text(
+            gettext_noop("Not renewed by its valid-until date, %(date)s."), date=request.valid_until
+        )
         lapsed.append(workflow.apply(request.pk, "lapse", None, reason=reason))
     return lapsed
 

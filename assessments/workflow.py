@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hrddp import texts
 from hrddp.accounts.models import Role
 from hrddp.policy.models import PolicySettings
 from hrddp.screening import queries_screening as screening_queries
@@ -571,6 +572,11 @@ def apply(request_pk, action_name, user, reason="", **data):
 
 def _apply(request_pk, action, user, reason, data, attempt):
     """``apply`` in one transaction; ``attempt`` receives what a refusal records."""
+    # A reason the product writes itself (the sweep, a trigger) is a text (hrddp.texts): stored
+    # as its code and parameters, read in the reader's language; a person's reason is their words.
+    reason_text = reason if texts.is_text(reason) else {}
+    if reason_text:
+        reason = ""
     with transaction.atomic():
         request = SupportRequest.objects.select_for_update().get(pk=request_pk)
         # What a refusal records: to_status is the state the action would have led to.
@@ -581,6 +587,7 @@ def _apply(request_pk, action, user, reason, data, attempt):
             to_status=action.target or request.status,
             actor=user,
             reason=(reason or "").strip(),
+            reason_text=reason_text,
         )
         if not holds_role(request, user, action.roles):
             raise RoleRefused(_("Your role does not allow this action."))
@@ -596,7 +603,7 @@ def _apply(request_pk, action, user, reason, data, attempt):
         reason = (reason or "").strip()
         data = {**data, "reason": reason}
         blockers = []
-        if action.needs_reason and not reason:
+        if action.needs_reason and not (reason or reason_text):
             blockers.append(Blocker("reason", _("Give a reason."), ""))
         blockers += [b for guard in action.guards for b in guard(request, assessment, user, data)]
         if blockers:
@@ -614,6 +621,7 @@ def _apply(request_pk, action, user, reason, data, attempt):
             to_status=request.status,
             actor=user,
             reason=reason,
+            reason_text=reason_text,
         )
 
 

@@ -203,6 +203,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and one date-time format per language (hrddp/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["hrddp.formats"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -2,15 +2,25 @@
 pages, the choice labels and the rule messages come in French instead of English."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import gettext, gettext_noop
 
 from assessments import workflow
-from assessments.models import MeasureStatus
+from assessments.models import MeasureStatus, Transition
+from hrddp import texts
+from hrddp.community.services import report_abuse
+from hrddp.notifications.models import Notification
+from hrddp.notifications.services import notify
 from hrddp.registry.models import VerificationStatus
+from hrddp.transfer.models import ImportJob
 from tests.factories import (
+    InstitutionFactory,
     UnitFactory,
     ViolationFactory,
     add_risk,
@@ -18,6 +28,7 @@ from tests.factories import (
     complete_assessment,
     make_request,
 )
+from tests.transfer.test_import import units_file, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +302,143 @@ def test_screening_pages_in_french_with_the_matchers_reasons(
         present=["les mêmes noms dans un autre ordre", "Enregistrer l’issue"],
         absent=["the same names in another order", "Record the outcome"],
     )
+
+
+# Text the system writes is stored as a code and its parameters, and read in the reader's
+# language (issue 16): the stored row holds the code, the French page shows the catalogue's
+# French for it, and never the English sentence.
+
+
+def system_text_in(language, stored):
+    with translation.override(language):
+        return escape(texts.render(stored))
+
+
+def test_history_reasons_written_by_the_system_read_in_french(
+    in_french, manager, awaiting_decision
+):
+    lapse_reason = texts.text(
+        gettext_noop("Not renewed by its valid-until date, %(date)s."),
+        date=datetime.date(2026, 12, 3),
+    )
+    Transition.objects.create(
+        request=awaiting_decision,
+        action="lapse",
+        from_status=awaiting_decision.status,
+        to_status=awaiting_decision.status,
+        reason_text=lapse_reason,
+    )
+    html = french_page(
+        in_french(manager).get(reverse("support:detail", args=[awaiting_decision.pk]))
+    )
+    assert system_text_in("fr", lapse_reason) in html
+    assert "Non renouvelée avant sa date de fin de validité, le 3 déc. 2026." in html
+    assert system_text_in("en", lapse_reason) not in html
+
+
+def test_notifications_read_in_the_readers_language_of_the_day(in_french, hro):
+    # Sent while the reader's language was English, read after choosing French.
+    subject = (gettext_noop("Review of “%(title)s” is due"), {"title": "Fuel for patrols"})
+    body = (
+        gettext_noop(
+            "The periodic review of this support is due on %(due)s; the approval is valid until "
+            "%(valid)s."
+        ),
+        {"due": datetime.date(2026, 12, 3), "valid": datetime.date(2027, 3, 1)},
+    )
+    notify([hro], subject, body, "/")
+    notification = Notification.objects.get(user=hro)
+    assert notification.message["subject"]["msgid"] == subject[0]
+    html = french_page(in_french(hro).get(reverse("notifications:list")))
+    for stored in (notification.message["subject"], notification.message["body"]):
+        assert system_text_in("fr", stored) in html
+        assert system_text_in("en", stored) not in html
+
+
+def test_the_reporters_words_and_the_systems_framing_are_kept_apart(in_french, hro, client_for):
+    reporter = hro
+    violation = report_abuse(
+        reporter,
+        {
+            "narrative": "Des soldats ont frappé un homme.",
+            "date": timezone.localdate(),
+            "location": "Kanda",
+            "category": category("ill_treatment"),
+            "perpetrators": "Six soldats aux bérets verts.",
+        },
+    )
+    assert violation.narrative == "Des soldats ont frappé un homme."
+    assert violation.perpetrators_described == "Six soldats aux bérets verts."
+    url = reverse("registry:violation_detail", args=[violation.pk])
+    html = french_page(in_french(hro).get(url))
+    with translation.override("fr"):
+        framing = escape(gettext("Perpetrators as described by the reporter:"))
+    assert f"{framing}</strong> Six soldats aux bérets verts." in html
+    english = client_for(hro).get(url).content.decode()
+    assert "Perpetrators as described by the reporter:</strong> Six soldats" in english
+
+
+def test_import_errors_read_in_french(in_french, hro):
+    InstitutionFactory(name="National Army", external_ref="INST-1")
+    client = in_french(hro)
+    upload(client, "units", units_file(["U-1", "", "", "INST-1", "", ""]))
+    job = ImportJob.objects.get()
+    [[column, stored]] = job.rows[0]["errors"]
+    assert column == "name" and texts.is_text(stored)
+    html = french_page(client.get(reverse("transfer:import_job", args=[job.pk])))
+    assert system_text_in("fr", stored) in html
+    assert "Ce champ ne peut pas être vide." in html
+    assert system_text_in("en", stored) not in html
+
+
+# One date format and one date-time format per language, on every page (issue 16).
+ENGLISH_DATE = r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"
+FRENCH_DATE = (
+    r"\b\d{1,2} (?:janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}"
+)
+OTHER_DATES = [
+    r"\b\d{4}-\d{2}-\d{2}\b",  # ISO: exports and date inputs only
+    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",  # 12/03/2026 or 03/12/2026
+    r"\b\d{1,2} (?:January|February|March|April|June|July|August|September|October|November|"
+    r"December|janvier|février|avril|juillet|septembre|octobre|novembre|décembre)\b",
+    r"\b[ap]\.m\.",
+]
+
+
+def visible_text(html):
+    """The page's text, without markup and attribute values (where ISO dates are fine)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    html = re.sub(r'value="[^"]*"|max="[^"]*"|min="[^"]*"|href="[^"]*"', " ", html)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_each_language_uses_one_date_format(client_for, hro, manager, awaiting_decision, language):
+    violation = ViolationFactory(date=datetime.date(2026, 11, 3))
+    notify([hro], (gettext_noop("Review of “%(title)s” is due"), {"title": "Fuel"}), [], "/")
+    pages = [
+        (hro, reverse("registry:violation_detail", args=[violation.pk])),
+        (hro, reverse("notifications:list")),
+        (manager, reverse("support:detail", args=[awaiting_decision.pk])),
+    ]
+    expected = ENGLISH_DATE if language == "en" else FRENCH_DATE
+    for user, url in pages:
+        client = client_for(user)
+        client.post(reverse("set_language"), {"language": language, "next": "/"})
+        text = visible_text(client.get(url).content.decode())
+        assert re.search(expected, text), url
+        for pattern in OTHER_DATES:
+            assert not re.search(pattern, text), (url, re.search(pattern, text).group())
+    with translation.override(language):
+        moment = datetime.datetime(2026, 12, 3, 6, 4, tzinfo=datetime.UTC)
+        assert (
+            date_format(moment, "DATETIME_FORMAT")
+            == {
+                "en": "3 Dec 2026, 06:04",
+                "fr": "3 déc. 2026 06:04",
+            }[language]
+        )
+        assert date_format(moment, "SHORT_DATETIME_FORMAT") == date_format(
+            moment, "DATETIME_FORMAT"
+        )
+        assert date_format(moment.date(), "SHORT_DATE_FORMAT") == date_format(moment, "DATE_FORMAT")

@@ -292,6 +292,7 @@ class ViolationSerializer(serializers.ModelSerializer):
             "date_precision",
             "location",
             "narrative",
+            "perpetrators_described",
             "category",
             "is_grave",
             "is_countable_grave",
@@ -311,7 +312,8 @@ class ViolationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["staff_report", "created_at", "updated_at"]
+        # The perpetrators in a staff reporter's words, written only by "report an abuse".
+        read_only_fields = ["staff_report", "perpetrators_described", "created_at", "updated_at"]
 
     def get_fields(self):
         fields = model_checks_external_ref(super().get_fields())

@@ -16,6 +16,10 @@ from .permissions import ANY_ROLE
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # In the reader's language, as the page shows them.
+    subject = serializers.CharField(source="subject_text", read_only=True)
+    body = serializers.CharField(source="body_text", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "subject", "body", "url", "created_at", "read_at"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
@@ -104,7 +105,7 @@ class Perception(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} · {self.area} · {self.population_group}"
+        return f"{date_format(self.date, 'DATE_FORMAT')} · {self.area} · {self.population_group}"
 
     def clean(self):
         if self.date and self.date > timezone.localdate():

@@ -50,16 +50,13 @@ def report_abuse(user, data):
         raise ValidationError({"date": _("An abuse you witnessed cannot be dated in the future.")})
     narrative = data["narrative"].strip()
     perpetrators = (data.get("perpetrators") or "").strip()
-    if perpetrators:
-        narrative += "\n\n" + _("Perpetrators as described by the reporter: %(who)s") % {
-            "who": perpetrators
-        }
     with transaction.atomic():
         violation = Violation(
             date=data["date"],
             date_precision=DatePrecision.DAY,
             location=data["location"].strip(),
             narrative=narrative,
+            perpetrators_described=perpetrators,
             category=data["category"],
             verification_status=VerificationStatus.ALLEGED,
             source_reliability=Reliability.MODERATE,

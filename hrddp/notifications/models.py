@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hrddp import texts
 from hrddp.audit import track
 
 
@@ -18,6 +19,9 @@ class Notification(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # The subject and body as codes and parameters (hrddp.texts), rendered in the reader's
+    # language; empty on notifications sent before they were stored so (shown as recorded).
+    message = models.JSONField(_("message as codes"), default=dict, blank=True, editable=False)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -30,4 +34,18 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at", "created_at"])]
 
     def __str__(self):
+        return self.subject_text
+
+    @property
+    def subject_text(self):
+        """The subject in the reader's (active) language."""
+        if texts.is_text(self.message.get("subject")):
+            return texts.render(self.message["subject"])
         return self.subject
+
+    @property
+    def body_text(self):
+        """The body in the reader's (active) language."""
+        if "body" in self.message:
+            return texts.render(self.message["body"])
+        return self.body

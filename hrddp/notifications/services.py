@@ -8,25 +8,35 @@ notification whose transaction rolls back sends no email, and one that commits c
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
+from hrddp import texts
 from hrddp.validators import one_line
 
 from .models import Notification
 
 
-def render(message):
-    """``message``: a (msgid, params) pair marked with gettext_noop, or a list of them; rendered
-    in the active language."""
+def as_text(message):
+    """``message``: a (msgid, params) pair marked with gettext_noop, or a list of them, as the
+    stored text (hrddp.texts) rendered in each reader's language."""
     if isinstance(message, list):
-        return " ".join(render(part) for part in message)
+        return [as_text(part) for part in message]
+    if texts.is_text(message):
+        return message
     msgid, params = message
-    return gettext(msgid) % params
+    return texts.text(msgid, **params)
+
+
+def render(message):
+    """``message`` (see ``as_text``) in the active language."""
+    return texts.render(as_text(message))
 
 
 def notify(users, subject, body, path=""):
     """Notify each user, in their language, with ``subject`` and ``body`` (see ``render``)."""
     users = list(users)
+    # Stored as codes and parameters: the page shows them in the reader's language of the day;
+    # subject and body keep the words of the email as it was sent.
+    message = {"subject": as_text(subject), "body": as_text(body)}
     link = f"\n\n{settings.SITE_URL.rstrip('/')}{path}" if path else ""
     notifications, messages = [], []
     for user in users:
@@ -35,7 +45,7 @@ def notify(users, subject, body, path=""):
             # header makes the message unsendable).
             subject_text, body_text = one_line(render(subject))[:200], render(body)
         notifications.append(
-            Notification(user=user, subject=subject_text, body=body_text, url=path)
+            Notification(user=user, subject=subject_text, body=body_text, message=message, url=path)
         )
         if user.email:
             messages.append(EmailMessage(subject_text, body_text + link, to=[user.email]))

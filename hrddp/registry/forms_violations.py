@@ -3,6 +3,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.pickers import queries as pickers
@@ -98,7 +99,7 @@ class SourceForm(forms.ModelForm):
             for name in Source.IDENTITY_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Erased on %(date)s.") % {
-                    "date": f"{self.instance.erased_at:%Y-%m-%d}"
+                    "date": date_format(self.instance.erased_at, "DATE_FORMAT")
                 }
 
 

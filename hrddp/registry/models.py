@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -547,6 +548,11 @@ class Violation(ExternalReference):
     )
     location = models.CharField(_("location"), max_length=200, validators=[single_line])
     narrative = models.TextField(_("narrative"))
+    # The perpetrators in a staff reporter's own words (report an abuse), kept apart from the
+    # narrative: the page frames them in the reader's language.
+    perpetrators_described = models.TextField(
+        _("perpetrators as described by the reporter"), blank=True
+    )
     category = models.ForeignKey(
         ViolationCategory,
         on_delete=models.PROTECT,
@@ -630,8 +636,8 @@ class Violation(ExternalReference):
         if self.date_precision == DatePrecision.YEAR:
             return f"{self.date:%Y}"
         if self.date_precision == DatePrecision.MONTH:
-            return f"{self.date:%Y-%m}"
-        return f"{self.date:%Y-%m-%d}"
+            return date_format(self.date, "YEAR_MONTH_FORMAT")
+        return date_format(self.date, "DATE_FORMAT")
 
 
 @track()

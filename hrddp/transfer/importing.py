@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 from import_export.results import RowResult
 
+from hrddp import texts
 from hrddp.audit import steady_history_triggers
 from hrddp.ops.postgres import refresh_statistics
 
@@ -105,9 +106,12 @@ def row_errors(columns, row_result):
     """[[column, message], ...] of one row; the column as the file names it."""
     found = []
     if row_result.validation_error is not None:
-        for name, messages in row_result.validation_error.message_dict.items():
+        # Each message as a code and parameters (hrddp.texts), read in the reader's language.
+        error = row_result.validation_error
+        error_dict = getattr(error, "error_dict", None) or {NON_FIELD: error.error_list}
+        for name, errors in error_dict.items():
             column = "" if name == NON_FIELD else columns.get(name, name)
-            found += [[column, str(message)] for message in messages]
+            found += [[column, texts.from_validation_error(each)] for each in errors]
     for error in row_result.errors:
         found.append(["", str(error.error)])
     return found

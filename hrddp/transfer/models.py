@@ -6,7 +6,10 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from hrddp import texts
 
 
 class ImportKind(models.TextChoices):
@@ -104,9 +107,19 @@ class ImportJob(models.Model):
     def rows_shown(self, errors_only=False):
         """Every row's outcome of the last run, or only the rows with an error (the two views of
         the job's page, and of the API's job)."""
+        rows = self.rows
         if errors_only:
-            return [row for row in self.rows if row["outcome"] == "error"]
-        return self.rows
+            rows = [row for row in rows if row["outcome"] == "error"]
+        # A row's errors are stored as codes (older jobs hold text): read in the active language.
+        return [
+            {
+                **row,
+                "errors": [
+                    [column, texts.render_any(message)] for column, message in row["errors"]
+                ],
+            }
+            for row in rows
+        ]
 
     def error_messages(self):
         """The file errors in the active language."""
@@ -166,7 +179,7 @@ class ExportJob(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.list_name} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.list_name} · {date_format(timezone.localtime(self.created_at), 'DATETIME_FORMAT')}"
 
     @property
     def is_pending(self):

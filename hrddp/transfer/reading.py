@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext, gettext_noop
 
+from hrddp import texts
+
 from .columns import IMPORT_COLUMNS
 
 FORMATS = {"csv": "csv", "xlsx": "xlsx"}
@@ -255,9 +257,13 @@ def too_many_rows():
 
 
 def control_message(character):
-    return gettext(
-        "This cell holds a control character (U+%(code)04X), which is not allowed; remove it."
-    ) % {"code": ord(character)}
+    """Stored as a code and parameters (hrddp.texts), read in the reader's language."""
+    return texts.text(
+        gettext_noop(
+            "This cell holds a control character (U+%(code)04X), which is not allowed; remove it."
+        ),
+        code=ord(character),
+    )
 
 
 def clean_cell(value, line, headers, column, table, xlsx):

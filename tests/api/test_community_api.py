@@ -230,7 +230,7 @@ def test_an_abuse_report_lands_as_an_alleged_violation_with_the_reporter_as_witn
     violation = Violation.objects.get(pk=response.data["id"])
     assert violation.verification_status == VerificationStatus.ALLEGED
     assert violation.reported_by == no_role_user and violation.staff_report
-    assert "green berets" in violation.narrative
+    assert violation.perpetrators_described == "Six soldiers in green berets."
     assert list(violation.attributions.values_list("unit", flat=True)) == [unit.pk]
     assert Source.objects.get(violation=violation).kind == SourceKind.WITNESS
 

@@ -203,7 +203,7 @@ def test_an_approval_lapses_the_day_after_its_valid_until_date(draft_request, ac
     draft_request.refresh_from_db()
     assert draft_request.status == RequestStatus.ACTIVE
     [transition] = reminders.lapse_expired(day(366))
-    assert str(day(365)) in transition.reason
+    assert transition.reason_text["params"]["date"] == {"date": str(day(365))}
     draft_request.refresh_from_db()
     assert draft_request.status == RequestStatus.LAPSED
 
@@ -430,7 +430,7 @@ def test_a_trigger_tells_the_entitys_hros_and_managers_in_their_language(
     assert "under review" not in french.body and "intervention is open" not in french.body
     # The request goes under review, the trigger named as the reason.
     review = draft_request.transitions.order_by("pk").last()
-    assert (review.to_status, review.reason) == (
+    assert (review.to_status, review.reason_display) == (
         RequestStatus.UNDER_REVIEW,
         str(TriggerKind.VIOLATION.label),
     )
@@ -469,7 +469,15 @@ def test_only_monitored_support_lapses(draft_request, activate, manager):
 def test_a_lapse_says_why(draft_request, activate):
     activate(draft_request)
     [transition] = reminders.lapse_expired(day(366))
-    assert transition.reason == f"Not renewed by its valid-until date, {day(365)}."
+    # Written by the product: a code and its parameters, read in the reader's language and date
+    # format; the field for a person's words stays empty.
+    assert transition.reason == ""
+    assert transition.reason_text == {
+        "msgid": "Not renewed by its valid-until date, %(date)s.",
+        "params": {"date": {"date": str(day(365))}},
+    }
+    with translation.override("en"):
+        assert transition.reason_display == "Not renewed by its valid-until date, 1 Mar 2027."
 
 
 def test_a_reminder_notifies_with_a_link_to_what_is_due(draft_request, activate, manager):

@@ -85,7 +85,11 @@ def test_a_report_lands_in_the_triage_queue_as_alleged(client_for, hro, unit, pe
     assert violation.location == "Kanda market"
     assert violation.category.code == "ill_treatment"
     assert "Soldiers beat a man" in violation.narrative
-    assert "green berets" in violation.narrative
+    # The reporter's words are kept apart from the narrative, with no framing sentence in them.
+    assert violation.narrative == "Soldiers beat a man at the checkpoint."
+    assert violation.perpetrators_described == (
+        "Six soldiers in green berets, a pickup with a red flag."
+    )
     assert list(Attribution.objects.values_list("violation_id", "unit_id")) == [
         (violation.pk, unit.pk)
     ]

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from hrddp.accounts.models import Role
 from hrddp.ops.postgres import client_program
@@ -156,7 +157,7 @@ def test_trust_8_pages_show_erased_with_date_and_reason_instead_of_the_identity(
     page = client_of(hro).get(violation_page).content.decode()
     erased_at = Source.objects.get(pk=source.pk).erased_at
     assert WITNESS not in page and PHONE not in page
-    assert f"Erased on {erased_at:%Y-%m-%d}" in page
+    assert f"Erased on {date_format(erased_at, 'DATE_FORMAT')}" in page
     assert REASON in page
     # The violation's form no longer takes an identity for this source.
     form = client_of(hro).get(reverse("registry:violation_update", args=[source.violation_id]))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from hrddp import texts
 from hrddp.accounts.access import can_import_registry
 
 from ...importing import import_file
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"line {row['line']} [{row['ref']}]: {row['outcome']}")
             for column, message in row["errors"]:
+                message = texts.render_any(message)
                 self.stdout.write(f"  {column or '-'}: {message}")
         counts = ", ".join(f"{count} {outcome}" for outcome, count in report.counts.items())
         if not report.ok:
