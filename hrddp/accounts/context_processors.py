@@ -1,4 +1,9 @@
-from .access import can_edit_registry, can_read_registry, can_see_identities
+from .access import (
+    can_edit_registry,
+    can_import_registry,
+    can_read_registry,
+    can_see_identities,
+)
 
 
 def roles(request):
@@ -10,4 +15,5 @@ def roles(request):
         "can_read_registry": can_read_registry(user),
         "can_edit_registry": can_edit_registry(user),
         "can_see_identities": can_see_identities(user),
+        "can_import_registry": can_import_registry(user),
     }
