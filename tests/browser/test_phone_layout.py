@@ -52,7 +52,11 @@ def main_pages():
         "/insights/",
         "/community/perceptions/",
     ]
-    reading = [f"/requests/{request.pk}/", f"/assessments/{assessment.pk}/"]
+    reading = [
+        f"/requests/{request.pk}/",
+        f"/assessments/{assessment.pk}/",
+        f"/assessments/{assessment.pk}/print/",
+    ]
     return {
         "hro": [
             *lists,
