@@ -154,6 +154,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# "Forgot your password?" (hrddp.accounts.views.PasswordResetView): the emailed link works once,
+# for this long; requests are throttled per address asked for and per client address, counted over
+# PASSWORD_RESET_THROTTLE_MINUTES. A reset never signs in, nor clears a sign-in lockout, nor spares
+# the second factor at the next sign-in.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_MINUTES", default=60) * 60
+PASSWORD_RESET_THROTTLE_MINUTES = env.int("PASSWORD_RESET_THROTTLE_MINUTES", default=60)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
