@@ -218,6 +218,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as static files are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -253,9 +255,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrddp@localhost")
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Celery: with CELERY_BROKER_URL (redis://...) that broker; otherwise the filesystem transport.
-# An empty value counts as unset, as for DATABASE_URL and EMAIL_URL.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+# An empty value counts as unset, as for DATABASE_URL and EMAIL_URL. The filesystem URL names a
+# host, unused: without one kombu logs "No hostname was supplied" each time it reads the URL.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "filesystem://localhost/"
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _celery_dir = Path(env("CELERY_DATA_DIR", default="") or VAR_DIR / "celery")
     _queue = _celery_dir / "queue"
     _processed = _celery_dir / "processed"
