@@ -28,4 +28,5 @@ USER hrddp
 # The Procfile's gunicorn command line binds where GUNICORN_CMD_ARGS says: here, every interface.
 ENV GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000"
 EXPOSE 8000
-CMD ["gunicorn", "hrddp.wsgi", "--workers", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "hrddp.wsgi", "--workers", "2", "--threads", "4", "--access-logfile", "-", \
+     "--control-socket", "var/gunicorn.ctl"]

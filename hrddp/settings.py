@@ -154,6 +154,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# "Forgot your password?" (hrddp.accounts.views.PasswordResetView): the emailed link works once,
+# for this long; requests are throttled per address asked for and per client address, counted over
+# PASSWORD_RESET_THROTTLE_MINUTES. A reset never signs in, nor clears a sign-in lockout, nor spares
+# the second factor at the next sign-in.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_MINUTES", default=60) * 60
+PASSWORD_RESET_THROTTLE_MINUTES = env.int("PASSWORD_RESET_THROTTLE_MINUTES", default=60)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -212,6 +220,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as static files are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -247,9 +257,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrddp@localhost")
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Celery: with CELERY_BROKER_URL (redis://...) that broker; otherwise the filesystem transport.
-# An empty value counts as unset, as for DATABASE_URL and EMAIL_URL.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+# An empty value counts as unset, as for DATABASE_URL and EMAIL_URL. The filesystem URL names a
+# host, unused: without one kombu logs "No hostname was supplied" each time it reads the URL.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "filesystem://localhost/"
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _celery_dir = Path(env("CELERY_DATA_DIR", default="") or VAR_DIR / "celery")
     _queue = _celery_dir / "queue"
     _processed = _celery_dir / "processed"

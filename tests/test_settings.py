@@ -7,12 +7,14 @@ own .env file from filling it in.
 """
 
 import json
+import logging
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from kombu import Connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -87,7 +89,7 @@ def test_development_without_broker_or_mail_url_uses_the_filesystem_transport_an
     )
 
     assert values == {
-        "CELERY_BROKER_URL": "filesystem://",
+        "CELERY_BROKER_URL": "filesystem://localhost/",
         "EMAIL_BACKEND": "mailer.backend.DbBackend",
         "MAILER_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(BASE_DIR / "var" / "mail"),
@@ -137,3 +139,17 @@ def test_env_example_documents_every_variable_settings_reads():
 
     assert read, "no env(...) call found in settings.py"
     assert read <= documented, f"missing from .env.example: {sorted(read - documented)}"
+
+
+def test_the_development_broker_url_names_a_host_so_kombu_does_not_warn_at_each_start(caplog):
+    """Issue 16: three "No hostname was supplied" warnings at each start of `make run` came from
+    kombu reading a host-less "filesystem://" (in web, worker and beat)."""
+    url = settings_values(
+        {"DEBUG": "1", "DATABASE_URL": PRODUCTION["DATABASE_URL"]}, ["CELERY_BROKER_URL"]
+    )["CELERY_BROKER_URL"]
+
+    with caplog.at_level(logging.WARNING, logger="kombu.connection"):
+        Connection(url).info()
+
+    assert url.startswith("filesystem://")
+    assert not [r for r in caplog.records if "No hostname was supplied" in r.getMessage()]

@@ -121,3 +121,21 @@ class UserGroup(User.groups.through):
 class UserPermission(User.user_permissions.through):
     class Meta:
         proxy = True
+
+
+class PasswordResetRequest(models.Model):
+    """One "Forgot your password?" request, kept to throttle them (per address and per client
+    address) across every web process. The address asked for is kept only as a keyed digest: the
+    table says nothing of who asked, and counts the same whether or not the address is an account's.
+    Rows older than the throttle's window serve nothing and are deleted as new ones come."""
+
+    email_digest = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.ip_address or '-'}"

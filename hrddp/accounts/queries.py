@@ -1,11 +1,12 @@
 """Named queries of users."""
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 
 from hrddp.notifications.models import Notification
 
-from .models import Membership, User
+from .models import Membership, PasswordResetRequest, User
 
 
 def entity_users(entity_id, *roles):
@@ -41,3 +42,15 @@ def signed_in_user(pk):
             zip(user.membership_entities, user.membership_roles, strict=True)
         )
     return user
+
+
+def password_reset_throttled(email_digest, ip_address, since):
+    """Whether "forgot password" requests since ``since`` reached the limit for this address
+    (its digest) or for this client address (hrddp.accounts.password_reset)."""
+    recent = PasswordResetRequest.objects.filter(created_at__gte=since)
+    return recent.filter(
+        email_digest=email_digest
+    ).count() >= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS or (
+        ip_address is not None
+        and recent.filter(ip_address=ip_address).count() >= settings.PASSWORD_RESET_LIMIT_PER_IP
+    )

@@ -1,13 +1,22 @@
-"""Writes about accounts: the notice to an account's holder when sign-in to it is locked."""
+"""Writes about accounts: the notice to an account's holder when sign-in to it is locked, and the
+record of "forgot password" requests that throttles them."""
+
+from datetime import timedelta
 
 from axes.helpers import get_failure_limit
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_noop
 
 from hrddp.notifications.services import notify
+
+from .models import PasswordResetRequest
+from .queries import password_reset_throttled
 
 LOCKED_SUBJECT = gettext_noop("Sign-in to your account was locked from an unknown address")
 LOCKED_BODY = gettext_noop(
@@ -36,3 +45,25 @@ def lockout_notice(sender, request, username, ip_address, **kwargs):
     credentials = getattr(request, "axes_credentials", None)
     if username and failures == get_failure_limit(request, credentials):
         send_lockout_notice(username, ip_address, failures)
+
+
+def password_reset_digest(email):
+    """The keyed digest under which a "forgot password" request for ``email`` is counted."""
+    normalized = (email or "").strip().lower()
+    return salted_hmac("hrddp.accounts.password_reset", normalized, algorithm="sha256").hexdigest()
+
+
+def allow_password_reset(email, ip_address):
+    """Count a "forgot password" request for ``email`` from ``ip_address``, and say whether it may
+    go on: False once the address, or the client address, has had its share in the last
+    PASSWORD_RESET_THROTTLE_MINUTES. Whether ``email`` is an account's changes nothing here, so the
+    answer tells nobody whether it is."""
+    now = timezone.now()
+    since = now - timedelta(minutes=settings.PASSWORD_RESET_THROTTLE_MINUTES)
+    digest = password_reset_digest(email)
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(created_at__lt=since).delete()
+        if password_reset_throttled(digest, ip_address, since):
+            return False
+        PasswordResetRequest.objects.create(email_digest=digest, ip_address=ip_address)
+    return True

@@ -161,6 +161,11 @@ MATRIX = {
     # Mail that could not be sent (issue 12, hole 4): administrators, for their entities' members.
     "ops:mail_set_aside": (None, "302 403 403 403 403 403 200 403 403 403 200"),
     "password_change": (None, "302 200 200 200 200 200 200 200 200 200 200"),
+    # "Forgot your password?" (issue 16): open to anyone; a made-up link shows "no longer works".
+    "password_reset": (None, "200 200 200 200 200 200 200 200 200 200 200"),
+    "password_reset_done": (None, "200 200 200 200 200 200 200 200 200 200 200"),
+    "password_reset_confirm": (None, "200 200 200 200 200 200 200 200 200 200 200"),
+    "password_reset_complete": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "password_change_done": (None, "302 200 200 200 200 200 200 200 200 200 200"),
     "registry:assignment_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
     "registry:assignment_list": (None, "302 403 403 200 200 200 200 403 200 200 200"),
@@ -784,7 +789,18 @@ MATRIX = {
 }
 
 # Open to anyone, signed in or not: the rest send anonymous visitors to the login page.
-PUBLIC = {"login", "logout", "set_language", "api:schema", "api:docs", "api:token"}
+PUBLIC = {
+    "login",
+    "logout",
+    "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "api:schema",
+    "api:docs",
+    "api:token",
+}
 
 # The Django admin answers for itself: staff only, everyone else goes to its login page.
 ADMIN_PREFIX = "admin:"

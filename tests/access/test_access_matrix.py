@@ -36,7 +36,12 @@ from .world import (
 pytestmark = pytest.mark.django_db
 
 # Values for URL arguments that are not record ids.
-ARGUMENTS = {"chart": "pipeline", "format": "json", "token": "not-a-link"}
+ARGUMENTS = {
+    "chart": "pipeline",
+    "format": "json",
+    "token": "not-a-link",
+    "uidb64": "MQ",
+}
 
 
 def app_url_names():

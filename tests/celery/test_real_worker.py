@@ -199,7 +199,7 @@ def test_a_worker_killed_mid_sweep_is_caught_up_exactly_once(
     )  # the filesystem transport's folders, as in celery_env
     options = (
         {"data_folder_in": queue, "data_folder_out": queue}
-        if broker_url() == "filesystem://"
+        if broker_url().startswith("filesystem://")
         else {}
     )
     with app.connection_for_write(broker_url(), transport_options=options) as broker:
@@ -309,7 +309,7 @@ def test_trust_3_worker_stopped_when_the_violation_is_verified_triggers_once_on_
     queue = str(tmp_path / "celery" / "queue")
     options = (
         {"data_folder_in": queue, "data_folder_out": queue}
-        if broker_url() == "filesystem://"
+        if broker_url().startswith("filesystem://")
         else {}
     )
     send = Task.apply_async
