@@ -144,3 +144,15 @@ def measures_of(assessment):
         .select_related("measure_type", "risk")
         .order_by("risk_id", "id")
     )
+
+
+def interventions_set_off_by(violation, change):
+    """The interventions the triggers of ``violation`` opened since ``change`` (a verification
+    change): what undoing that change leaves open, for the HROs and managers to close."""
+    return (
+        Intervention.objects.filter(
+            trigger__violation=violation, trigger__detected_at__gte=change.changed_at
+        )
+        .select_related("request", "unit")
+        .order_by("pk")
+    )
