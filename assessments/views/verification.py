@@ -15,8 +15,7 @@ from hrddp.registry.models import VerificationStatus, Violation
 from hrddp.registry.queries import get_violation_for_user, undoable_change
 from hrddp.support.models import SupportRequest
 
-from ..monitoring import verification_consequences
-from ..queries import interventions_set_off_by
+from ..queries import interventions_set_off_by, verification_preview
 
 
 def _violation(request, pk):
@@ -32,12 +31,13 @@ def verification_confirm(request, pk):
     violation = _violation(request, pk)
     data = request.POST if request.method == "POST" else request.GET
     form = VerificationForm(data)
-    if not form.is_valid():
+    valid = form.is_valid()
+    if not valid:
         form = VerificationForm(initial={"status": VerificationStatus.VERIFIED})
         status = VerificationStatus.VERIFIED
     else:
         status = form.cleaned_data["status"]
-    if request.method == "POST" and request.POST.get("confirmed") and form.is_valid():
+    if request.method == "POST" and request.POST.get("confirmed") and valid:
         registry_services.set_verification_status(
             violation, status, request.user, note=form.cleaned_data["note"]
         )
@@ -47,24 +47,18 @@ def verification_confirm(request, pk):
             % {"violation": violation, "status": VerificationStatus(status).label},
         )
         return redirect("registry:violation_detail", pk=violation.pk)
-    consequences = verification_consequences(violation, status)
-    # The user reads the requests of their own entities only (domain.md 7); others are counted.
-    visible = set(
-        SupportRequest.objects.visible_to(request.user)
-        .filter(pk__in=[r.pk for r, _u, _k in consequences.triggers])
-        .values_list("pk", flat=True)
-    )
+    # A POST without a valid status (not from the triage queue's buttons): shown, refused.
+    answer = 400 if request.method == "POST" and not valid else 200
     return render(
         request,
         "assessments/verification_confirm.html",
         {
+            **verification_preview(violation, status, request.user),
             "violation": violation,
             "form": form,
             "status": VerificationStatus(status),
-            "consequences": consequences,
-            "shown_requests": [r for r, _u, _k in consequences.triggers if r.pk in visible],
-            "hidden_requests": len(consequences.triggers) - len(visible),
         },
+        status=answer,
     )
 
 

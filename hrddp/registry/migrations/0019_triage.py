@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0016_duplicate_dismissal_history'),
+        ('registry', '0018_perpetrators_apart'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
