@@ -518,6 +518,23 @@ MATRIX = {
     "api:person-duplicates-dismiss": (None, "401 403 405 405 405 405 405 405 405 405 405"),
     "api:person-duplicates-dismiss POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
     "api:violation-history": ("violation", "401 403 404 200 200 200 200 404 200 200 200"),
+    # Issue 16: the triage queue, the confirmation's preview (no status given: 400), the day's
+    # undo and the bulk decisions, for HROs.
+    "api:violation-triage": (None, "401 403 403 200 403 403 403 403 200 403 403"),
+    "api:violation-triage-bulk": (None, "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:violation-triage-bulk POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:violation-verification-preview": (
+        "violation",
+        "401 403 403 400 403 403 403 403 400 403 403",
+    ),
+    "api:violation-verification-undo": (
+        "violation",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:violation-verification-undo POST": (
+        "violation",
+        "401 403 403 400 403 403 403 403 400 403 403",
+    ),
     # Each user's own notifications (the mission HRO's in the world); marking read is a POST.
     "api:notification-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:notification-detail": ("notification", "401 403 404 200 404 404 404 404 404 404 404"),
