@@ -11,6 +11,8 @@ review, its entity's HROs and managers are notified, and for (a), and (b) on a h
 intervention opens.
 """
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +23,7 @@ from hrddp import texts
 from hrddp.accounts.models import Role
 from hrddp.accounts.queries import entity_users
 from hrddp.notifications.services import notify
+from hrddp.registry.choices import COUNTABLE_STATUSES
 from hrddp.registry.models import CommandAssignment, Violation
 from hrddp.registry.queries import units_whose_record_holds
 from hrddp.screening.models import Participant
@@ -82,45 +85,83 @@ def monitored_requests():
     return SupportRequest.objects.filter(status__in=workflow.MONITORED_STATES)
 
 
-def check_violation(violation_id):
-    """Trigger (a), for a violation that was just attributed or verified."""
-    violation = Violation.objects.select_related("category").filter(pk=violation_id).first()
-    if violation is None or not violation.is_countable_grave:  # gone since: nothing to check
-        return []
+def planned_triggers(violation):
+    """What trigger (a) and its participant form would do for ``violation`` if it were countable
+    grave now: [(request, unit, kind)], one per request, leaving out the requests it already
+    reached. ``check_violation`` acts on exactly this list, and the confirmation of a verification
+    (``verification_consequences``) shows it beforehand."""
+    already = set(Trigger.objects.filter(violation=violation).values_list("request_id", flat=True))
     holders = units_whose_record_holds(violation)
-    fired = []
-    for request in monitored_requests().filter(recipient_units__in=holders).distinct():
+    planned = []
+    requests = monitored_requests().filter(recipient_units__in=holders).distinct().order_by("pk")
+    for request in requests:
         unit = request.recipient_units.filter(id__in=holders).order_by("id").first()
-        trigger = fire(request, TriggerKind.VIOLATION, unit, violation=violation, intervene=True)
-        if trigger:
-            fired.append(trigger)
-    return fired + check_participants(violation)
-
-
-def check_participants(violation):
-    """The violation reaches the requests whose confirmed participants it is attributed to: the
-    trigger names the participant's unit, or the request's first recipient unit. One trigger per
-    request and violation, whichever way it reached the request first."""
+        planned.append((request, unit, TriggerKind.VIOLATION))
+    reached = {request.pk for request, _unit, _kind in planned}
     people = violation.attributions.filter(person__isnull=False).values("person_id")
-    fired = []
     participants = (
         Participant.objects.filter(person_id__in=people, request__in=monitored_requests())
         .select_related("request", "unit")
         .order_by("request_id", "pk")
     )
-    seen = set()
     for participant in participants:
-        if participant.request_id in seen:
+        if participant.request_id in reached:
             continue
-        seen.add(participant.request_id)
+        reached.add(participant.request_id)
         request = participant.request
         unit = participant.unit or request.recipient_units.order_by("id").first()
-        if unit is None:
-            continue
-        trigger = fire(request, TriggerKind.PARTICIPANT, unit, violation=violation, intervene=True)
+        if unit is not None:
+            planned.append((request, unit, TriggerKind.PARTICIPANT))
+    return [plan for plan in planned if plan[0].pk not in already]
+
+
+def check_violation(violation_id):
+    """Trigger (a), for a violation that was just attributed or verified; and its participant
+    form: the violation reaches the requests whose confirmed participants it is attributed to
+    (the trigger names the participant's unit, or the request's first recipient unit). One trigger
+    per request and violation, whichever way it reached the request first."""
+    violation = Violation.objects.select_related("category").filter(pk=violation_id).first()
+    if violation is None or not violation.is_countable_grave:  # gone since: nothing to check
+        return []
+    fired = []
+    for request, unit, kind in planned_triggers(violation):
+        trigger = fire(request, kind, unit, violation=violation, intervene=True)
         if trigger:
             fired.append(trigger)
     return fired
+
+
+@dataclass
+class Consequences:
+    """What setting a violation's status would do, said before it is done (the confirmation)."""
+
+    violation: Violation
+    status: str
+    countable: bool
+    triggers: list  # [(request, unit, kind)], as planned_triggers
+
+    @property
+    def to_review(self):
+        """The active requests that would go under review."""
+        return [r for r, _u, _k in self.triggers if r.status == RequestStatus.ACTIVE]
+
+    @property
+    def already_under_review(self):
+        return [r for r, _u, _k in self.triggers if r.status != RequestStatus.ACTIVE]
+
+    @property
+    def intervention_units(self):
+        """The units interventions would open on, each once, by name."""
+        return sorted({unit.name for _r, unit, _k in self.triggers})
+
+
+def verification_consequences(violation, status):
+    """What moving ``violation`` to ``status`` would set off (domain.md 5, trigger (a)): nothing
+    unless it becomes countable grave by it; else the triggers ``check_violation`` will fire."""
+    was = violation.is_countable_grave
+    countable = violation.category.is_grave and status in COUNTABLE_STATUSES
+    triggers = planned_triggers(violation) if countable and not was else []
+    return Consequences(violation, status, countable and not was, triggers)
 
 
 def check_assignment(assignment_id):

@@ -8,10 +8,16 @@ from hrddp.accounts.models import Role
 from hrddp.pagination import paginate
 from hrddp.registry.models import CommandAssignment
 from hrddp.support.access import holds_role_in, waiver_entity_ids
-from hrddp.support.models import Communication, CommunicationKind, SupportRequest
+from hrddp.support.models import (
+    Communication,
+    CommunicationKind,
+    RequestStatus,
+    SupportRequest,
+)
 
 from . import workflow
 from .models import Assessment, Decision, Intervention, InterventionStatus, Measure, Risk
+from .monitoring import verification_consequences
 
 # Who acts on an intervention (domain.md 5): the HROs and managers of the request's entity.
 ACTION_ROLES = (Role.HRO, Role.MANAGER)
@@ -144,3 +150,47 @@ def measures_of(assessment):
         .select_related("measure_type", "risk")
         .order_by("risk_id", "id")
     )
+
+
+def interventions_set_off_by(violation, change):
+    """The interventions the triggers of ``violation`` opened since ``change`` (a verification
+    change): what undoing that change leaves open, for the HROs and managers to close."""
+    return (
+        Intervention.objects.filter(
+            trigger__violation=violation, trigger__detected_at__gte=change.changed_at
+        )
+        .select_related("request", "unit")
+        .order_by("pk")
+    )
+
+
+def verification_preview(violation, status, user):
+    """What setting ``status`` on ``violation`` would set off (``monitoring.
+    verification_consequences``), as the confirmation page and the API tell it to ``user``: every
+    request is counted, but only those of the user's own entities are named (domain.md 7)."""
+    consequences = verification_consequences(violation, status)
+    visible = set(
+        SupportRequest.objects.visible_to(user)
+        .filter(pk__in=[r.pk for r, _u, _k in consequences.triggers])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "status": status,
+        "becomes_countable": consequences.countable,
+        "requests_to_review": len(consequences.to_review),
+        "interventions_to_open": len(consequences.triggers),
+        "intervention_units": consequences.intervention_units,
+        "requests": [
+            {
+                "id": request.pk if request.pk in visible else None,
+                "title": request.title if request.pk in visible else None,
+                "status": request.status,
+                "unit": unit.name,
+                "goes_under_review": request.status == RequestStatus.ACTIVE,
+            }
+            for request, unit, _kind in consequences.triggers
+        ],
+        "consequences": consequences,
+        "shown_requests": [r for r, _u, _k in consequences.triggers if r.pk in visible],
+        "hidden_requests": len(consequences.triggers) - len(visible),
+    }

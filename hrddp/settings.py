@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "hrddp.accounts.context_processors.roles",
                 "hrddp.notifications.context_processors.unread_count",
+                "hrddp.registry.context_processors.grave_triage",
             ],
         },
     },

@@ -13,6 +13,7 @@ from .monitoring import (
     intervention_detail,
     intervention_list,
 )
+from .verification import verification_confirm, verification_undo
 
 __all__ = [
     "assessment_detail",
@@ -26,4 +27,6 @@ __all__ = [
     "risk_add",
     "risk_delete",
     "risk_edit",
+    "verification_confirm",
+    "verification_undo",
 ]

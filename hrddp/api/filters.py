@@ -17,6 +17,7 @@ from assessments.models import (
     overdue_intervention,
 )
 from hrddp.registry import filters as registry_filters
+from hrddp.registry.filters_violations import TriageFilter as TriageFilterBase
 from hrddp.registry.filters_violations import ViolationFilter as ViolationFilterBase
 from hrddp.support.models import Communication, CommunicationKind
 
@@ -72,3 +73,4 @@ def typed(filterset, **types):
 
 PersonFilter = typed(registry_filters.PersonFilter, commands=OpenApiTypes.INT)
 ViolationFilter = typed(ViolationFilterBase, unit=OpenApiTypes.INT, person=OpenApiTypes.INT)
+TriageFilter = typed(TriageFilterBase, unit=OpenApiTypes.INT)

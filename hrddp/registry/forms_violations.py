@@ -186,3 +186,31 @@ class VerificationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=NOTE_HELP,
     )
+
+
+class UndoForm(forms.Form):
+    """Undoing the day's verification change: the reason is written to the history."""
+
+    reason = forms.CharField(
+        label=_("Why is the change undone?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class BulkVerificationForm(forms.Form):
+    """The triage queue's bulk action: the same status for the violations ticked."""
+
+    STATUSES = (
+        (VerificationStatus.CREDIBLE, _("Mark as credible")),
+        (VerificationStatus.DISCOUNTED, _("Mark as not credible (discounted)")),
+    )
+    status = forms.ChoiceField(label=_("Action"), choices=STATUSES)
+    ids = forms.TypedMultipleChoiceField(label=_("Violations"), coerce=int, choices=())
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [
+            (value, value) for value in (self.data.getlist("ids") if self.data else [])
+        ]

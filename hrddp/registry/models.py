@@ -617,6 +617,12 @@ class Violation(ExternalReference):
                 condition=Q(verification_status="alleged"),
                 name="registry_violation_triage",
             ),
+            # The grave cases waiting (queries.grave_waiting: the navigation badge, the filter).
+            models.Index(
+                fields=["category", "created_at"],
+                condition=Q(verification_status="alleged"),
+                name="registry_violation_triage_cat",
+            ),
         ]
 
     def __str__(self):
@@ -631,6 +637,16 @@ class Violation(ExternalReference):
     @property
     def is_countable_grave(self):
         return self.category.is_grave and self.verification_status in COUNTABLE_STATUSES
+
+    def becomes_countable_grave(self, status):
+        """Whether moving to ``status`` makes this violation a countable grave violation it was
+        not (domain.md 3.1): the change that sets off trigger (a), so it is asked for with a
+        confirmation that says what will happen, never in bulk."""
+        return (
+            self.category.is_grave
+            and status in COUNTABLE_STATUSES
+            and self.verification_status not in COUNTABLE_STATUSES
+        )
 
     def date_display(self):
         if self.date_precision == DatePrecision.YEAR:
@@ -664,6 +680,15 @@ class VerificationChange(models.Model):
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    undoes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        verbose_name=_("undoes"),
+        help_text=_("The change this one undid, the same day; its note is the reason."),
+    )
 
     class Meta:
         ordering = ["changed_at", "id"]

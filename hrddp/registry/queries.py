@@ -22,8 +22,8 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 
-from hrddp.accounts.access import can_read_registry, can_see_identities
-from hrddp.pagination import COUNT_CAP
+from hrddp.accounts.access import can_edit_registry, can_read_registry, can_see_identities
+from hrddp.pagination import COUNT_CAP, count_up_to
 from hrddp.policy.models import PolicySettings
 
 from .choices import COUNTABLE_STATUSES, VerificationStatus
@@ -164,6 +164,26 @@ class UnitQuerySet(models.QuerySet):
         return records_of(units, as_of=as_of, policy=policy)
 
 
+def grave_triage_count(user):
+    """(count, more): the grave cases waiting for triage, for the HROs' navigation badge; one
+    capped count query; (0, False) for anyone who does not triage."""
+    if not can_edit_registry(user):
+        return 0, False
+    return count_up_to(apps.get_model("registry", "Violation").objects.grave_waiting())
+
+
+def undoable_change(violation, today=None):
+    """The violation's latest verification change when it may still be undone: made today (the
+    local day, domain.md: undo "within the same day"), and not itself an undo. None otherwise."""
+    today = today or timezone.localdate()
+    latest = violation.verification_changes.order_by("-changed_at", "-id").first()
+    if latest is None or latest.undoes_id is not None:
+        return None
+    if timezone.localdate(latest.changed_at) != today:
+        return None
+    return latest
+
+
 # The start page tells the length of the triage queue up to here, not a million rows: the same
 # cap as the list pages' count.
 TRIAGE_COUNT_CAP = COUNT_CAP
@@ -300,10 +320,23 @@ class ViolationQuerySet(models.QuerySet):
 
     def awaiting_triage(self):
         """Alleged violations, waiting for an HRO's verification decision (domain.md 6.4), the
-        longest waiting first. Index: registry_violation_triage."""
+        newest first. Index: registry_violation_triage (read backwards)."""
         return self.filter(verification_status=VerificationStatus.ALLEGED).order_by(
-            "created_at", "id"
+            "-created_at", "-id"
         )
+
+    def grave_waiting(self):
+        """Alleged violations of a grave category (domain.md 3.1), waiting for triage. The grave
+        categories are a subquery, so the count reads index registry_violation_triage_category
+        alone, without joining the categories row by row."""
+        grave = apps.get_model("registry", "ViolationCategory").objects.filter(is_grave=True)
+        return self.filter(
+            verification_status=VerificationStatus.ALLEGED, category__in=grave.values("pk")
+        )
+
+    def by_gravity(self):
+        """Grave categories first, then the newest first (the triage queue's "gravity" sort)."""
+        return self.order_by("-category__is_grave", "-created_at", "-id")
 
     def recent(self, as_of=None, lookback_days=None):
         as_of = as_of or timezone.localdate()

@@ -14,6 +14,7 @@ from hrddp.accounts.access import can_confirm_erasure, can_request_erasure
 
 from .access import can_set_verification
 from .models import Source, SourceErasure, VerificationChange, VerificationStatus, Violation
+from .queries import undoable_change
 
 
 class ErasureRefused(Exception):
@@ -53,6 +54,53 @@ def set_verification_status(violation, status, user, note=""):
             note=note,
             changed_by=user,
         )
+
+
+class UndoRefused(Exception):
+    """The violation has no verification change that may still be undone (none today, or the
+    latest is itself an undo)."""
+
+
+def undo_verification(violation, user, reason, today=None):
+    """Undo the violation's latest verification change, made the same day, saying why: the
+    status goes back to what it was, written to the history as a change of its own that names
+    the change it undoes. Only the status is reversed (domain.md 5): a trigger already fired
+    stays, with its intervention, the request under review and the notifications sent, for the
+    HROs and managers to close on their record; a trigger check still pending finds the violation
+    no longer countable and fires nothing. Raises UndoRefused, or PermissionDenied."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the change is undone.")})
+    with transaction.atomic():
+        # Lock first: two undos at once must not both find the same change undoable.
+        Violation.objects.select_for_update().only("pk").get(pk=violation.pk)
+        change = undoable_change(violation, today)
+        if change is None:
+            raise UndoRefused
+        undo = set_verification_status(violation, change.from_status, user, note=reason)
+        if undo is None:  # already back where it was: nothing to record twice
+            raise UndoRefused
+        undo.undoes = change
+        undo.save(update_fields=["undoes"])
+        return undo
+
+
+def bulk_set_verification(violations, status, user, note=""):
+    """The triage's bulk action: each violation through ``set_verification_status``, so each
+    change is its own history row. A change that would make a violation countable grave is not
+    made here (it needs the confirmation page). Returns (changed, refused):
+    the changes written and the violations left as they were."""
+    status = VerificationStatus(status)
+    if not can_set_verification(user, status):
+        raise PermissionDenied
+    changed, refused = [], []
+    for violation in violations:
+        if violation.becomes_countable_grave(status):
+            refused.append(violation)
+            continue
+        change = set_verification_status(violation, status, user, note=note)
+        if change is not None:
+            changed.append(change)
+    return changed, refused
 
 
 def save_record(record):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("assignments/<int:pk>/edit/", organisation.assignment_update, name="assignment_update"),
     path("violations/", violations.violation_list, name="violation_list"),
     path("violations/triage/", violations.triage, name="triage"),
+    path("violations/triage/bulk/", violations.triage_bulk, name="triage_bulk"),
     path("violations/new/", violations.violation_create, name="violation_create"),
     path("violations/<int:pk>/", violations.violation_detail, name="violation_detail"),
     path("violations/<int:pk>/edit/", violations.violation_update, name="violation_update"),

@@ -41,6 +41,24 @@ PERSONAS = (
 
 #        persona:   anon none req hro mgr aud adm o-req o-hro o-mgr su
 MATRIX = {
+    # Issue 16: a grave case's verification, confirmed; the day's change undone (none in the
+    # world's violation today: 409).
+    "assessments:verification_confirm": (
+        "violation",
+        "302 403 403 200 403 403 403 403 200 403 403",
+    ),
+    "assessments:verification_confirm POST": (
+        "violation",
+        "302 403 403 400 403 403 403 403 400 403 403",
+    ),
+    "assessments:verification_undo": (
+        "violation",
+        "302 403 403 409 403 403 403 403 409 403 403",
+    ),
+    "assessments:verification_undo POST": (
+        "violation",
+        "302 403 403 409 403 403 403 403 409 403 403",
+    ),
     "assessments:detail@agency": (
         "assessment@agency",
         "302 403 404 404 404 404 404 200 200 200 404",
@@ -188,6 +206,8 @@ MATRIX = {
     "registry:duplicate_dismiss": (None, "405 405 405 405 405 405 405 405 405 405 405"),
     "registry:duplicate_dismiss POST": (None, "302 403 403 302 403 403 403 403 302 403 403"),
     "registry:triage": (None, "302 403 403 200 403 403 403 403 200 403 403"),
+    "registry:triage_bulk": (None, "405 405 405 405 405 405 405 405 405 405 405"),
+    "registry:triage_bulk POST": (None, "302 403 403 302 403 403 403 403 302 403 403"),
     "registry:unit_create": (None, "302 403 403 200 403 403 403 403 200 403 403"),
     "registry:unit_detail": ("unit", "302 403 200 200 200 200 200 200 200 200 200"),
     "registry:unit_list": (None, "302 403 200 200 200 200 200 200 200 200 200"),
@@ -503,6 +523,23 @@ MATRIX = {
     "api:person-duplicates-dismiss": (None, "401 403 405 405 405 405 405 405 405 405 405"),
     "api:person-duplicates-dismiss POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
     "api:violation-history": ("violation", "401 403 404 200 200 200 200 404 200 200 200"),
+    # Issue 16: the triage queue, the confirmation's preview (no status given: 400), the day's
+    # undo and the bulk decisions, for HROs.
+    "api:violation-triage": (None, "401 403 403 200 403 403 403 403 200 403 403"),
+    "api:violation-triage-bulk": (None, "401 403 405 405 405 405 405 405 405 405 405"),
+    "api:violation-triage-bulk POST": (None, "401 403 403 400 403 403 403 403 400 403 403"),
+    "api:violation-verification-preview": (
+        "violation",
+        "401 403 403 400 403 403 403 403 400 403 403",
+    ),
+    "api:violation-verification-undo": (
+        "violation",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:violation-verification-undo POST": (
+        "violation",
+        "401 403 403 400 403 403 403 403 400 403 403",
+    ),
     # Each user's own notifications (the mission HRO's in the world); marking read is a POST.
     "api:notification-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:notification-detail": ("notification", "401 403 404 200 404 404 404 404 404 404 404"),

@@ -32,6 +32,11 @@ PAGE_ACTIONS = {
     "registry:violation_update": ("put", "api:violation-detail"),
     # ``verification_status`` (and its note) on the violation, through set_verification_status.
     "registry:violation_verify": ("patch", "api:violation-detail"),
+    # Issue 16: the triage queue's bulk decisions; the confirmation's preview is
+    # api:violation-verification-preview, the confirmed change the same PATCH; the day's undo.
+    "registry:triage_bulk": ("post", "api:violation-triage-bulk"),
+    "assessments:verification_confirm": ("patch", "api:violation-detail"),
+    "assessments:verification_undo": ("post", "api:violation-verification-undo"),
     # support requests
     "support:create": ("post", "api:support-request-list"),
     "support:update": ("put", "api:support-request-detail"),

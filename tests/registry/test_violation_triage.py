@@ -35,7 +35,7 @@ def test_only_hros_see_the_triage_queue(client_for, persona, request):
     assert client_for(request.getfixturevalue(persona)).get(URL).status_code == 403
 
 
-def test_triage_shows_only_alleged_violations_longest_waiting_first(client_for, hro):
+def test_triage_shows_only_alleged_violations_newest_first(client_for, hro):
     now = timezone.now()
     newer = alleged(location="Newer")
     older = alleged(location="Older")
@@ -45,7 +45,8 @@ def test_triage_shows_only_alleged_violations_longest_waiting_first(client_for, 
         ViolationFactory(verification_status=status, location=f"Not alleged {status}")
     response = client_for(hro).get(URL)
     assert response.status_code == 200
-    assert [v.pk for v in response.context["page_obj"]] == [older.pk, newer.pk]
+    # Issue 16: the oldest first buried a fresh eyewitness report on the last page.
+    assert [v.pk for v in response.context["page_obj"]] == [newer.pk, older.pk]
     assert "Not alleged" not in response.content.decode()
 
 

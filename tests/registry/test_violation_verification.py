@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from hrddp.registry import services
 from hrddp.registry.models import VerificationChange, VerificationStatus
-from tests.factories import ViolationFactory
+from tests.factories import ViolationFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,9 @@ def test_only_hro_may_verify_a_violation(client_for, persona, status, request, a
 
 
 def test_hro_verifies_with_a_note_and_is_sent_back(client_for, hro, alleged):
+    # Not grave: nothing is set off, so one click does it (a grave case is confirmed first).
+    alleged.category = category("looting")
+    alleged.save()
     triage_page = reverse("registry:triage") + "?page=2"
     response = client_for(hro).post(
         url(alleged), {"status": "credible", "note": "Matches two reports.", "next": triage_page}
@@ -84,6 +87,8 @@ def test_hro_verifies_with_a_note_and_is_sent_back(client_for, hro, alleged):
 def test_verify_goes_back_to_the_violation_when_next_is_missing_or_foreign(
     client_for, hro, alleged
 ):
+    alleged.category = category("looting")
+    alleged.save()
     detail = reverse("registry:violation_detail", args=[alleged.pk])
     client = client_for(hro)
     assert client.post(url(alleged), {"status": "verified"}).url == detail

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import (
@@ -14,6 +15,7 @@ from hrddp.accounts.access import (
     REGISTRY_READERS,
     can_confirm_erasure,
     can_confirm_erasures,
+    can_edit_registry,
     can_open_erasure,
     can_request_erasure,
     can_see_identities,
@@ -24,8 +26,9 @@ from hrddp.pagination import paginate
 from hrddp.transfer.exporting import export_response
 
 from .. import services
-from ..filters_violations import ViolationFilter
+from ..filters_violations import TriageFilter, ViolationFilter
 from ..forms_violations import (
+    BulkVerificationForm,
     ErasureRequestForm,
     VerificationForm,
     ViolationForm,
@@ -34,7 +37,7 @@ from ..forms_violations import (
     violation_rows,
 )
 from ..models import SourceErasure, VerificationStatus, Violation
-from ..queries import get_source_for_user, get_violation_for_user
+from ..queries import get_source_for_user, get_violation_for_user, undoable_change
 
 
 @role_required(*REGISTRY_READERS)
@@ -65,6 +68,7 @@ def violation_detail(request, pk):
                 initial={"status": violation.verification_status}
             ),
             "history": history_of(violation, request.user, history_page(request)),
+            "undoable": undoable_change(violation) if can_edit_registry(request.user) else None,
         },
     )
 
@@ -112,6 +116,10 @@ def violation_verify(request, pk):
         request.user, pk, Violation.objects.select_related("category")
     )
     form = VerificationForm(request.POST)
+    if form.is_valid() and violation.becomes_countable_grave(form.cleaned_data["status"]):
+        # It sets off monitoring: the confirmation page says what will happen, then acts.
+        confirm = reverse("assessments:verification_confirm", args=[violation.pk])
+        return redirect(f"{confirm}?{urlencode({'status': form.cleaned_data['status']})}")
     if form.is_valid():
         status = form.cleaned_data["status"]
         services.set_verification_status(
@@ -140,11 +148,70 @@ def safe_next(request, default):
 
 @role_required(*REGISTRY_EDITORS)
 def triage(request):
-    """Alleged violations, the longest waiting first."""
-    queue = Violation.objects.listed().awaiting_triage()
+    """Alleged violations waiting for a verification decision, filtered, newest (or grave) first;
+    the obvious ones decided several at a time (``triage_bulk``)."""
+    triage_filter = TriageFilter(
+        request.GET or None, queryset=Violation.objects.listed().awaiting_triage()
+    )
+    queue = triage_filter.qs
     if response := export_response(request, "triage", queue):
         return response
-    return render(request, "registry/triage.html", {"page_obj": paginate(request, queue)})
+    return render(
+        request,
+        "registry/triage.html",
+        {
+            "filter": triage_filter,
+            "page_obj": paginate(request, queue),
+            "bulk_form": BulkVerificationForm(),
+        },
+    )
+
+
+# The most a bulk action takes at once: one page of the queue, with room.
+BULK_MAX = 100
+
+
+@require_POST
+@role_required(*REGISTRY_EDITORS)
+def triage_bulk(request):
+    """Several violations to credible or discounted, each through the same service and written to
+    the history one by one; a grave case that would become countable is left for its confirmation."""
+    back = safe_next(request, reverse("registry:triage"))
+    form = BulkVerificationForm(request.POST)
+    if not form.is_valid() or len(form.cleaned_data["ids"]) > BULK_MAX:
+        messages.error(request, _("Nothing was changed: tick the violations and choose an action."))
+        return redirect(back)
+    violations = Violation.objects.select_related("category").filter(
+        pk__in=form.cleaned_data["ids"]
+    )
+    changed, refused = services.bulk_set_verification(
+        violations.order_by("pk"),
+        form.cleaned_data["status"],
+        request.user,
+        form.cleaned_data["note"],
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s violation changed, each written to its history.",
+            "%(count)s violations changed, each written to its history.",
+            len(changed),
+        )
+        % {"count": len(changed)},
+    )
+    if refused:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s grave case was left as it was: it would count for the rules, so "
+                "it is decided on its own, after the confirmation.",
+                "%(count)s grave cases were left as they were: they would count for the rules, "
+                "so each is decided on its own, after the confirmation.",
+                len(refused),
+            )
+            % {"count": len(refused)},
+        )
+    return redirect(back)
 
 
 def erasure_source(request, pk):
