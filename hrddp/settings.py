@@ -130,6 +130,8 @@ TEMPLATES = [
                 "hrddp.accounts.context_processors.roles",
                 "hrddp.notifications.context_processors.unread_count",
             ],
+            # Status badges and amounts, one way on every page (hrddp/display.py).
+            "builtins": ["hrddp.display_tags"],
         },
     },
 ]
