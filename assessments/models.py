@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrddp import texts
 from hrddp.audit import track
+from hrddp.display import Tone, toned
 from hrddp.support.models import RequestStatus, SupportRequest
 from hrddp.validators import single_line
 
@@ -85,6 +86,7 @@ class ScopeQuestion(models.TextChoices):
     )
 
 
+@toned(draft=Tone.INFO, submitted=Tone.WARNING, decided=Tone.SECONDARY)
 class AssessmentStatus(models.TextChoices):
     """Only assessments/workflow.py assigns an assessment's status."""
 
@@ -341,6 +343,13 @@ class MeasureType(models.Model):
         return gettext(self.name)
 
 
+@toned(
+    proposed=Tone.WARNING,
+    agreed=Tone.INFO,
+    in_place=Tone.SUCCESS,
+    not_implemented=Tone.DANGER,
+    lapsed=Tone.DANGER,
+)
 class MeasureStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     AGREED = "agreed", _("Agreed")
@@ -383,6 +392,13 @@ class Measure(models.Model):
         return str(self.measure_type)
 
 
+@toned(
+    approve=Tone.SUCCESS,
+    approve_with_conditions=Tone.SUCCESS,
+    reject=Tone.DANGER,
+    renew=Tone.SUCCESS,
+    resume=Tone.SUCCESS,
+)
 class DecisionKind(models.TextChoices):
     APPROVE = "approve", _("Approve")
     APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
@@ -583,6 +599,13 @@ class Trigger(models.Model):
         return f"{self.get_kind_display()} · {self.request}"
 
 
+@toned(
+    open=Tone.WARNING,
+    escalated=Tone.DANGER,
+    resolved=Tone.SUCCESS,
+    continued=Tone.INFO,
+    suspended=Tone.DANGER,
+)
 class InterventionStatus(models.TextChoices):
     """Only assessments/workflow.py assigns an intervention's status."""
 

@@ -131,6 +131,8 @@ TEMPLATES = [
                 "hrddp.notifications.context_processors.unread_count",
                 "hrddp.registry.context_processors.grave_triage",
             ],
+            # Status badges and amounts, one way on every page (hrddp/display.py).
+            "builtins": ["hrddp.display_tags"],
         },
     },
 ]

@@ -155,7 +155,9 @@ def assessment_context(user, assessment, data=None, pages=True):
     if snapshot is not None:
         units = [record.unit for record in snapshot.records]
     else:
-        units = list(support.recipient_units.select_related("institution").order_by("name"))
+        units = list(
+            support.recipient_units.select_related("institution").order_by("sort_name", "pk")
+        )
     live = recipient_records(support, as_of=today, units=units, policy=policy)
     views = {unit: record_view_for(user, unit) for unit in units}
     prefix = lambda record: f"u{record.unit.pk}-"  # noqa: E731

@@ -90,7 +90,7 @@ class UnitViewSet(WriteViewSet):
         return (
             Unit.objects.select_related("institution", "parent")
             .with_child_count()
-            .order_by("name", "pk")
+            .order_by("sort_name", "pk")
         )
 
     @extend_schema(

@@ -85,7 +85,7 @@ class SupportRequestViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
             return SupportRequest.objects.none()
-        units = Prefetch("recipient_units", queryset=Unit.objects.order_by("name", "pk"))
+        units = Prefetch("recipient_units", queryset=Unit.objects.order_by("sort_name", "pk"))
         return (
             SupportRequest.objects.visible_to(self.request.user)
             .select_related("entity", "created_by")

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments.models import Level, risk_score
+from hrddp.display import format_amount
 
 WIDTH = 720
 FONT = 13
@@ -147,13 +148,11 @@ def number(value):
 
 
 def money(values):
-    """{currency: sum} as "USD 180,000; EUR 5,000", or an em dash."""
+    """{currency: sum} as "EUR 5,000; USD 180,000" (each amount as every page writes it,
+    ``hrddp.display.format_amount``), or an em dash."""
     if not values:
         return "—"
-    return "; ".join(
-        f"{currency} {intcomma(int(amount) if amount == int(amount) else amount)}"
-        for currency, amount in sorted(values.items())
-    )
+    return "; ".join(format_amount(amount, currency) for currency, amount in sorted(values.items()))
 
 
 def nice_top(maximum, steps=5):

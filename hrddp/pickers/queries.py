@@ -60,6 +60,8 @@ class Source:
     ordering: tuple
     # Matched whole by a typed name (case aside); None: the record has no name.
     name_field: str | None = "name"
+    # What a search's matches are sorted on (units: their natural sort key, "1st" before "10th").
+    sort_field: str | None = "name"
     alias_field: str | None = "aliases"
     # The fields of the indexed Document, for registry-sized tables; without one, a search
     # scans the names (fine for a table of tens of rows).
@@ -101,7 +103,8 @@ UNITS = Source(
     url_name="pickers:units",
     queryset=lambda: Unit.objects.select_related("institution"),
     label=unit_label,
-    ordering=("name", "pk"),
+    ordering=("sort_name", "pk"),
+    sort_field="sort_name",
     document=("name", "aliases"),
     label_relations=("institution",),
 )
@@ -172,7 +175,7 @@ def search(source, queryset, term, page=1):
         if source.document:
             # Sorted on an expression the name's index does not hold: PostgreSQL then reads the
             # matches from the word index, instead of walking every name in order to find them.
-            ordering = (Upper(source.name_field), "pk")
+            ordering = (Upper(source.sort_field), "pk")
     start = (max(page, 1) - 1) * PAGE_SIZE
     rows = list(queryset.order_by(*ordering)[start : start + PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE

@@ -4,7 +4,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.display import Tone, toned
 
+
+# Credible and verified count against the unit (domain.md 3.1); alleged waits for an HRO.
+@toned(alleged=Tone.WARNING, credible=Tone.DANGER, verified=Tone.DANGER, discounted=Tone.SECONDARY)
 class VerificationStatus(models.TextChoices):
     ALLEGED = "alleged", _("Alleged")
     CREDIBLE = "credible", _("Credible")

@@ -417,8 +417,23 @@ class RoutePage:
         return f"?{query.urlencode()}#{self.anchor}"
 
     @property
+    def first_query(self):
+        return self._query(1)
+
+    @property
     def previous_query(self):
         return self._query(self.number - 1)
+
+    @property
+    def other_parameters(self):
+        """(name, value) of the request's other parameters, which a page-jump form keeps."""
+        if isinstance(self.data, QueryDict):
+            pairs = self.data.lists()
+        else:
+            pairs = ((name, [value]) for name, value in (self.data or {}).items())
+        return [
+            (name, value) for name, values in pairs if name != self.parameter for value in values
+        ]
 
     @property
     def next_query(self):

@@ -60,7 +60,7 @@ def search(user, term):
         sections.append(
             _capped(
                 Section("units", _("Units"), "registry:unit_list"),
-                units.order_by("name", "pk")[: SECTION_SIZE + 1],
+                units.order_by("sort_name", "pk")[: SECTION_SIZE + 1],
             )
         )
     if user.has_role(*REGISTRY_READERS):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
+from hrddp.display import Tone, toned
 from hrddp.validators import dates_not_too_early, single_line
 
 
@@ -27,6 +28,10 @@ class ParticipantRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Unscreened (blank) blocks the approval (D8): it waits for the HRO.
+@toned(
+    blank=Tone.WARNING, cleared=Tone.SUCCESS, excluded=Tone.DANGER, needs_information=Tone.WARNING
+)
 class Outcome(models.TextChoices):
     CLEARED = "cleared", _("Cleared")
     EXCLUDED = "excluded", _("Excluded")
@@ -146,6 +151,8 @@ class Participant(models.Model):
             raise ValidationError(errors)
 
 
+# As the buttons that set it: a confirmed match brings a record, a rejected one clears a doubt.
+@toned(pending=Tone.WARNING, confirmed=Tone.DANGER, rejected=Tone.SUCCESS)
 class Decision(models.TextChoices):
     PENDING = "pending", _("To decide")
     CONFIRMED = "confirmed", _("Confirmed: same person")
@@ -192,6 +199,7 @@ class Candidate(models.Model):
         return f"{self.participant_id} ~ {self.person_id} ({self.score})"
 
 
+@toned(running=Tone.INFO, done=Tone.SUCCESS, failed=Tone.DANGER)
 class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrddp.audit import track
+from hrddp.display import Tone, toned
 from hrddp.validators import dates_not_too_early, not_in_the_future, single_line
 
 
@@ -65,6 +66,22 @@ class Urgency(models.TextChoices):
     IMMEDIATE = "immediate", _("Immediate")
 
 
+@toned(
+    draft=Tone.SECONDARY,
+    submitted=Tone.INFO,
+    returned=Tone.WARNING,
+    under_assessment=Tone.INFO,
+    awaiting_decision=Tone.WARNING,
+    approved=Tone.SUCCESS,
+    approved_with_conditions=Tone.SUCCESS,
+    rejected=Tone.DANGER,
+    active=Tone.SUCCESS,
+    under_review=Tone.WARNING,
+    suspended=Tone.DANGER,
+    withdrawn=Tone.SECONDARY,
+    lapsed=Tone.DANGER,
+    closed=Tone.SECONDARY,
+)
 class RequestStatus(models.TextChoices):
     """Only assessments/workflow.py assigns a request's status."""
 

@@ -78,7 +78,9 @@ def request_list(request):
     requests = (
         SupportRequest.objects.visible_to(request.user)
         .select_related("entity")
-        .prefetch_related(Prefetch("recipient_units", queryset=Unit.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("recipient_units", queryset=Unit.objects.order_by("sort_name", "pk"))
+        )
         .order_by("-created_at", "-pk")
     )
     filterset = SupportRequestFilter(request.GET or None, queryset=requests, request=request)
@@ -161,7 +163,7 @@ def _detail_queryset():
         .prefetch_related(
             Prefetch(
                 "recipient_units",
-                queryset=Unit.objects.select_related("institution").order_by("name"),
+                queryset=Unit.objects.select_related("institution").order_by("sort_name", "pk"),
             ),
             "named_individuals",
         )

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from hrddp import texts
+from hrddp.display import Tone, toned
 
 
 class ImportKind(models.TextChoices):
@@ -21,6 +22,14 @@ class ImportKind(models.TextChoices):
     PARTICIPANTS = "participants", _("Participants of a support request")
 
 
+@toned(
+    checking=Tone.INFO,
+    checked=Tone.WARNING,
+    invalid=Tone.DANGER,
+    importing=Tone.INFO,
+    done=Tone.SUCCESS,
+    failed=Tone.DANGER,
+)
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("Checking (dry run)")
     CHECKED = "checked", _("Checked, ready to import")
@@ -128,6 +137,13 @@ class ImportJob(models.Model):
         return [render(message) for message in self.errors]
 
 
+@toned(
+    queued=Tone.INFO,
+    running=Tone.INFO,
+    done=Tone.SUCCESS,
+    failed=Tone.DANGER,
+    expired=Tone.SECONDARY,
+)
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for a worker")
     RUNNING = "running", _("Writing the file")

@@ -69,5 +69,6 @@ def test_nice_axis_tops():
 def test_money_keeps_currencies_apart():
     assert charts.money({}) == "—"
     assert (
-        charts.money({"USD": Decimal("1500.00"), "EUR": Decimal("7.50")}) == "EUR 7.50; USD 1,500"
+        charts.money({"USD": Decimal("1500.00"), "EUR": Decimal("7.50")})
+        == "EUR\u00a07.50; USD\u00a01,500"
     )

@@ -111,3 +111,14 @@ def test_the_list_runs_a_constant_number_of_queries(
     client = client_for(manager)
     with django_assert_max_num_queries(7):
         assert client.get(LIST).status_code == 200
+
+
+def test_mark_all_as_read_is_offered_only_when_something_is_unread(client_for, manager):
+    """Issue 16: no "Mark all as read" with nothing to read."""
+    client = client_for(manager)
+    assert "Mark all as read" not in client.get(LIST).content.decode()
+    notify(manager, "Review due")
+    assert "Mark all as read" in client.get(LIST).content.decode()
+    client.post(READ)
+    page = client.get(LIST).content.decode()
+    assert "Review due" in page and "Mark all as read" not in page

@@ -238,6 +238,7 @@ def test_every_list_page_offers_and_answers_its_export(client_for, readers, regi
 
 
 def test_the_export_links_keep_the_filters_and_drop_the_page(client_for, hro):
+    UnitFactory(name="Alpha Company")
     page = client_for(hro).get(reverse("registry:unit_list"), {"q": "Alpha", "page": "2"})
     assert b"?q=Alpha&amp;format=csv" in page.content
     assert b"page=2&amp;format" not in page.content
@@ -246,9 +247,21 @@ def test_the_export_links_keep_the_filters_and_drop_the_page(client_for, hro):
 
 def test_the_spreadsheet_link_opens_the_job_page_rather_than_saving_it(client_for, hro):
     """A ``download`` attribute would make the browser save the job's page as the file."""
+    UnitFactory(name="Alpha Company")
     page = client_for(hro).get(reverse("registry:unit_list")).content.decode()
     assert '<a href="?format=csv" download>' in page
     assert '<a href="?format=xlsx">' in page
+
+
+def test_an_empty_list_offers_no_export_but_still_the_import(client_for, hro):
+    """Issue 16: no export links on an empty list (nor on a filter that finds nothing)."""
+    UnitFactory(name="Alpha Company")
+    client = client_for(hro)
+    page = client.get(reverse("registry:unit_list"), {"q": "Nothing-like-it"}).content.decode()
+    assert "format=csv" not in page and "format=xlsx" not in page
+    assert "Export this list" not in page
+    assert reverse("transfer:import_start") + "?kind=units" in page
+    assert "format=csv" in client.get(reverse("registry:unit_list")).content.decode()
 
 
 def test_non_importers_see_no_import_link(client_for, manager):

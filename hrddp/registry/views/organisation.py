@@ -81,7 +81,7 @@ def institution_detail(request, pk):
     root_units = list(
         institution.units.filter(parent__isnull=True)
         .with_child_count()
-        .order_by("name", "pk")[: DETAIL_LIST_SIZE + 1]
+        .order_by("sort_name", "pk")[: DETAIL_LIST_SIZE + 1]
     )
     return render(
         request,
@@ -123,7 +123,7 @@ def unit_list(request):
     units = (
         Unit.objects.select_related("institution", "parent")
         .with_child_count()
-        .order_by("name", "pk")
+        .order_by("sort_name", "pk")
     )
     return _list_page(
         request,
@@ -136,7 +136,9 @@ def unit_list(request):
 @role_required(*UNIT_BROWSERS)
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.select_related("institution"), pk=pk)
-    children = list(unit.children.with_child_count().order_by("name", "pk")[: DETAIL_LIST_SIZE + 1])
+    children = list(
+        unit.children.with_child_count().order_by("sort_name", "pk")[: DETAIL_LIST_SIZE + 1]
+    )
     context = {
         "unit": unit,
         "ancestors": Unit.objects.ancestors(unit),

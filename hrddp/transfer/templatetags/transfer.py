@@ -1,5 +1,6 @@
 """``{% export_links %}``: the list's export links (same filters), and the import link for those
-who may import into the registry (``{% export_links import_kind="units" %}``)."""
+who may import into the registry (``{% export_links import_kind="units" %}``). A list with no
+rows (``page_obj``, as filtered) offers no export: the file would hold nothing."""
 
 from django import template
 
@@ -11,6 +12,11 @@ register = template.Library()
 @register.inclusion_tag("includes/_export_links.html", takes_context=True)
 def export_links(context, import_kind=""):
     request = context["request"]
+    import_kind = import_kind if can_import_registry(request.user) else ""
+    page = context.get("page_obj")
+    # The page has counted its rows already: asking costs no query.
+    if page is not None and not page.paginator.count:
+        return {"import_kind": import_kind}
     query = request.GET.copy()
     for name in ("page", "format"):
         query.pop(name, None)
@@ -21,5 +27,5 @@ def export_links(context, import_kind=""):
     return {
         "csv_url": links["csv"],
         "xlsx_url": links["xlsx"],
-        "import_kind": import_kind if can_import_registry(request.user) else "",
+        "import_kind": import_kind,
     }

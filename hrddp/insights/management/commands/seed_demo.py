@@ -55,7 +55,8 @@ def copy_create(model, objs):
     if not objs:
         return objs
     meta = model._meta
-    fields = [field for field in meta.concrete_fields]
+    # PostgreSQL computes the generated columns (``Unit.sort_name``); COPY may not name them.
+    fields = [field for field in meta.concrete_fields if not field.generated]
     with connection.cursor() as cursor:
         if objs[0].pk is None:
             cursor.execute(f'LOCK TABLE "{meta.db_table}" IN SHARE ROW EXCLUSIVE MODE')
