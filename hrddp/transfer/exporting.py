@@ -310,11 +310,16 @@ CATEGORY = vocabulary(ViolationCategory, "category__name")
 GRAVE = Column(_("Grave"), yes_no("category__is_grave"))
 ATTRIBUTED_TO = Column(_("Attributed to"), joined(attributed_to, skip_empty=False))
 
+# Every registry record's stable reference, first in its kind's export: an edited export, imported
+# in its kind's format (``records``), finds the same records.
+REFERENCE = Column(_("Reference"), "external_ref")
+
 SPECS = {
     "institutions": Spec(
         "institutions",
         _("Security institutions"),
         (
+            REFERENCE,
             Column(_("Name"), "name"),
             Column(_("Kind"), choice(Institution, "kind")),
             Column(_("Country or regional organisation"), "country"),
@@ -325,6 +330,7 @@ SPECS = {
         "units",
         _("Units"),
         (
+            REFERENCE,
             Column(_("Name"), "name"),
             Column(_("Aliases"), joined("aliases")),
             Column(_("Institution"), "institution__name"),
@@ -337,6 +343,7 @@ SPECS = {
         "people",
         _("People"),
         (
+            REFERENCE,
             Column(_("Name"), "name"),
             Column(_("Aliases"), joined("aliases")),
             Column(_("Rank"), "rank"),
@@ -348,6 +355,7 @@ SPECS = {
         "command-assignments",
         _("Command assignments"),
         (
+            REFERENCE,
             Column(_("Person"), rank_and_name("person__")),
             Column(_("Role"), choice(CommandAssignment, "role")),
             Column(_("Unit"), "unit__name"),
@@ -360,6 +368,7 @@ SPECS = {
         "violations",
         _("Violations"),
         (
+            REFERENCE,
             VIOLATION_DATE,
             Column(_("Category"), CATEGORY),
             Column(_("Subtype"), vocabulary(ViolationSubtype, "subtype__name")),
@@ -474,17 +483,32 @@ def select_sql(queryset, spec):
     return connection.ops.compose_sql(*queryset.query.sql_with_params())
 
 
-def csv_select_sql(select, spec):
+# The CSV conventions a reader may ask for (``?convention=``): a comma, or a semicolon and a
+# decimal comma (French Excel, whose decimal mark is the comma).
+CONVENTIONS = {"comma": ",", "semicolon": ";"}
+
+
+def requested_convention(request):
+    convention = request.GET.get("convention", "")
+    return convention if convention in CONVENTIONS else "comma"
+
+
+def csv_select_sql(select, spec, convention="comma"):
     """``select``'s cells as CSV text. Its ORDER BY keeps it from being merged into this outer
     query, so each cell is computed once even where the CSV form names it twice."""
+    cell_sql = dict(CSV_CELL)
+    if convention == "semicolon":
+        cell_sql[NUMBER] = "replace(({0})::text, '.', ',')"
     cells = ", ".join(
-        CSV_CELL[column.kind].format(cell_name(index)) for index, column in enumerate(spec.columns)
+        cell_sql[column.kind].format(cell_name(index)) for index, column in enumerate(spec.columns)
     )
     return f"SELECT {cells} FROM ({select}) AS export"
 
 
-def copy_sql(queryset, spec):
-    return f"COPY ({csv_select_sql(select_sql(queryset, spec), spec)}) TO STDOUT WITH (FORMAT csv)"
+def copy_sql(queryset, spec, convention="comma"):
+    select = csv_select_sql(select_sql(queryset, spec), spec, convention)
+    options = "FORMAT csv" + (", DELIMITER ';'" if convention == "semicolon" else "")
+    return f"COPY ({select}) TO STDOUT WITH ({options})"
 
 
 NO_JIT = "SET LOCAL jit = off"
@@ -518,13 +542,15 @@ def requested_format(request):
     return fmt if fmt in FORMATS else None
 
 
-def csv_line(cells):
+def csv_line(cells, convention="comma"):
     """One CSV line, each text cell guarded against formulas (``csv_text``)."""
     line = io.StringIO()
     # CRLF as the writer's terminator makes it quote a cell holding a lone CR too (with "\n" it
     # would not, and a spreadsheet would break the row there); the line itself ends in "\n", as
     # PostgreSQL's COPY rows do.
-    csv.writer(line, lineterminator="\r\n").writerow([csv_text(cell) for cell in cells])
+    csv.writer(line, delimiter=CONVENTIONS[convention], lineterminator="\r\n").writerow(
+        [csv_text(cell) for cell in cells]
+    )
     return line.getvalue()[:-2] + "\n"
 
 
@@ -532,12 +558,14 @@ def file_name(spec, fmt, day=None):
     return f"{spec.name}-{day or timezone.localdate():%Y-%m-%d}.{fmt}"
 
 
-def csv_response(queryset, spec):
-    statement = copy_sql(queryset, spec)  # now, while the reader's language is active
+def csv_response(queryset, spec, convention="comma"):
+    """``convention``: ``semicolon`` for a semicolon and a decimal comma (French Excel)."""
+    # Now, while the reader's language is active.
+    statement = copy_sql(queryset, spec, convention)
 
     def stream():
         # A BOM, so that spreadsheet programs read UTF-8; the header, before the query runs.
-        yield ("\ufeff" + csv_line(spec.headers())).encode()
+        yield ("\ufeff" + csv_line(spec.headers(), convention)).encode()
         yield from copy_out(statement)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -553,7 +581,7 @@ def export_response(request, spec_name, queryset):
     if fmt is None:
         return None
     if fmt == "csv":
-        return csv_response(queryset, SPECS[spec_name])
+        return csv_response(queryset, SPECS[spec_name], requested_convention(request))
     from . import export_jobs
 
     job = export_jobs.create_job(request, spec_name, queryset)

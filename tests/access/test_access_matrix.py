@@ -36,7 +36,7 @@ from .world import (
 pytestmark = pytest.mark.django_db
 
 # Values for URL arguments that are not record ids.
-ARGUMENTS = {"chart": "pipeline", "format": "json", "token": "not-a-link"}
+ARGUMENTS = {"chart": "pipeline", "format": "json", "token": "not-a-link", "kind": "units"}
 
 
 def app_url_names():
