@@ -310,7 +310,7 @@ CATEGORY = vocabulary(ViolationCategory, "category__name")
 GRAVE = Column(_("Grave"), yes_no("category__is_grave"))
 ATTRIBUTED_TO = Column(_("Attributed to"), joined(attributed_to, skip_empty=False))
 
-# Every registry record's stable reference, first in its kind's export: an edited export, imported
+# Every registry record's stable reference, last in its kind's export: an edited export, imported
 # in its kind's format (``records``), finds the same records.
 REFERENCE = Column(_("Reference"), "external_ref")
 
@@ -319,56 +319,55 @@ SPECS = {
         "institutions",
         _("Security institutions"),
         (
-            REFERENCE,
             Column(_("Name"), "name"),
             Column(_("Kind"), choice(Institution, "kind")),
             Column(_("Country or regional organisation"), "country"),
             Column(_("Units"), "unit_count", NUMBER),
+            REFERENCE,
         ),
     ),
     "units": Spec(
         "units",
         _("Units"),
         (
-            REFERENCE,
             Column(_("Name"), "name"),
             Column(_("Aliases"), joined("aliases")),
             Column(_("Institution"), "institution__name"),
             Column(_("Parent unit"), "parent__name"),
             Column(_("Location"), "location"),
             Column(_("Sub-units"), "child_count", NUMBER),
+            REFERENCE,
         ),
     ),
     "people": Spec(
         "people",
         _("People"),
         (
-            REFERENCE,
             Column(_("Name"), "name"),
             Column(_("Aliases"), joined("aliases")),
             Column(_("Rank"), "rank"),
             Column(_("Current assignments"), joined(current_roles, skip_empty=False)),
             Column(_("Violations attributed"), "violation_count", NUMBER),
+            REFERENCE,
         ),
     ),
     "assignments": Spec(
         "command-assignments",
         _("Command assignments"),
         (
-            REFERENCE,
             Column(_("Person"), rank_and_name("person__")),
             Column(_("Role"), choice(CommandAssignment, "role")),
             Column(_("Unit"), "unit__name"),
             Column(_("Institution"), "unit__institution__name"),
             Column(_("From"), "start", DATE),
             Column(_("To"), "end", DATE),
+            REFERENCE,
         ),
     ),
     "violations": Spec(
         "violations",
         _("Violations"),
         (
-            REFERENCE,
             VIOLATION_DATE,
             Column(_("Category"), CATEGORY),
             Column(_("Subtype"), vocabulary(ViolationSubtype, "subtype__name")),
@@ -378,6 +377,7 @@ SPECS = {
             Column(_("Scale"), choice(Violation, "scale")),
             Column(_("Source reliability"), choice(Violation, "source_reliability")),
             ATTRIBUTED_TO,
+            REFERENCE,
         ),
     ),
     "triage": Spec(

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hrddp.accounts.access import can_import_registry
+from hrddp.accounts.models import Role
 from hrddp.registry.choices import VerificationStatus
 from hrddp.registry.models import (
     Attribution,
@@ -170,6 +172,13 @@ def registry_querysets():
 
 
 RECORD_KINDS = tuple(kind for kind in IMPORT_COLUMNS if kind not in REQUEST_KINDS)
+
+
+def template_kinds(user):
+    """The kinds whose template ``user`` may download: the registry's for importers, the
+    participants' for SSR advisors."""
+    kinds = RECORD_KINDS if can_import_registry(user) else ()
+    return (*kinds, *REQUEST_KINDS) if user.has_role(Role.REQUESTER) else kinds
 
 
 def headers(kind):

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hrddp.accounts.access import REGISTRY_IMPORTERS, can_import_registry, role_required
+from hrddp.accounts.access import REGISTRY_IMPORTERS, role_required
 from hrddp.accounts.models import Role
 from hrddp.pagination import paginate
 from hrddp.screening.access import can_edit_participants, participants_editable
@@ -190,22 +190,16 @@ def requested_file(request, kinds, kind):
     return fmt, convention if convention in records.CONVENTIONS else "comma"
 
 
-def template_kinds(user):
-    """Registry kinds for importers; the participants' template for SSR advisors."""
-    kinds = records.RECORD_KINDS if can_import_registry(user) else ()
-    return (*kinds, *REQUEST_KINDS) if user.has_role(Role.REQUESTER) else kinds
-
-
 @role_required(*JOB_FOLLOWERS)
 def import_template(request, kind):
-    fmt, convention = requested_file(request, template_kinds(request.user), kind)
+    fmt, convention = requested_file(request, records.template_kinds(request.user), kind)
     return records.template_response(kind, fmt, convention)
 
 
 @role_required(*JOB_FOLLOWERS)
 def import_codes(request, kind):
     """The codes a kind's columns read, as CSV (the CSV template's companion)."""
-    _fmt, convention = requested_file(request, template_kinds(request.user), kind)
+    _fmt, convention = requested_file(request, records.template_kinds(request.user), kind)
     return records.codes_response(kind, convention)
 
 

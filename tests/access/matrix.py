@@ -481,6 +481,10 @@ MATRIX = {
     "api:import-confirm POST": ("import_job", "401 403 404 409 403 403 404 404 404 403 404"),
     "api:import-retry": ("import_job", "401 403 405 405 405 405 405 405 405 405 405"),
     "api:import-retry POST": ("import_job", "401 403 404 409 403 403 404 404 404 403 404"),
+    # Files in an import kind's format (issue 16), filled with kind=units.
+    "api:import-template": (None, "401 403 404 200 403 403 200 404 200 403 200"),
+    "api:import-codes": (None, "401 403 404 200 403 403 200 404 200 403 200"),
+    "api:export-records": (None, "401 403 403 200 403 403 200 403 200 403 200"),
     # An export and its file are the asker's (the mission's HRO's) only.
     "api:export-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:export-detail": ("export_job", "401 403 404 200 404 404 404 404 404 404 404"),

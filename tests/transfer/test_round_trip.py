@@ -153,8 +153,8 @@ def test_every_registry_list_export_carries_the_reference(client_for, hro, regis
     for name in ("unit_list", "institution_list", "person_list", "violation_list"):
         _response, content = download(client, reverse(f"registry:{name}") + "?format=csv")
         rows = read_csv(content, ",")
-        assert rows[0][0] == "Reference", name
-        refs = {row[0] for row in rows[1:]}
+        assert rows[0][-1] == "Reference", name
+        refs = {row[-1] for row in rows[1:]}
         assert refs and "" not in refs, name
 
 
@@ -374,12 +374,49 @@ def test_list_xlsx_exports_have_a_frozen_header_a_filter_and_column_widths(tmp_p
     sheet = openpyxl.load_workbook(path).active
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:G3"
-    assert sheet.column_dimensions["A"].width >= 15  # a reference, UNIT-XXXXXXXXXX
+    assert sheet.column_dimensions["G"].width >= 15  # a reference, UNIT-XXXXXXXXXX
 
 
 def test_list_csv_exports_follow_the_french_convention_on_request(client_for, hro, registry):
     url = reverse("registry:unit_list") + "?format=csv&convention=semicolon"
     _response, content = download(client_for(hro), url)
     rows = read_csv(content, ";")
-    assert rows[0][:2] == ["Reference", "Name"]
+    assert rows[0][0] == "Name" and rows[0][-1] == "Reference"
     assert len(rows) == 3 and all(len(row) == len(rows[0]) for row in rows)
+
+
+# The API: the same files, and the same detection
+
+
+def test_the_api_offers_the_templates_and_the_records(hro, registry):
+    from tests.factories import api_client
+
+    api = api_client(hro)
+    response = api.get("/api/v1/imports/template/units/?file_format=xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]][:2] == ["external_ref", "name"]
+    response = api.get("/api/v1/exports/records/units/?file_format=csv&convention=semicolon")
+    assert response.status_code == 200
+    rows = read_csv(b"".join(response.streaming_content), ";")
+    assert {row[0] for row in rows[1:]} == set(Unit.objects.values_list("external_ref", flat=True))
+    assert api.get("/api/v1/imports/template/nothing/").status_code == 404
+
+
+def test_the_api_upload_takes_the_encoding_and_says_what_it_read(hro, registry):
+    from tests.factories import api_client
+
+    content = write_csv(units_rows(registry["army"]), ";", "cp1252")
+    response = api_client(hro).post(
+        "/api/v1/imports/",
+        {
+            "kind": "units",
+            "file": SimpleUploadedFile("units.csv", content),
+            "delimiter": "semicolon",
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["detected"] == [";", "utf-8"]
+    assert response.data["detected_format"] == "Semicolon-separated, UTF-8"
+    assert response.data["counts"]["new"] == 1
