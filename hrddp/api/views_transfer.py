@@ -33,7 +33,7 @@ from .serializers_transfer import (
 )
 
 JOB_FOLLOWERS = (*REGISTRY_IMPORTERS, Role.REQUESTER)
-KIND_PATH = r"(?P<kind>[a-z_]+)"
+KIND_PATH = r"(?P<kind>[^/.]+)"
 # ``format`` is DRF's own parameter (the answer's renderer): files are asked for by ``file_format``.
 FILE_FORMAT = OpenApiParameter("file_format", str, enum=list(records.FORMATS), default="csv")
 CONVENTION = OpenApiParameter(
