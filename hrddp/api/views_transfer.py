@@ -238,7 +238,11 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return response
 
     @extend_schema(
-        parameters=[FILE_FORMAT, CONVENTION],
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(records.RECORD_KINDS)),
+            FILE_FORMAT,
+            CONVENTION,
+        ],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     @action(detail=False, methods=["get"], url_path=f"records/{KIND_PATH}", pagination_class=None)
