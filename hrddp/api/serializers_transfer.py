@@ -16,7 +16,22 @@ class ImportUploadSerializer(serializers.Serializer):
 
     kind = serializers.ChoiceField(choices=ImportKind.choices, help_text=_("What the file holds."))
     file = serializers.FileField(
-        help_text=_("CSV (UTF-8) or Excel (.xlsx); the first line names the columns.")
+        help_text=_(
+            "CSV or Excel (.xlsx); the first line names the columns. A CSV file may be separated "
+            "by commas, semicolons or tabs, in UTF-8, Windows-1252 or Latin-1."
+        )
+    )
+    encoding = serializers.ChoiceField(
+        choices=["", "utf-8", "cp1252", "latin-1"],
+        required=False,
+        default="",
+        help_text=_("A CSV file's encoding; empty (the default): detected from its bytes."),
+    )
+    delimiter = serializers.ChoiceField(
+        choices=["", "comma", "semicolon", "tab"],
+        required=False,
+        default="",
+        help_text=_("A CSV file's delimiter; empty (the default): detected from its first line."),
     )
     request = serializers.IntegerField(
         required=False,
@@ -75,6 +90,18 @@ class ImportJobSerializer(serializers.ModelSerializer):
     is_stalled = serializers.BooleanField(
         read_only=True, help_text=_("Running but silent: its owner may retry it.")
     )
+    detected = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        read_only=True,
+        help_text=_(
+            'What the last run read of a CSV file: [delimiter, encoding], e.g. [";", "cp1252"]; '
+            "null for a spreadsheet."
+        ),
+    )
+    detected_format = serializers.CharField(
+        read_only=True, help_text=_("The same, in words: “Semicolon-separated, Windows-1252”.")
+    )
 
     class Meta:
         model = ImportJob
@@ -91,6 +118,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "counts",
             "is_running",
             "is_stalled",
+            "detected",
+            "detected_format",
         ]
         read_only_fields = fields
 

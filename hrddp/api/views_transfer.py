@@ -15,8 +15,9 @@ from hrddp.accounts.models import Role
 from hrddp.screening.access import can_edit_participants, participants_editable
 from hrddp.screening.services import ParticipantsFrozen
 from hrddp.support.access import get_request_for_user
-from hrddp.transfer import export_jobs, services
+from hrddp.transfer import export_jobs, records, services
 from hrddp.transfer.columns import REQUEST_KINDS
+from hrddp.transfer.forms import DELIMITER_CODES
 from hrddp.transfer.models import ExportJob, ImportJob
 from hrddp.transfer.queries import LIST_DEFERRED, ROWS_PER_PAGE, export_jobs_of, import_jobs_of
 from hrddp.transfer.reading import ImportFileError
@@ -32,6 +33,27 @@ from .serializers_transfer import (
 )
 
 JOB_FOLLOWERS = (*REGISTRY_IMPORTERS, Role.REQUESTER)
+KIND_PATH = r"(?P<kind>[^/.]+)"
+# ``format`` is DRF's own parameter (the answer's renderer): files are asked for by ``file_format``.
+FILE_FORMAT = OpenApiParameter("file_format", str, enum=list(records.FORMATS), default="csv")
+CONVENTION = OpenApiParameter(
+    "convention",
+    str,
+    enum=list(records.CONVENTIONS),
+    default="comma",
+    description="A CSV file's convention: semicolon for French Excel (and a decimal comma).",
+)
+
+
+def file_options(request, kinds, kind):
+    """(format, convention) asked for; 404 for a kind or a format there is no file of."""
+    fmt = request.query_params.get("file_format", "csv")
+    if kind not in kinds or fmt not in records.FORMATS:
+        raise NotFound
+    convention = request.query_params.get("convention", "comma")
+    return fmt, convention if convention in records.CONVENTIONS else "comma"
+
+
 REFUSAL = OpenApiResponse(description='The job\'s state refuses it: {"rule", "detail"}.')
 
 
@@ -60,6 +82,8 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         "create": JOB_FOLLOWERS,
         "confirm": JOB_FOLLOWERS,
         "retry": JOB_FOLLOWERS,
+        "template": JOB_FOLLOWERS,
+        "codes": JOB_FOLLOWERS,
     }
 
     def get_serializer_class(self):
@@ -128,7 +152,12 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 )
         try:
             job = services.start_import(
-                kind, upload.validated_data["file"], request.user, support_request
+                kind,
+                upload.validated_data["file"],
+                request.user,
+                support_request,
+                encoding=upload.validated_data["encoding"],
+                delimiter=DELIMITER_CODES[upload.validated_data["delimiter"]],
             )
         except ImportFileError as error:
             return Response({"file": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
@@ -145,6 +174,25 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         except services.ImportRefused as refused:
             return refusal_response(refused)
         return self.detail_response(job)
+
+    @extend_schema(
+        parameters=[FILE_FORMAT, CONVENTION],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], url_path=f"template/{KIND_PATH}", pagination_class=None)
+    def template(self, request, kind=None):
+        """A kind's template, as the upload page offers it: its columns and an example row
+        (XLSX: the codes of its vocabularies on a second sheet). Importers: the registry's kinds;
+        SSR advisors: ``participants``. 404 for another kind."""
+        fmt, convention = file_options(request, records.template_kinds(request.user), kind)
+        return records.template_response(kind, fmt, convention)
+
+    @extend_schema(parameters=[CONVENTION], responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path=f"codes/{KIND_PATH}", pagination_class=None)
+    def codes(self, request, kind=None):
+        """The codes a kind's columns read (column, code, meaning), as CSV."""
+        _fmt, convention = file_options(request, records.template_kinds(request.user), kind)
+        return records.codes_response(kind, convention)
 
     @extend_schema(request=None, responses={200: ImportJobDetailSerializer, 409: REFUSAL})
     @action(detail=True, methods=["post"], pagination_class=None)
@@ -164,7 +212,12 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     lookup_value_regex = "[0-9]+"
     serializer_class = ExportJobSerializer
-    action_roles = {"list": ANY_ROLE, "retrieve": ANY_ROLE, "file": ANY_ROLE}
+    action_roles = {
+        "list": ANY_ROLE,
+        "retrieve": ANY_ROLE,
+        "file": ANY_ROLE,
+        "records": REGISTRY_IMPORTERS,
+    }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
@@ -183,3 +236,18 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if (response := export_jobs.file_response(self.get_object())) is None:
             raise NotFound
         return response
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(records.RECORD_KINDS)),
+            FILE_FORMAT,
+            CONVENTION,
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], url_path=f"records/{KIND_PATH}", pagination_class=None)
+    def records(self, request, kind=None):
+        """Every record of a registry kind in its import format, with its reference (importers):
+        edited and uploaded again, it updates the same records."""
+        fmt, convention = file_options(request, records.RECORD_KINDS, kind)
+        return records.records_response(kind, fmt, convention)

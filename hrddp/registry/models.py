@@ -1,6 +1,7 @@
 """The registry (domain.md section 3): institutions, units, people, command assignments, violations."""
 
 import datetime
+import secrets
 
 import pgtrigger
 from django.conf import settings
@@ -28,17 +29,47 @@ from .queries import (
     ViolationQuerySet,
 )
 
+# Letters and digits that cannot be misread for one another (Crockford's base 32).
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 10  # 50 bits: no two records of a kind will draw the same one
+
+
+def new_reference(prefix):
+    """A fresh stable reference: ``UNIT-7K3M9QX2TD``."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _index in range(REFERENCE_LENGTH))
+    return f"{prefix}-{code}"
+
+
+class ReferenceField(models.CharField):
+    """A record's stable reference (issue 16): the one given (by an import file, the API),
+    otherwise one made when the record is written, on every path that writes it (``save()``,
+    ``bulk_create``, ``COPY`` through ``pre_save``): export → edit → import finds the same record."""
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if not value:
+            value = new_reference(model_instance.reference_prefix)
+            setattr(model_instance, self.attname, value)
+        return value
+
 
 class ExternalReference(models.Model):
-    """A row imported from another system carries that system's reference (issue 5): importing the
-    same file again finds the record instead of creating a second one."""
+    """Every record carries a stable reference, unique per kind (issue 5, issue 16): the one of
+    the system a row was imported from, or one made by this system. Importing a file again, or an
+    export edited, finds the record instead of creating a second one."""
 
-    external_ref = models.CharField(
-        _("external reference"),
+    # The first part of the references this system makes for the kind (``new_reference``).
+    reference_prefix = "REF"
+
+    external_ref = ReferenceField(
+        _("reference"),
         max_length=100,
         blank=True,
         default="",
-        help_text=_("The record's reference in the spreadsheet or system it was imported from."),
+        help_text=_(
+            "The record's stable reference: the one of the file or system it was imported from, "
+            "or one this system made. An import finds the record by it."
+        ),
         validators=[single_line],
     )
 
@@ -82,6 +113,8 @@ class InstitutionKind(models.TextChoices):
 
 @track()
 class Institution(ExternalReference):
+    reference_prefix = "INS"
+
     name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     kind = models.CharField(
         _("kind"), max_length=20, choices=InstitutionKind.choices, db_index=True
@@ -144,6 +177,8 @@ def natural_sort_key(field):
 @track(exclude=["sort_name"])
 class Unit(ExternalReference):
     """A unit in a tree of any depth. Subtree and ancestors come from ``UnitClosure`` (queries.py)."""
+
+    reference_prefix = "UNIT"
 
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
     aliases = ArrayField(
@@ -323,6 +358,8 @@ class UnitTree(Unit):
 
 @track()
 class Person(ExternalReference):
+    reference_prefix = "PER"
+
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
     aliases = ArrayField(
         models.CharField(max_length=200, validators=[single_line]),
@@ -469,6 +506,8 @@ class CommandRole(models.TextChoices):
 
 @track()
 class CommandAssignment(ExternalReference):
+    reference_prefix = "ASG"
+
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("person")
     )
@@ -586,6 +625,8 @@ class Scale(models.TextChoices):
 @track()
 class Violation(ExternalReference):
     """An incident. Victims', witnesses' and sources' identities live in ``Source`` (HROs only)."""
+
+    reference_prefix = "VIO"
 
     date = models.DateField(_("date"))
     date_precision = models.CharField(

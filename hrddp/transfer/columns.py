@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-REF = ("external_ref", True, _("The record's reference in your file or system; unique."))
+REF = (
+    "external_ref",
+    False,
+    _(
+        "The record's reference: the one an export wrote (the row then updates that record), "
+        "or your system's; unique. Empty: a new record, given a reference."
+    ),
+)
 
 IMPORT_COLUMNS = {
     "institutions": [

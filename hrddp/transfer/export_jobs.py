@@ -159,16 +159,33 @@ def write_xlsx(path, query, spec, progress=None):
         },
     )
     sheet = workbook.add_worksheet(gettext("Export")[:31])
-    sheet.write_row(0, 0, spec.headers(), workbook.add_format({"bold": True}))
+    headers = spec.headers()
+    sheet.write_row(0, 0, headers, workbook.add_format({"bold": True}))
+    # The header row stays in view and carries a filter; columns as wide as their content.
+    sheet.freeze_panes(1, 0)
+    widths = [
+        max(len(str(header)), KIND_WIDTHS.get(c.kind, 0))
+        for header, c in zip(headers, spec.columns, strict=True)
+    ]
     writers = cell_writers(sheet, workbook, spec)
     try:
-        written = write_rows(query, writers, progress)
+        written = write_rows(query, writers, progress, widths)
+        sheet.autofilter(0, 0, written, len(headers) - 1)
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, min(max(width + 2, MIN_WIDTH), MAX_WIDTH))
     finally:
         workbook.close()
     return written
 
 
-def write_rows(query, writers, progress):
+# Column widths, in characters: dates and times as wide as they are written; text as wide as its
+# longest value among the first WIDTH_SAMPLE rows, within MIN_WIDTH and MAX_WIDTH.
+KIND_WIDTHS = {exporting.DATE: 10, exporting.DATETIME: 16, exporting.PARTIAL_DATE: 10}
+MIN_WIDTH, MAX_WIDTH = 8, 60
+WIDTH_SAMPLE = 1000
+
+
+def write_rows(query, writers, progress, widths=None):
     written = 0
     # Inside a caller's transaction (a test's) the snapshot is the caller's.
     outermost = not connection.in_atomic_block
@@ -187,6 +204,10 @@ def write_rows(query, writers, progress):
             while rows := cursor.fetchmany(ROWS_PER_FETCH):
                 for values in rows:
                     written += 1
+                    if widths is not None and written <= WIDTH_SAMPLE:
+                        for col, value in enumerate(values):
+                            if isinstance(value, str):
+                                widths[col] = max(widths[col], len(value))
                     for col, (write, value) in enumerate(zip(writers, values, strict=True)):
                         if value is not None and value != "":
                             write(written, col, value)

@@ -310,6 +310,10 @@ CATEGORY = vocabulary(ViolationCategory, "category__name")
 GRAVE = Column(_("Grave"), yes_no("category__is_grave"))
 ATTRIBUTED_TO = Column(_("Attributed to"), joined(attributed_to, skip_empty=False))
 
+# Every registry record's stable reference, last in its kind's export: an edited export, imported
+# in its kind's format (``records``), finds the same records.
+REFERENCE = Column(_("Reference"), "external_ref")
+
 SPECS = {
     "institutions": Spec(
         "institutions",
@@ -319,6 +323,7 @@ SPECS = {
             Column(_("Kind"), choice(Institution, "kind")),
             Column(_("Country or regional organisation"), "country"),
             Column(_("Units"), "unit_count", NUMBER),
+            REFERENCE,
         ),
     ),
     "units": Spec(
@@ -331,6 +336,7 @@ SPECS = {
             Column(_("Parent unit"), "parent__name"),
             Column(_("Location"), "location"),
             Column(_("Sub-units"), "child_count", NUMBER),
+            REFERENCE,
         ),
     ),
     "people": Spec(
@@ -342,6 +348,7 @@ SPECS = {
             Column(_("Rank"), "rank"),
             Column(_("Current assignments"), joined(current_roles, skip_empty=False)),
             Column(_("Violations attributed"), "violation_count", NUMBER),
+            REFERENCE,
         ),
     ),
     "assignments": Spec(
@@ -354,6 +361,7 @@ SPECS = {
             Column(_("Institution"), "unit__institution__name"),
             Column(_("From"), "start", DATE),
             Column(_("To"), "end", DATE),
+            REFERENCE,
         ),
     ),
     "violations": Spec(
@@ -369,6 +377,7 @@ SPECS = {
             Column(_("Scale"), choice(Violation, "scale")),
             Column(_("Source reliability"), choice(Violation, "source_reliability")),
             ATTRIBUTED_TO,
+            REFERENCE,
         ),
     ),
     "triage": Spec(
@@ -474,17 +483,32 @@ def select_sql(queryset, spec):
     return connection.ops.compose_sql(*queryset.query.sql_with_params())
 
 
-def csv_select_sql(select, spec):
+# The CSV conventions a reader may ask for (``?convention=``): a comma, or a semicolon and a
+# decimal comma (French Excel, whose decimal mark is the comma).
+CONVENTIONS = {"comma": ",", "semicolon": ";"}
+
+
+def requested_convention(request):
+    convention = request.GET.get("convention", "")
+    return convention if convention in CONVENTIONS else "comma"
+
+
+def csv_select_sql(select, spec, convention="comma"):
     """``select``'s cells as CSV text. Its ORDER BY keeps it from being merged into this outer
     query, so each cell is computed once even where the CSV form names it twice."""
+    cell_sql = dict(CSV_CELL)
+    if convention == "semicolon":
+        cell_sql[NUMBER] = "replace(({0})::text, '.', ',')"
     cells = ", ".join(
-        CSV_CELL[column.kind].format(cell_name(index)) for index, column in enumerate(spec.columns)
+        cell_sql[column.kind].format(cell_name(index)) for index, column in enumerate(spec.columns)
     )
     return f"SELECT {cells} FROM ({select}) AS export"
 
 
-def copy_sql(queryset, spec):
-    return f"COPY ({csv_select_sql(select_sql(queryset, spec), spec)}) TO STDOUT WITH (FORMAT csv)"
+def copy_sql(queryset, spec, convention="comma"):
+    select = csv_select_sql(select_sql(queryset, spec), spec, convention)
+    options = "FORMAT csv" + (", DELIMITER ';'" if convention == "semicolon" else "")
+    return f"COPY ({select}) TO STDOUT WITH ({options})"
 
 
 NO_JIT = "SET LOCAL jit = off"
@@ -518,13 +542,15 @@ def requested_format(request):
     return fmt if fmt in FORMATS else None
 
 
-def csv_line(cells):
+def csv_line(cells, convention="comma"):
     """One CSV line, each text cell guarded against formulas (``csv_text``)."""
     line = io.StringIO()
     # CRLF as the writer's terminator makes it quote a cell holding a lone CR too (with "\n" it
     # would not, and a spreadsheet would break the row there); the line itself ends in "\n", as
     # PostgreSQL's COPY rows do.
-    csv.writer(line, lineterminator="\r\n").writerow([csv_text(cell) for cell in cells])
+    csv.writer(line, delimiter=CONVENTIONS[convention], lineterminator="\r\n").writerow(
+        [csv_text(cell) for cell in cells]
+    )
     return line.getvalue()[:-2] + "\n"
 
 
@@ -532,12 +558,14 @@ def file_name(spec, fmt, day=None):
     return f"{spec.name}-{day or timezone.localdate():%Y-%m-%d}.{fmt}"
 
 
-def csv_response(queryset, spec):
-    statement = copy_sql(queryset, spec)  # now, while the reader's language is active
+def csv_response(queryset, spec, convention="comma"):
+    """``convention``: ``semicolon`` for a semicolon and a decimal comma (French Excel)."""
+    # Now, while the reader's language is active.
+    statement = copy_sql(queryset, spec, convention)
 
     def stream():
         # A BOM, so that spreadsheet programs read UTF-8; the header, before the query runs.
-        yield ("\ufeff" + csv_line(spec.headers())).encode()
+        yield ("\ufeff" + csv_line(spec.headers(), convention)).encode()
         yield from copy_out(statement)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -553,7 +581,7 @@ def export_response(request, spec_name, queryset):
     if fmt is None:
         return None
     if fmt == "csv":
-        return csv_response(queryset, SPECS[spec_name])
+        return csv_response(queryset, SPECS[spec_name], requested_convention(request))
     from . import export_jobs
 
     job = export_jobs.create_job(request, spec_name, queryset)

@@ -61,17 +61,18 @@ ABANDONED = gettext_noop(
 DATABASE_REFUSED = gettext_noop("The database refused the file: %(error)s")
 
 
-def read_dataset(content, file_name, kind=None):
-    """The file as a tablib Dataset whose headers are the column names (lower case), and the
-    cells holding a control character ({line: [[column, message]]}); ImportFileError for a file
-    that cannot be read or is over a limit (``reading``)."""
-    table = reading.read_table(content, file_name, kind)
+def read_dataset(content, file_name, kind=None, **dialect):
+    """The file as a tablib Dataset whose headers are the column names (lower case), the cells
+    holding a control character ({line: [[column, message]]}) and what was detected of a CSV
+    file (``reading.Table.detected``); ImportFileError for a file that cannot be read or is over
+    a limit (``reading``). ``dialect``: a CSV file's ``encoding`` and ``delimiter``, if chosen."""
+    table = reading.read_table(content, file_name, kind, **dialect)
     dataset = tablib.Dataset(*[tuple(row) for row in table.rows], headers=table.headers)
-    return dataset, table.cell_errors
+    return dataset, table.cell_errors, table.detected
 
 
-def count_rows(content, file_name, kind=None):
-    return len(reading.read_table(content, file_name, kind).rows)
+def count_rows(content, file_name, kind=None, **dialect):
+    return len(reading.read_table(content, file_name, kind, **dialect).rows)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Report:
     errors: list = field(default_factory=list)  # about the whole file, as [msgid, params]
     counts: dict = field(default_factory=dict)
     monitored_ids: list = field(default_factory=list)
+    detected: list | None = None  # a CSV file's [delimiter, encoding]
 
     @property
     def ok(self):
@@ -131,15 +133,29 @@ def stored_error(error):
     return [DATABASE_REFUSED, {"error": str(error)}]
 
 
-def import_file(kind, content, file_name, user, *, dry_run, progress=None, support_request=None):
+def import_file(
+    kind,
+    content,
+    file_name,
+    user,
+    *,
+    dry_run,
+    progress=None,
+    support_request=None,
+    encoding="",
+    delimiter="",
+):
     """Check (``dry_run``) or import a file. Returns a Report; raises nothing for bad data.
-    ``support_request``: the request a list of participants is imported into.
+    ``support_request``: the request a list of participants is imported into. ``encoding`` and
+    ``delimiter``: a CSV file's, when chosen; detected from its bytes otherwise.
 
     A file with a cell holding a control character is only checked: its rows' other errors are
     listed, and nothing is imported."""
     report = Report(kind=kind, dry_run=dry_run)
     try:
-        dataset, cell_errors = read_dataset(content, file_name, kind)
+        dataset, cell_errors, report.detected = read_dataset(
+            content, file_name, kind, encoding=encoding, delimiter=delimiter
+        )
     except ImportFileError as error:
         report.errors.append(error.stored())
         report.counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0}
@@ -197,11 +213,14 @@ def request_of(kind, support_request):
     return {"support_request": support_request} if kind in REQUEST_KINDS else {}
 
 
-def create_job(kind, uploaded_file, user, support_request=None):
+def create_job(kind, uploaded_file, user, support_request=None, encoding="", delimiter=""):
     reading.check_size(uploaded_file.size)
     content = uploaded_file.read()
-    total = count_rows(content, uploaded_file.name, kind)  # raises ImportFileError
+    # Raises ImportFileError.
+    total = count_rows(content, uploaded_file.name, kind, encoding=encoding, delimiter=delimiter)
     return ImportJob.objects.create(
+        encoding=encoding,
+        delimiter=delimiter,
         kind=kind,
         file_name=uploaded_file.name,
         content=content,
@@ -293,6 +312,8 @@ def run_job(job_id, *, dry_run):
                 dry_run=dry_run,
                 progress=progress,
                 support_request=job.request,
+                encoding=job.encoding,
+                delimiter=job.delimiter,
             )
         if dry_run:
             status = ImportStatus.CHECKED if report.ok else ImportStatus.INVALID
@@ -308,6 +329,7 @@ def run_job(job_id, *, dry_run):
             counts=report.counts,
             rows=report.rows,
             errors=report.errors,
+            detected=report.detected,
         )
     except OperationalError:
         # The database went away: the task retries; the claim is released if it can be.

@@ -85,6 +85,12 @@ class ImportJob(models.Model):
     # When a run took the current step (check or import); empty until one does.
     run_started_at = models.DateTimeField(_("run started at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # A CSV file's encoding and delimiter as the uploader chose them; empty: told from its bytes.
+    encoding = models.CharField(_("encoding"), max_length=10, blank=True, default="")
+    delimiter = models.CharField(_("delimiter"), max_length=1, blank=True, default="")
+    # What the last run read: a CSV file's [delimiter, encoding] (``reading.describe``); null for
+    # a spreadsheet or before a run.
+    detected = models.JSONField(_("detected format"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -112,6 +118,15 @@ class ImportJob(models.Model):
     @property
     def has_errors(self):
         return bool(self.errors) or bool(self.counts.get("error"))
+
+    @property
+    def detected_format(self):
+        """ "Semicolon-separated, Windows-1252", in the reader's language."""
+        from .reading import describe
+
+        if self.detected is None and not self.file_name.lower().endswith(".xlsx"):
+            return ""
+        return describe(self.detected)
 
     def rows_shown(self, errors_only=False):
         """Every row's outcome of the last run, or only the rows with an error (the two views of

@@ -15,8 +15,11 @@ parser sees the file:
   stays within ``IMPORT_MAX_ROWS`` rows (plus the line of column names) and
   ``IMPORT_MAX_COLUMNS`` columns.
 
-A CSV is decoded a line at a time; a record holding more than ``MAX_CSV_SEPARATORS`` commas is
-refused before the csv module builds it as a list of fields.
+A CSV is decoded a line at a time; a record holding more than ``MAX_CSV_SEPARATORS`` separators
+is refused before the csv module builds it as a list of fields. Its encoding (UTF-8 with or
+without a byte order mark, else Windows-1252 or Latin-1 as its bytes say) and its delimiter
+(comma, semicolon or tab: French Excel saves with semicolons) are detected, or chosen by the user;
+the dry run says which were used.
 
 Then only the columns the kind reads are parsed: the line of column names is read up to
 ``IMPORT_MAX_COLUMNS`` columns, and the rows only up to the last column the kind knows, row by
@@ -233,6 +236,8 @@ class Table:
     rows: list  # each as long as ``headers``
     # {line: [[column, message], ...]}: cells holding a control character
     cell_errors: dict = field(default_factory=dict)
+    # A CSV file's [delimiter, encoding] (``describe``); None for a spreadsheet.
+    detected: list | None = None
 
 
 def read_width(headers, kind):
@@ -332,10 +337,106 @@ def build_table(lines, kind, xlsx):
     return table
 
 
-def csv_lines(content):
+# What a CSV file is made of: its encoding and its delimiter, told from its bytes (or chosen).
+
+AUTO = ""
+ENCODINGS = {
+    "utf-8-sig": gettext_noop("UTF-8 with a byte order mark"),
+    "utf-8": gettext_noop("UTF-8"),
+    "cp1252": gettext_noop("Windows-1252"),
+    "latin-1": gettext_noop("Latin-1 (ISO-8859-1)"),
+}
+DELIMITERS = {
+    ",": gettext_noop("Comma-separated"),
+    ";": gettext_noop("Semicolon-separated"),
+    "\t": gettext_noop("Tab-separated"),
+}
+# Bytes Windows-1252 leaves undefined: a file holding one is Latin-1 (its C1 controls).
+CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+
+def decodes(content, encoding):
+    """Whether the whole of ``content`` decodes strictly, read a chunk at a time (nothing kept)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for start in range(0, len(content), SCAN_CHUNK):
+            decoder.decode(content[start : start + SCAN_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(content):
+    """UTF-8 (with or without a byte order mark) when the bytes decode so; otherwise
+    Windows-1252, as Excel saves a CSV on a French or English Windows, unless a byte it leaves
+    undefined says Latin-1. Plain ASCII is UTF-8."""
+    if content.startswith(codecs.BOM_UTF8):
+        if decodes(content, "utf-8"):
+            return "utf-8-sig"
+        raise ImportFileError(
+            gettext_noop("The file begins as UTF-8 but holds bytes that are not UTF-8.")
+        )
+    if decodes(content, "utf-8"):
+        return "utf-8"
+    return "latin-1" if CP1252_UNDEFINED.search(content) else "cp1252"
+
+
+def first_line(content, encoding):
+    end = content.find(b"\n")
+    raw = content if end == -1 else content[:end]
+    return raw.decode(encoding, "replace").lstrip("\ufeff")
+
+
+def detect_delimiter(header):
+    """The delimiter of the line of column names: of comma, semicolon and tab, the one it holds
+    most (French Excel saves with semicolons, as the comma is its decimal mark); a comma for a
+    file of one column."""
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+@dataclass
+class CsvDialect:
+    encoding: str
+    delimiter: str
+
+    def describe(self):
+        return [self.delimiter, self.encoding]
+
+
+def csv_dialect(content, encoding=AUTO, delimiter=AUTO):
+    """The file's encoding and delimiter: those given, or those its bytes tell."""
+    if encoding and encoding not in ENCODINGS:
+        raise ImportFileError(gettext_noop("Unknown encoding: %(encoding)s."), encoding=encoding)
+    if encoding == "utf-8" and content.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    encoding = encoding or detect_encoding(content)
+    if delimiter and delimiter not in DELIMITERS:
+        delimiter = {"tab": "\t", "comma": ",", "semicolon": ";"}.get(delimiter, "")
+    delimiter = delimiter or detect_delimiter(first_line(content, encoding))
+    return CsvDialect(encoding=encoding, delimiter=delimiter)
+
+
+def describe(detected):
+    """``[delimiter, encoding]`` as stored with a job, in the active language:
+    "Semicolon-separated, Windows-1252"; "Excel workbook" for an .xlsx (``None``)."""
+    if not detected:
+        return gettext("Excel workbook (.xlsx)")
+    delimiter, encoding = detected
+    return gettext("%(delimiter)s, %(encoding)s") % {
+        "delimiter": gettext(DELIMITERS.get(delimiter, delimiter)),
+        "encoding": gettext(ENCODINGS.get(encoding, encoding)),
+    }
+
+
+def csv_lines(content, dialect):
     """The records of a CSV file, decoded a line at a time (a 50 MB file is not copied whole, nor
     widened to four bytes a character by one emoji)."""
     separators = 0  # in the record being read: an upper bound of its fields
+    delimiter = dialect.delimiter.encode("ascii")
+    encoding = "utf-8" if dialect.encoding == "utf-8-sig" else dialect.encoding
 
     def physical_lines():
         nonlocal separators
@@ -343,11 +444,11 @@ def csv_lines(content):
         while start < len(content):
             end = content.find(b"\n", start)
             end = len(content) if end == -1 else end + 1
-            separators += content.count(b",", start, end)  # before the line is copied
+            separators += content.count(delimiter, start, end)  # before the line is copied
             if separators > MAX_CSV_SEPARATORS:
                 raise ImportFileError(
                     gettext_noop(
-                        "A line of the file holds more than %(limit)s commas; at most "
+                        "A line of the file holds more than %(limit)s separators; at most "
                         "%(max_columns)s columns are read."
                     ),
                     limit=MAX_CSV_SEPARATORS,
@@ -355,16 +456,20 @@ def csv_lines(content):
                 )
             raw, start = content[start:end], end
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode(encoding)
             except UnicodeDecodeError:
                 raise ImportFileError(
-                    gettext_noop("The CSV file must be encoded in UTF-8.")
+                    gettext_noop(
+                        "The file is not encoded in %(encoding)s: choose its encoding, or "
+                        "leave the choice to the system."
+                    ),
+                    encoding=ENCODINGS.get(dialect.encoding, dialect.encoding),
                 ) from None
             yield line
 
     # The csv module builds each record whole: a line of a million commas would be a list of a
-    # million fields. Its commas are counted before it is parsed.
-    for record in csv.reader(physical_lines()):
+    # million fields. Its separators are counted before it is parsed.
+    for record in csv.reader(physical_lines(), delimiter=dialect.delimiter):
         separators = 0
         yield record
 
@@ -394,13 +499,17 @@ def xlsx_lines(content, kind):
     return workbook, lines()
 
 
-def read_table(content, file_name, kind=None):
-    """The file as a Table, or ImportFileError (unreadable, or over a limit)."""
+def read_table(content, file_name, kind=None, encoding=AUTO, delimiter=AUTO):
+    """The file as a Table, or ImportFileError (unreadable, or over a limit). A CSV file's
+    encoding and delimiter are those given, or those its bytes tell (``table.detected``)."""
     fmt = file_format(file_name)
     check_size(len(content))
     if fmt == "csv":
+        dialect = csv_dialect(content, encoding, delimiter)
         try:
-            return build_table(csv_lines(content), kind, xlsx=False)
+            table = build_table(csv_lines(content, dialect), kind, xlsx=False)
+            table.detected = dialect.describe()
+            return table
         except csv.Error as error:
             raise ImportFileError(
                 gettext_noop("The file could not be read: %(error)s"), error=str(error)

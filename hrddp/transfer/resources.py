@@ -1,21 +1,23 @@
 """What a row of each import file holds, and how it becomes a registry record (django-import-export).
 
-Every row carries ``external_ref``, the record's reference in the system it comes from: importing
-the same file again finds the same records (all rows "unchanged"), and an edited row updates its
-record. Foreign keys are written as the related record's external reference (units, people,
-institutions) or code (violation categories and subtypes). Lists (aliases, attributed units and
-people) are separated by ";".
+Every row carries ``external_ref``, the record's stable reference (the one of the system it comes
+from, or the one this system gave it, which every export writes): importing the same file again
+finds the same records (all rows "unchanged"), and an edited row of an export updates its record.
+A row with an empty reference is a new record, given a reference when it is written. Foreign keys
+are written as the related record's external reference (units, people, institutions) or code
+(violation categories and subtypes). Lists (aliases, attributed units and people) are separated by
+";".
 
-Validation is the pages' and the API's own: the models' ``full_clean()`` (their ``clean()`` holds
-the rules: dates after 1900, no assignment starting in the future...), plus who may set a
-verification status. Violations are written in bulk; the others row by row,
-so that a unit may name as its parent a unit of an earlier row of the same file.
+Validation is the pages' and the API's own: the models' ``full_clean()`` (their ``clean()``
+holds the rules: dates after 1900, no assignment starting in the future...), plus who may set a
+verification status. Violations are written in bulk; the others row by row, so that a unit may name
+as its parent a unit of an earlier row of the same file.
 """
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import CharField, Q, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -201,7 +203,8 @@ class SubtypeWidget(widgets.Widget):
 class ExternalRefLoader(BaseInstanceLoader):
     """Existing records by external reference, loaded in a few queries for the whole file.
 
-    Rows with an empty reference never match a record (records typed in the pages have none).
+    Rows with an empty reference never match a record: each is a new one, given a reference when
+    it is written (``registry.models.ReferenceField``).
     """
 
     def __init__(self, resource, dataset=None):
@@ -234,8 +237,21 @@ class RegistryResource(resources.ModelResource):
         self.progress = progress
         self.seen_refs = set()
         for field in self.fields.values():
-            if field.column_name == "external_ref":
+            # A spreadsheet's empty cell is None: a text column reads it as "" (an empty
+            # description, not a missing one).
+            if field.column_name == "external_ref" or (
+                type(field.widget) in (widgets.Widget, widgets.CharWidget)
+                and self.is_text(field.attribute)
+            ):
                 field.widget = TextWidget()
+
+    @classmethod
+    def is_text(cls, attribute):
+        try:
+            model_field = cls._meta.model._meta.get_field(attribute or "")
+        except FieldDoesNotExist:
+            return False
+        return isinstance(model_field, CharField | TextField)
 
     class Meta:
         import_id_fields = ["external_ref"]
@@ -312,9 +328,8 @@ class RegistryResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        if not instance.external_ref:
-            errors["external_ref"] = _("Every row needs an external reference.")
-        elif self.duplicate:
+        # A row without a reference is a new record: it is given one when it is written.
+        if self.duplicate:
             errors["external_ref"] = _("This reference appears on an earlier row of the file.")
         for name, message in self.form_rules(instance).items():
             errors.setdefault(name, message)

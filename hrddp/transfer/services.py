@@ -29,13 +29,16 @@ class ImportRefused(Exception):
         return str(RULE_MESSAGES[self.rule])
 
 
-def start_import(kind, uploaded_file, user, support_request=None):
+def start_import(kind, uploaded_file, user, support_request=None, encoding="", delimiter=""):
     """A new import job for an uploaded file, its dry run done (a small file) or sent to a worker.
     Raises ``reading.ImportFileError`` for a file that cannot be read or is over a limit: then
     nothing is kept. The caller has checked that ``user`` may import (REGISTRY_IMPORTERS; for a
-    list of participants, ``support_request``'s SSR advisors while its list may change)."""
+    list of participants, ``support_request``'s SSR advisors while its list may change).
+    ``encoding`` and ``delimiter``: a CSV file's, as chosen; empty, told from its bytes."""
     with transaction.atomic():
-        job = importing.create_job(kind, uploaded_file, user, support_request)
+        job = importing.create_job(
+            kind, uploaded_file, user, support_request, encoding=encoding, delimiter=delimiter
+        )
         importing.start(job, dry_run=True)
     return job
 

@@ -17,7 +17,7 @@ from hrddp.screening.access import can_edit_participants, participants_editable
 from hrddp.screening.services import ParticipantsFrozen
 from hrddp.support.access import get_request_for_user
 
-from . import export_jobs, services
+from . import export_jobs, records, services
 from .columns import IMPORT_COLUMNS, REQUEST_KINDS
 from .exporting import SPECS
 from .forms import ImportForm, ParticipantImportForm
@@ -47,7 +47,7 @@ def import_start(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_import(
-                form.cleaned_data["kind"], form.cleaned_data["file"], request.user
+                form.cleaned_data["kind"], form.cleaned_data["file"], request.user, **form.dialect()
             )
         except ImportFileError as error:
             form.add_error("file", str(error))
@@ -83,7 +83,11 @@ def participant_import(request, request_pk):
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_import(
-                ImportKind.PARTICIPANTS, form.cleaned_data["file"], request.user, support_request
+                ImportKind.PARTICIPANTS,
+                form.cleaned_data["file"],
+                request.user,
+                support_request,
+                **form.dialect(),
             )
         except ImportFileError as error:
             form.add_error("file", str(error))
@@ -169,3 +173,37 @@ def export_file(request, pk):
     if (response := export_jobs.file_response(get_export_for_user(request.user, pk))) is None:
         raise Http404
     return response
+
+
+# Files in an import kind's own format (issue 16): the template of each kind (its columns, an
+# example row, the codes of its vocabularies), and every record of a registry kind with its
+# reference, to edit and import again. ``?format=csv|xlsx``; ``?convention=semicolon`` for a CSV
+# file French Excel opens.
+
+
+def requested_file(request, kinds, kind):
+    """(format, convention) asked for; 404 for a kind or a format there is no file of."""
+    fmt = request.GET.get("format", "csv")
+    if kind not in kinds or fmt not in records.FORMATS:
+        raise Http404
+    convention = request.GET.get("convention", "comma")
+    return fmt, convention if convention in records.CONVENTIONS else "comma"
+
+
+@role_required(*JOB_FOLLOWERS)
+def import_template(request, kind):
+    fmt, convention = requested_file(request, records.template_kinds(request.user), kind)
+    return records.template_response(kind, fmt, convention)
+
+
+@role_required(*JOB_FOLLOWERS)
+def import_codes(request, kind):
+    """The codes a kind's columns read, as CSV (the CSV template's companion)."""
+    _fmt, convention = requested_file(request, records.template_kinds(request.user), kind)
+    return records.codes_response(kind, convention)
+
+
+@role_required(*REGISTRY_IMPORTERS)
+def export_records(request, kind):
+    fmt, convention = requested_file(request, records.RECORD_KINDS, kind)
+    return records.records_response(kind, fmt, convention)

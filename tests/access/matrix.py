@@ -279,6 +279,11 @@ MATRIX = {
     "support:waivers": (None, "302 403 403 403 200 200 403 403 403 200 403"),
     # Imports (issue 5): HROs and administrators; a job is its uploader's (the mission's HRO's).
     "transfer:import_start": (None, "302 403 403 200 403 403 200 403 200 403 200"),
+    # Files in an import kind's format (issue 16), filled with kind=units: importers only (an SSR
+    # advisor gets the participants' template alone: 404 for the registry's kinds).
+    "transfer:import_template": (None, "302 403 404 200 403 403 200 404 200 403 200"),
+    "transfer:import_codes": (None, "302 403 404 200 403 403 200 404 200 403 200"),
+    "transfer:export_records": (None, "302 403 403 200 403 403 200 403 200 403 200"),
     # SSR advisors follow their own participant imports (issue 15): another's job is a 404.
     "transfer:import_job": ("import_job", "302 403 404 200 403 403 404 404 404 403 404"),
     "transfer:import_confirm": ("import_job", "405 405 405 405 405 405 405 405 405 405 405"),
@@ -501,6 +506,10 @@ MATRIX = {
     "api:import-confirm POST": ("import_job", "401 403 404 409 403 403 404 404 404 403 404"),
     "api:import-retry": ("import_job", "401 403 405 405 405 405 405 405 405 405 405"),
     "api:import-retry POST": ("import_job", "401 403 404 409 403 403 404 404 404 403 404"),
+    # Files in an import kind's format (issue 16), filled with kind=units.
+    "api:import-template": (None, "401 403 404 200 403 403 200 404 200 403 200"),
+    "api:import-codes": (None, "401 403 404 200 403 403 200 404 200 403 200"),
+    "api:export-records": (None, "401 403 403 200 403 403 200 403 200 403 200"),
     # An export and its file are the asker's (the mission's HRO's) only.
     "api:export-list": (None, "401 403 200 200 200 200 200 200 200 200 200"),
     "api:export-detail": ("export_job", "401 403 404 200 404 404 404 404 404 404 404"),

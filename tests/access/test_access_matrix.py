@@ -42,6 +42,7 @@ ARGUMENTS = {
     "format": "json",
     "token": "not-a-link",
     "uidb64": "MQ",
+    "kind": "units",
 }
 
 

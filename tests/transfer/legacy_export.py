@@ -168,6 +168,9 @@ VIOLATION_STATUS = Column(
 )
 ATTRIBUTED_TO = Column(_("Attributed to"), attributed_to, attributions_display)
 
+# Every registry record's reference, last in its kind's export (issue 16).
+REFERENCE = Column(_("Reference"), "external_ref")
+
 SPECS = {
     "institutions": Spec(
         "institutions",
@@ -176,6 +179,7 @@ SPECS = {
             Column(_("Kind"), "kind", choice_label(Institution, "kind")),
             Column(_("Country or regional organisation"), "country"),
             Column(_("Units"), "unit_count"),
+            REFERENCE,
         ),
     ),
     "units": Spec(
@@ -187,6 +191,7 @@ SPECS = {
             Column(_("Parent unit"), "parent__name"),
             Column(_("Location"), "location"),
             Column(_("Sub-units"), "child_count"),
+            REFERENCE,
         ),
     ),
     "people": Spec(
@@ -197,6 +202,7 @@ SPECS = {
             Column(_("Rank"), "rank"),
             Column(_("Current assignments"), current_roles, roles_at_units),
             Column(_("Violations attributed"), "violation_count"),
+            REFERENCE,
         ),
     ),
     "assignments": Spec(
@@ -210,6 +216,7 @@ SPECS = {
             Column(_("Institution"), "unit__institution__name"),
             Column(_("From"), "start"),
             Column(_("To"), "end"),
+            REFERENCE,
         ),
     ),
     "violations": Spec(
@@ -228,6 +235,7 @@ SPECS = {
                 choice_label(Violation, "source_reliability"),
             ),
             ATTRIBUTED_TO,
+            REFERENCE,
         ),
     ),
     "triage": Spec(

@@ -105,7 +105,7 @@ def test_the_spreadsheet_is_written_by_a_job_for_the_list_as_filtered(
     assert len(rows) == 2
     assert rows[1][1] == "Torture or cruel treatment"
     assert rows[1][4] == "Kanda"
-    assert rows[1][-1] == "1st Brigade (Direct)"
+    assert rows[1][-2] == "1st Brigade (Direct)"  # the reference last (issue 16)
     assert isinstance(rows[1][0], datetime.datetime)  # a date cell, not text
 
 

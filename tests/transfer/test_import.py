@@ -131,11 +131,16 @@ def test_an_edited_row_updates_its_record(hro, army):
     assert Unit.objects.count() == 1
 
 
-def test_a_record_typed_in_the_pages_is_never_matched_by_an_empty_reference(hro, army):
-    UnitFactory(name="Typed in the page", institution=army)
+def test_a_row_without_a_reference_is_a_new_record_given_one(hro, army):
+    """Never an existing record (issue 16: every record has a reference; an empty one matches
+    none)."""
+    typed = UnitFactory(name="Typed in the page", institution=army)
     report = run("units", units_file(["", "No reference", "", "INST-1", "", ""]), hro)
-    assert report.rows[0]["errors"][0][0] == "external_ref"
-    assert Unit.objects.get().name == "Typed in the page"
+    assert report.imported and report.counts["new"] == 1
+    new = Unit.objects.exclude(pk=typed.pk).get()
+    assert new.name == "No reference" and new.external_ref.startswith("UNIT-")
+    typed.refresh_from_db()
+    assert typed.name == "Typed in the page"
 
 
 def test_xlsx_import_reads_dates_and_numbers(hro):

@@ -155,7 +155,7 @@ def test_trust_5_only_the_columns_the_kind_reads_are_parsed(hro, army):
     """A file with stray columns after the data: the rows are read up to the last known column."""
     header = [*UNIT_HEADER, *(f"junk{n}" for n in range(20))]
     content = xlsx_bytes([*ONE_UNIT, *range(20)], header=header)
-    dataset, errors = importing.read_dataset(content, "wide.xlsx", "units")
+    dataset, errors, _detected = importing.read_dataset(content, "wide.xlsx", "units")
     assert dataset.headers == UNIT_HEADER and dataset.width == 6 and len(dataset) == 1
     assert dataset[0][0] == "U-1" and dataset[0][5] == "North"
     assert not errors
@@ -195,7 +195,7 @@ def test_trust_5_a_csv_record_of_a_million_fields_is_refused_unparsed(hro):
         content = csv_bytes(ONE_UNIT) + crafted + b"\n"
         report = importing.import_file("units", content, "u.csv", hro, dry_run=True)
         assert reading.render(report.errors[0]) == (
-            "A line of the file holds more than 100000 commas; at most 50 columns are read."
+            "A line of the file holds more than 100000 separators; at most 50 columns are read."
         )
 
 

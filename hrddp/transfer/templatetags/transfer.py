@@ -18,14 +18,18 @@ def export_links(context, import_kind=""):
     if page is not None and not page.paginator.count:
         return {"import_kind": import_kind}
     query = request.GET.copy()
-    for name in ("page", "format"):
+    for name in ("page", "format", "convention"):
         query.pop(name, None)
     links = {}
     for fmt in ("csv", "xlsx"):
         query["format"] = fmt
         links[fmt] = f"?{query.urlencode()}"
+    # The semicolon convention (French Excel, whose decimal mark is the comma).
+    query["format"] = "csv"
+    query["convention"] = "semicolon"
     return {
         "csv_url": links["csv"],
+        "csv_semicolon_url": f"?{query.urlencode()}",
         "xlsx_url": links["xlsx"],
         "import_kind": import_kind,
     }
