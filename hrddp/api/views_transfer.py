@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from hrddp.accounts.access import REGISTRY_IMPORTERS
 from hrddp.accounts.models import Role
+from hrddp.api.exceptions import rule_refusal
 from hrddp.screening.access import can_edit_participants, participants_editable
 from hrddp.screening.services import ParticipantsFrozen
 from hrddp.support.access import get_request_for_user
@@ -250,4 +251,7 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Every record of a registry kind in its import format, with its reference (importers):
         edited and uploaded again, it updates the same records."""
         fmt, convention = file_options(request, records.RECORD_KINDS, kind)
-        return records.records_response(kind, fmt, convention)
+        try:
+            return records.records_response(kind, fmt, convention)
+        except records.TooManyForExcel as refusal:
+            return rule_refusal("excel_records_limit", refusal.message)

@@ -49,6 +49,26 @@ FORMATS = ("csv", "xlsx")
 CONVENTIONS = {"comma": ",", "semicolon": ";"}
 LIST_SEPARATOR = "; "
 CHUNK = 2000
+# An Excel workbook is built whole, in memory, by the request: beyond this many records the CSV
+# (streamed, a chunk at a time) is the file to take.
+XLSX_RECORDS_LIMIT = 20_000
+
+
+class TooManyForExcel(Exception):
+    """More records than an Excel file of them may hold (``XLSX_RECORDS_LIMIT``)."""
+
+    def __init__(self, count):
+        self.count = count
+        super().__init__(self.message)
+
+    @property
+    def message(self):
+        return gettext(
+            "There are %(count)s records: an Excel file holds at most %(limit)s. "
+            "Download the CSV file instead."
+        ) % {"count": f"{self.count:,}", "limit": f"{XLSX_RECORDS_LIMIT:,}"}
+
+
 # Column widths of a spreadsheet, in characters: as wide as the content, within these bounds.
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
@@ -359,6 +379,9 @@ def records_response(kind, fmt, convention="comma"):
             content_type="text/csv; charset=utf-8",
         )
         return attachment(response, name)
+    count = registry_querysets()[kind][0].count()
+    if count > XLSX_RECORDS_LIMIT:
+        raise TooManyForExcel(count)
     content = xlsx_bytes([(str(kind), headers(kind), record_rows(kind))])
     return attachment(HttpResponse(content, content_type=XLSX_TYPE), name)
 

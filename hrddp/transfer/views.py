@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hrddp.accounts.access import REGISTRY_IMPORTERS, role_required
@@ -206,4 +207,8 @@ def import_codes(request, kind):
 @role_required(*REGISTRY_IMPORTERS)
 def export_records(request, kind):
     fmt, convention = requested_file(request, records.RECORD_KINDS, kind)
-    return records.records_response(kind, fmt, convention)
+    try:
+        return records.records_response(kind, fmt, convention)
+    except records.TooManyForExcel as refusal:
+        messages.error(request, refusal.message)
+        return redirect(f"{reverse('transfer:import_start')}?kind={kind}")

@@ -420,3 +420,19 @@ def test_the_api_upload_takes_the_encoding_and_says_what_it_read(hro, registry):
     assert response.data["detected"] == [";", "utf-8"]
     assert response.data["detected_format"] == "Semicolon-separated, UTF-8"
     assert response.data["counts"]["new"] == 1
+
+
+def test_an_excel_file_of_more_records_than_it_may_hold_is_refused_for_the_csv(
+    client_for, hro, registry, monkeypatch
+):
+    """An Excel workbook is built whole in the request: beyond its limit the page says to take the
+    CSV (streamed), and the API refuses with the rule; the CSV of the same records still comes."""
+    from tests.factories import api_client
+
+    monkeypatch.setattr("hrddp.transfer.records.XLSX_RECORDS_LIMIT", Unit.objects.count() - 1)
+    url = reverse("transfer:export_records", args=["units"])
+    response = client_for(hro).get(url + "?format=xlsx", follow=True)
+    assert response.redirect_chain and "Download the CSV file instead" in response.content.decode()
+    answer = api_client(hro).get("/api/v1/exports/records/units/?file_format=xlsx")
+    assert answer.status_code == 409 and answer.data["rule"] == "excel_records_limit"
+    assert client_for(hro).get(url + "?format=csv").status_code == 200
