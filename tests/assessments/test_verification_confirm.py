@@ -73,12 +73,15 @@ def test_confirmation_states_the_consequence_computed_by_the_code_that_acts(clie
 def test_grave_verification_is_done_only_after_the_confirmation(client_for, hro, world):
     torture = world["torture"]
     client = client_for(hro)
-    # The one-click form of the violation page goes to the confirmation, changing nothing.
+    # The one-click form of the violation page goes to the confirmation, changing nothing; the
+    # browser posts the form there again (307), so the note typed on the violation page is kept.
     response = client.post(
-        reverse("registry:violation_verify", args=[torture.pk]), {"status": "verified"}
+        reverse("registry:violation_verify", args=[torture.pk]),
+        {"status": "verified", "note": "Typed on the violation page."},
+        follow=True,
     )
-    assert response.status_code == 302
-    assert response.url == confirm_url(torture) + "?status=verified"
+    assert response.redirect_chain == [(confirm_url(torture) + "?status=verified", 307)]
+    assert "Typed on the violation page.</textarea>" in response.content.decode()
     # The triage row's form posts to the confirmation, which shows without acting.
     response = client.post(confirm_url(torture), {"status": "verified", "note": "Seen by staff."})
     assert response.status_code == 200

@@ -117,9 +117,12 @@ def violation_verify(request, pk):
     )
     form = VerificationForm(request.POST)
     if form.is_valid() and violation.becomes_countable_grave(form.cleaned_data["status"]):
-        # It sets off monitoring: the confirmation page says what will happen, then acts.
+        # It sets off monitoring: the confirmation page says what will happen, then acts. A 307
+        # posts the form again there, so the note typed here is kept (and stays out of the URL).
         confirm = reverse("assessments:verification_confirm", args=[violation.pk])
-        return redirect(f"{confirm}?{urlencode({'status': form.cleaned_data['status']})}")
+        response = redirect(f"{confirm}?{urlencode({'status': form.cleaned_data['status']})}")
+        response.status_code = 307
+        return response
     if form.is_valid():
         status = form.cleaned_data["status"]
         services.set_verification_status(
