@@ -374,8 +374,11 @@ def test_the_reporters_words_and_the_systems_framing_are_kept_apart(in_french, h
     with translation.override("fr"):
         framing = escape(gettext("Perpetrators as described by the reporter:"))
     assert f"{framing}</strong> Six soldats aux bérets verts." in html
+    # The choice of French is kept on the account: back to English, the framing follows.
+    type(hro).objects.filter(pk=hro.pk).update(language="en")
     english = client_for(hro).get(url).content.decode()
     assert "Perpetrators as described by the reporter:</strong> Six soldats" in english
+    assert framing != "Perpetrators as described by the reporter:"
 
 
 def test_import_errors_read_in_french(in_french, hro):

@@ -101,6 +101,8 @@ EXCLUDED = {
     "two_factor_recovery_codes": "second factor recovery codes, on the pages only",
     "two_factor_disable": "second factor turned off, on the pages only",
     "set_language": "the pages' language switch; the API answers in Accept-Language's",
+    "password_reset": "a forgotten password, signed out, by email: account security, pages only",
+    "password_reset_confirm": "the new password chosen from the emailed link, pages only",
 }
 
 # Where the API, the admin and Django's own routes live: not pages of the product.

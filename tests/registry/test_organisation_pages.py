@@ -175,7 +175,8 @@ def test_person_page_shows_aliases_rank_identifiers_assignments_and_violations(c
         .get(reverse("registry:person_detail", args=[person.pk]))
         .content.decode()
     )
-    for text in ("Le Lion", "Major", "SN-4471", "Kanda Battalion", "2021-03-01", "Mbuji"):
+    # The assignment's start, 2021-03-01, in the English date format (hrddp/formats/en).
+    for text in ("Le Lion", "Major", "SN-4471", "Kanda Battalion", "1 Mar 2021", "Mbuji"):
         assert text in content
     assert reverse("registry:violation_detail", args=[violation.pk]) in content
     assert "Secret narrative text" not in content

@@ -24,7 +24,7 @@ def test_the_request_page_lists_participants_with_outcome_and_pending(
     )
     text = client_for(hro).get(page_url(assessed)).content.decode()
     assert "Aline Kabila" in text and "Joseph Ilunga" in text
-    assert "Excluded: Why." in text
+    assert 'data-status="excluded">Excluded</span>: Why.' in text
     assert "Screen all" in text and "Clear the rest" in text
     filtered = client_for(hro).get(page_url(assessed), {"filter": "excluded"}).content.decode()
     assert "Joseph Ilunga" in filtered and "Aline Kabila" not in filtered

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from hrddp import texts
 from hrddp.registry.models import Unit
 from hrddp.transfer import importing, reading, tasks
 from hrddp.transfer.models import ImportJob, ImportStatus
@@ -207,10 +208,11 @@ def assert_control_character_row_error(job, line, column):
     assert job.status == ImportStatus.INVALID
     row = next(row for row in job.rows if row["line"] == line)
     assert row["outcome"] == "error"
+    # Stored as a message and its parameters (issue 16), read in the reader's language.
     assert [
         column,
         "This cell holds a control character (U+0000), which is not allowed; remove it.",
-    ] in row["errors"]
+    ] in [[name, texts.render_any(error)] for name, error in row["errors"]]
     assert not Unit.objects.exists()
 
 
