@@ -76,7 +76,7 @@ def test_request_from_draft_to_active_in_the_browser(
     # The HRO adds an accountability safeguard agreed with the authorities.
     sign_in("hro")
     page.goto(assessment_url)
-    page.get_by_role("link", name=re.compile("^Edit")).nth(1).click()
+    page.get_by_role("link", name="Edit Engineers diverted to fortify front lines").click()
     page.locator('[name="measures-0-measure_type"]').select_option(str(monitors.pk))
     page.locator('[name="measures-0-responsible"]').select_option("recipient_authority")
     page.locator('[name="measures-0-status"]').select_option("agreed")
