@@ -288,3 +288,18 @@ def test_confirming_after_the_request_went_for_decision_imports_nothing(
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     assert not Participant.objects.exists()
+
+
+def test_the_import_page_links_the_participants_template_which_downloads(
+    draft, client_for, ssr_advisor
+):
+    """Issue 16: a template per kind, offered where the file is uploaded."""
+    client = client_for(ssr_advisor)
+    page = client.get(import_url(draft)).content.decode()
+    template = reverse("transfer:import_template", args=["participants"])
+    for query in ("?format=xlsx", "?format=csv", "?format=csv&amp;convention=semicolon"):
+        assert template + query in page
+    response = client.get(template, {"format": "csv"})
+    assert response.status_code == 200
+    header = b"".join(response.streaming_content if response.streaming else [response.content])
+    assert header.decode("utf-8-sig").splitlines()[0].split(",")[:2] == HEADER[:2]
