@@ -383,18 +383,19 @@ def editor_evidence(user, assessment):
     only (bounded: the full record is on the assessment page), the community perceptions (F8),
     and what the request says of the support (S1–S5)."""
     support = assessment.request
-    units = list(support.recipient_units.select_related("institution").order_by("name"))
+    units = list(support.recipient_units.select_related("institution").order_by("sort_name", "pk"))
     records = recipient_records(support, as_of=timezone.localdate(), units=units)
     load_summaries(records.values())
-    commanders = current_commanders(units, timezone.localdate()) if can_read_registry(user) else {}
+    registry_reader = can_read_registry(user)
+    commanders = current_commanders(units, timezone.localdate()) if registry_reader else {}
     return {
         "recipients": [
             {"unit": unit, "record": records[unit], "commanders": commanders.get(unit.pk, [])}
             for unit in units
         ],
-        "show_commanders": can_read_registry(user),
+        "show_commanders": registry_reader,
         "perceptions": list(consultable_perceptions(assessment)),
-        "can_read_registry": can_read_registry(user),
+        "can_read_registry": registry_reader,
         "support_types": support.support_type_labels(),
         "extended_scope_label": EXTENDED_SCOPE_LABEL,
     }

@@ -199,6 +199,7 @@ def _panel(user, support_request, assessment, profile, posted=None, field_errors
         "forward_actions": [a for a in enabled if not a.confirm],
         "destructive_actions": [a for a in enabled if a.confirm],
         "blocked_actions": blocked,
+        "waiver_needed": waiver,
         "deciding": any(a.name in stages.DECIDING for a in enabled)
         or any(s.action.name in stages.DECIDING for s in blocked),
     }
@@ -257,7 +258,6 @@ def _detail_page(request, support_request, *, status=200, posted=None, refused=N
         "profile": profile,
         "inherent_label": profile.inherent_label if profile else None,
         "residual_label": profile.residual_label if profile else None,
-        "waiver_needed": bool(profile) and workflow.needs_waiver(profile),
         "measures": measures_of(assessment) if panel["deciding"] and assessment else (),
         "extended_scope_label": EXTENDED_SCOPE_LABEL,
         **panel,
