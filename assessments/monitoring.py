@@ -14,7 +14,7 @@ intervention opens.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -23,8 +23,7 @@ from hrddp import texts
 from hrddp.accounts.models import Role
 from hrddp.accounts.queries import entity_users
 from hrddp.notifications.services import notify
-from hrddp.registry.choices import COUNTABLE_STATUSES
-from hrddp.registry.models import CommandAssignment, Violation
+from hrddp.registry.models import CommandAssignment, Unit, Violation
 from hrddp.registry.queries import units_whose_record_holds
 from hrddp.screening.models import Participant
 from hrddp.support.models import RequestStatus, SupportRequest
@@ -91,17 +90,28 @@ def planned_triggers(violation):
     reached. ``check_violation`` acts on exactly this list, and the confirmation of a verification
     (``verification_consequences``) shows it beforehand."""
     already = set(Trigger.objects.filter(violation=violation).values_list("request_id", flat=True))
-    holders = units_whose_record_holds(violation)
+    holder_ids = units_whose_record_holds(violation)
+    # Each request's recipient units, read once (not a query per request or participant).
+    units_by_id = Prefetch("recipient_units", queryset=Unit.objects.order_by("id"), to_attr="units")
     planned = []
-    requests = monitored_requests().filter(recipient_units__in=holders).distinct().order_by("pk")
+    requests = (
+        monitored_requests()
+        .filter(recipient_units__in=holder_ids)
+        .distinct()
+        .order_by("pk")
+        .prefetch_related(units_by_id)
+    )
     for request in requests:
-        unit = request.recipient_units.filter(id__in=holders).order_by("id").first()
+        unit = next(unit for unit in request.units if unit.pk in holder_ids)
         planned.append((request, unit, TriggerKind.VIOLATION))
     reached = {request.pk for request, _unit, _kind in planned}
     people = violation.attributions.filter(person__isnull=False).values("person_id")
     participants = (
         Participant.objects.filter(person_id__in=people, request__in=monitored_requests())
         .select_related("request", "unit")
+        .prefetch_related(
+            Prefetch("request__recipient_units", Unit.objects.order_by("id"), to_attr="units")
+        )
         .order_by("request_id", "pk")
     )
     for participant in participants:
@@ -109,7 +119,7 @@ def planned_triggers(violation):
             continue
         reached.add(participant.request_id)
         request = participant.request
-        unit = participant.unit or request.recipient_units.order_by("id").first()
+        unit = participant.unit or next(iter(request.units), None)
         if unit is not None:
             planned.append((request, unit, TriggerKind.PARTICIPANT))
     return [plan for plan in planned if plan[0].pk not in already]
@@ -135,9 +145,7 @@ def check_violation(violation_id):
 class Consequences:
     """What setting a violation's status would do, said before it is done (the confirmation)."""
 
-    violation: Violation
-    status: str
-    countable: bool
+    becomes_countable: bool
     triggers: list  # [(request, unit, kind)], as planned_triggers
 
     @property
@@ -158,10 +166,8 @@ class Consequences:
 def verification_consequences(violation, status):
     """What moving ``violation`` to ``status`` would set off (domain.md 5, trigger (a)): nothing
     unless it becomes countable grave by it; else the triggers ``check_violation`` will fire."""
-    was = violation.is_countable_grave
-    countable = violation.category.is_grave and status in COUNTABLE_STATUSES
-    triggers = planned_triggers(violation) if countable and not was else []
-    return Consequences(violation, status, countable and not was, triggers)
+    becomes = violation.becomes_countable_grave(status)
+    return Consequences(becomes, planned_triggers(violation) if becomes else [])
 
 
 def check_assignment(assignment_id):

@@ -176,7 +176,7 @@ def verification_preview(violation, status, user):
     )
     return {
         "status": status,
-        "becomes_countable": consequences.countable,
+        "becomes_countable": consequences.becomes_countable,
         "requests_to_review": len(consequences.to_review),
         "interventions_to_open": len(consequences.triggers),
         "intervention_units": consequences.intervention_units,
