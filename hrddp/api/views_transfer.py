@@ -106,7 +106,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "count": paginator.page.paginator.count,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
-            "results": ImportRowSerializer(page, many=True).data,
+            "results": ImportRowSerializer(job.rows_read(page), many=True).data,
         }
         context = {**self.get_serializer_context(), "rows_page": rows_page}
         return Response(ImportJobDetailSerializer(job, context=context).data, status=status_code)

@@ -132,9 +132,13 @@ class ImportJob(models.Model):
         """Every row's outcome of the last run, or only the rows with an error (the two views of
         the job's page, and of the API's job)."""
         rows = self.rows
-        if errors_only:
-            rows = [row for row in rows if row["outcome"] == "error"]
-        # A row's errors are stored as codes (older jobs hold text): read in the active language.
+        return [row for row in rows if row["outcome"] == "error"] if errors_only else rows
+
+    @staticmethod
+    def rows_read(rows):
+        """``rows`` (one page of ``rows_shown``) with their errors, stored as codes (older jobs
+        hold text), in the active language: only the page shown is translated, not the whole
+        file's rows at each refresh."""
         return [
             {
                 **row,

@@ -117,6 +117,7 @@ def import_job(request, pk):
     job = get_import_job_for_user(request.user, pk)
     rows = job.rows_shown(errors_only=request.GET.get("show") == "errors")
     page = paginate(request, rows, ROWS_PER_PAGE)
+    page.object_list = job.rows_read(page.object_list)
     response = render(request, "transfer/import_job.html", {"job": job, "page_obj": page})
     if job.is_running and not job.is_stalled:
         response["Refresh"] = str(REFRESH_SECONDS)
