@@ -13,6 +13,7 @@ from pghistory.models import Event
 
 from assessments import services, workflow
 from assessments.models import Assessment, Factor, Risk, ScopeQuestion
+from hrddp.support.models import SupportType
 from tests.factories import add_risk, api_client, make_request, section_post
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,15 @@ def test_each_extended_scope_question_shows_its_guidance(client_for, hro, extend
     )
     for code in ScopeQuestion.values:
         assert SPEC_GUIDANCE[code] in scope, code
+
+
+def test_the_extended_scope_section_names_the_requests_support_types(
+    client_for, hro, extended_assessment
+):
+    """S1–S5 rest on what the request says of the support: its types, by their labels."""
+    scope = section_html(page_of(client_for(hro).get(edit_url(extended_assessment))), "scope")
+    label = str(dict(SupportType.choices)["hr_ihl_training"])
+    assert f"<dd>{label}</dd>" in scope
 
 
 def test_the_recipients_record_is_beside_f1_and_f2_and_perceptions_beside_f8(
