@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "hrddp.notifications",
     "hrddp.policy",
     "hrddp.pickers",
+    "hrddp.documents",
     "rest_framework",
     "knox",
     "drf_spectacular",
@@ -512,3 +513,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Attached files (issue 17, hrddp/documents): the largest file accepted, and clamd's address for a
+# virus scan of each one before it is kept (tcp://host:3310 or unix:///run/clamav/clamd.ctl); unset,
+# files are not scanned. With CLAMD_URL set and clamd unreachable, uploads are refused.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+CLAMD_URL = env("CLAMD_URL", default="")
+CLAMD_TIMEOUT_SECONDS = env.int("CLAMD_TIMEOUT_SECONDS", default=30)
