@@ -69,6 +69,7 @@ urlpatterns = [
     path("transfer/", include("hrddp.transfer.urls")),
     path("api/", include("hrddp.api.urls")),
     path("pickers/", include("hrddp.pickers.urls")),
+    path("documents/", include("hrddp.documents.urls")),
     path("ops/", include("hrddp.ops.urls")),
     path("admin/", admin.site.urls),
 ]

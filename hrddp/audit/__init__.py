@@ -5,8 +5,9 @@ import pghistory
 from django.db import connection
 
 
-def track(**kwargs):
-    """Record every insert, update and delete of the decorated model in its event table.
+def track(*trackers, **kwargs):
+    """Record every insert, update and delete of the decorated model in its event table, and the
+    events of ``trackers`` (a ``pghistory.ManualEvent`` written by ``pghistory.create_event``).
 
     pghistory writes the events from database triggers, so bulk ``update()``, raw SQL and data
     migrations are recorded too; the event tables are append-only (``PGHISTORY_APPEND_ONLY``).
@@ -17,6 +18,7 @@ def track(**kwargs):
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
+        *trackers,
         level=pghistory.Statement,
         **kwargs,
     )

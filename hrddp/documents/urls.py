@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("<int:pk>/download/", views.attachment_download, name="download"),
+    path("<str:kind>/<int:pk>/add/", views.attachment_add, name="add"),
+]
