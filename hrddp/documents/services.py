@@ -130,11 +130,12 @@ def add_attachment(record, uploaded, *, title, user, date=None, identifies_peopl
 
 
 def open_for_download(attachment, user):
-    """The stored file, opened, after writing the download in the attachment's history (who, when:
+    """The stored file, opened, and the download written in the attachment's history (who, when:
     the history's context). The caller has checked that ``user`` may read it."""
+    handle = attachment.file.storage.open(attachment.file.name, "rb")
     with transaction.atomic(), pghistory.context(user=user.pk, download=attachment.pk):
         pghistory.create_event(attachment, label="download")
-    return attachment.file.storage.open(attachment.file.name, "rb")
+    return handle
 
 
 def file_problems(attachments=None):
