@@ -6,3 +6,6 @@ class DocumentsConfig(AppConfig):
     name = "hrddp.documents"
     label = "documents"
     verbose_name = _("Attached files")
+
+    def ready(self):
+        from . import signals  # noqa: F401 (receivers)

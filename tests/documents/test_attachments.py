@@ -256,3 +256,14 @@ def test_the_stored_file_is_named_by_the_system_and_its_checksum_kept(hro, commu
 )
 def test_names_are_sanitised_and_end_with_the_contents_extension(name, extension, expected):
     assert sanitised_name(name, extension) == expected
+
+
+def test_a_file_leaves_the_store_when_its_record_is_deleted(
+    hro, communication, settings, django_capture_on_commit_callbacks
+):
+    add_attachment(communication, upload("letter.pdf", PDF), title="L", user=hro)
+    assert len(stored_files(settings)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        communication.delete()
+    assert not Attachment.objects.exists()
+    assert stored_files(settings) == []
