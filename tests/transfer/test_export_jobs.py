@@ -380,3 +380,38 @@ def test_the_query_stored_with_a_job_is_the_pages_own(
         Violation.objects.search("Kanda"),
         exporting.SPECS["violations"],
     )
+
+
+@pytest.fixture
+def exports_in_a_bucket(settings):
+    """The default storage in an S3 bucket (moto's server: a real S3 API), as when
+    AWS_STORAGE_BUCKET_NAME is set."""
+    from tests.object_store import moto_server
+
+    with moto_server() as store:
+        settings.STORAGES = store.storages(settings)
+        yield store
+
+
+def test_in_an_object_store_the_file_is_written_served_and_deleted_there(
+    client_for, manager, sent, django_capture_on_commit_callbacks, exports_in_a_bucket, settings
+):
+    store = exports_in_a_bucket
+    ViolationFactory(location="Kanda")
+    client = client_for(manager)
+    job = ask(client, "registry:violation_list", django_capture_on_commit_callbacks)
+    export_jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert store.keys() == [f"exports/{job.file_name}"]
+    assert job.file_size == len(store.read(f"exports/{job.file_name}"))
+    rows = spreadsheet_rows(client.get(reverse("transfer:export_file", args=[job.pk])))
+    assert rows[1][4] == "Kanda"
+
+    # A file a dead worker stored but no job names.
+    store.client.put_object(Bucket=store.bucket, Key="exports/export-999-dead.xlsx", Body=b"PK")
+    later = timezone.now() + datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS, minutes=1)
+    assert export_jobs.delete_expired(timezone.now()) == []
+    assert len(store.keys()) == 2
+    assert export_jobs.delete_expired(later) == [job.pk]
+    assert store.keys() == []
+    assert client.get(reverse("transfer:export_file", args=[job.pk])).status_code == 404
