@@ -14,6 +14,7 @@ finalizers):
 - ``sign_in``: ``sign_in(user, via=web_a)`` -> a ``requests.Session`` signed in through the real
   login page (and the second factor's page, for a user who needs one). Its cookies go to both
   servers (cookies do not depend on the port), as a load balancer sends a user's requests to any.
+- ``people``: the mission's SSR advisor, HRO and manager, each with an email address.
 - ``tasks_held``: a context manager; tasks the test process itself would send meanwhile (a
   change's trigger checks, say) are not sent, so that the test decides which worker runs what.
 
@@ -106,6 +107,21 @@ def workers(shared_env):
         from django.db import connection
 
         connection.close()
+
+
+@pytest.fixture
+def people(mission):
+    from hrddp.accounts.models import Role
+    from tests.factories import UserFactory
+
+    def person(name, role):
+        return UserFactory(username=name, email=f"{name}@example.org", roles=[(mission, role)])
+
+    return {
+        "ssr": person("ssr", Role.REQUESTER),
+        "hro": person("hro", Role.HRO),
+        "manager": person("manager", Role.MANAGER),
+    }
 
 
 @contextlib.contextmanager

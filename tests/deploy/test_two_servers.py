@@ -30,27 +30,14 @@ from assessments.models import (
     Trigger,
     TriggerCheck,
 )
-from hrddp.accounts.models import Role
 from hrddp.notifications.models import Notification
 from hrddp.support.models import RequestStatus, SupportRequest
 from hrddp.transfer.models import ExportJob, ExportStatus
-from tests.factories import UnitFactory, UserFactory, ViolationFactory, active_request
+from tests.factories import UnitFactory, ViolationFactory, active_request
 
 from . import servers
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def people(mission):
-    def person(name, role):
-        return UserFactory(username=name, email=f"{name}@example.org", roles=[(mission, role)])
-
-    return {
-        "ssr": person("ssr", Role.REQUESTER),
-        "hro": person("hro", Role.HRO),
-        "manager": person("manager", Role.MANAGER),
-    }
 
 
 def waiting_on_locks():
