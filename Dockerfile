@@ -21,7 +21,7 @@ RUN pip install --no-deps -e . \
        DATABASE_URL=postgres://unused@localhost/unused \
        python manage.py collectstatic --noinput \
     && useradd --system --no-create-home --home-dir /app hrddp \
-    && mkdir -p var \
+    && mkdir -p var/mail \
     && chown -R hrddp var
 
 USER hrddp

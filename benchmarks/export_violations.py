@@ -43,6 +43,7 @@ import django  # noqa: E402
 django.setup()
 
 import psutil  # noqa: E402
+from django.core.files.storage import default_storage  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
@@ -223,7 +224,7 @@ def run_xlsx(user):
     total = time.perf_counter() - started
     growth = process.memory_info().rss - rss_before
     size = job.file_size or 0
-    export_jobs.file_path(job).unlink(missing_ok=True)
+    default_storage.delete(export_jobs.stored_name(job))
     job.delete()
     return to_page, total, job.total_rows, size, growth, job.status
 

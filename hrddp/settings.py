@@ -226,7 +226,7 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as static files are.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
-# Attachments and other kept files (issue 17) go to the default storage: the folder MEDIA_ROOT
+# Attachments, spreadsheet exports and other kept files (issue 17) go to the default storage: the folder MEDIA_ROOT
 # (var/media) unless AWS_STORAGE_BUCKET_NAME names a bucket of an S3-compatible object store
 # (AWS_S3_ENDPOINT_URL for one other than Amazon's), which several web servers and workers share.
 # No URL serves them: every download goes through a view that checks who may read the record.
@@ -245,6 +245,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": "private",
             "file_overwrite": False,
             "location": env("AWS_LOCATION", default=""),
+            # A file read back (a download) is copied from the bucket into memory up to this size,
+            # and into a temporary file beyond it (django-storages' default keeps it all in memory).
+            "max_memory_size": 2 * 1024 * 1024,
         },
     }
 else:
@@ -372,9 +375,8 @@ IMPORT_ABANDON_HOURS = env.int("IMPORT_ABANDON_HOURS", default=24)
 # Screening runs (issue 15): a run silent this long is sent to a worker again by the sweep.
 SCREENING_STALE_MINUTES = env.int("SCREENING_STALE_MINUTES", default=5)
 
-# Spreadsheet exports are written here by the worker, for their asker only, and deleted after
-# EXPORT_KEEP_HOURS. The web and worker processes must share the folder.
-EXPORT_DIR = env("EXPORT_DIR", default="") or str(VAR_DIR / "exports")
+# Spreadsheet exports are written by the worker into the default storage (exports/, beside the
+# attached files), for their asker only, and deleted after EXPORT_KEEP_HOURS.
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # A request names at most this many recipient units: each one opens its record's summary to the

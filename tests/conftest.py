@@ -35,9 +35,17 @@ def sessions_outlive_time_travel(settings):
 
 
 @pytest.fixture(autouse=True)
-def exports_in_a_temporary_folder(settings, tmp_path):
-    """Spreadsheet exports are written under var/ in the product; a test's go to its own folder."""
-    settings.EXPORT_DIR = str(tmp_path / "exports")
+def stored_files_in_a_temporary_folder(settings, tmp_path):
+    """Kept files (spreadsheet exports, attachments) go to the default storage, var/media or a
+    bucket in the product; a test's go to a folder of its own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.MEDIA_ROOT},
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,11 @@ minute to write as XLSX, so the reader gets the job's page at once, its progress
 
 The job row holds who asked, the list and its filters, the reader's language and the list's
 SELECT as compiled when they asked (``exporting.select_sql``): what they may see, in their order,
-with their language's labels. The task runs that SELECT in one read-only snapshot and writes the
-file under ``EXPORT_DIR``; only its asker may download it, until ``EXPORT_KEEP_HOURS`` have passed.
+with their language's labels. The task runs that SELECT in one read-only snapshot, writes the
+file in a temporary folder of its own and puts it in the default storage (``STORAGES["default"]``:
+var/media, or the object store that every web server and worker shares), under ``exports/``. Only
+its asker may download it, through the web server that answers them, until ``EXPORT_KEEP_HOURS``
+have passed.
 
 The task is sent to the broker after the job row commits; a send that is lost (broker down, process
 killed) leaves the row queued, and the periodic ``sweep`` sends it again. So does a job whose
@@ -14,12 +17,15 @@ worker died mid-file. This module is the only writer of a job's ``status``.
 import datetime
 import logging
 import os
+import posixpath
 import secrets
+import tempfile
 import time
-from pathlib import Path
 
 import xlsxwriter
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.http import FileResponse
@@ -34,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_PREFIX = "export-"
+# The exports' folder in the default storage. No process keeps an export on its own disk: the
+# worker that writes it and the web server that serves it may be on different machines.
+FOLDER = "exports"
 # A queued job whose task has not started this long after it was sent was lost on the way.
 QUEUED_GRACE = datetime.timedelta(minutes=2)
 # A running job that gave no sign of work for this long lost its worker (progress is written
@@ -44,12 +53,17 @@ ROWS_PER_FETCH = 2000
 PROGRESS_EVERY = 10_000
 
 
-def export_dir():
-    return Path(settings.EXPORT_DIR)
+def stored_name(job):
+    """The job's file's name in the default storage."""
+    return f"{FOLDER}/{job.file_name}"
 
 
-def file_path(job):
-    return export_dir() / job.file_name
+def stored_files():
+    """The names of the files in the exports' folder of the default storage."""
+    try:
+        return default_storage.listdir(FOLDER)[1]
+    except FileNotFoundError:  # the local folder, before the first export
+        return []
 
 
 def download_name(job):
@@ -60,10 +74,10 @@ def download_name(job):
 def open_file(job):
     """The job's file opened for reading (the caller closes it), or None when there is none to
     download: not written yet, failed, or deleted after its retention time."""
-    if job.status != ExportStatus.DONE:
+    if job.status != ExportStatus.DONE or not job.file_name:
         return None
     try:
-        return open(file_path(job), "rb")  # noqa: SIM115 - the caller closes it
+        return default_storage.open(stored_name(job), "rb")
     except FileNotFoundError:
         return None
 
@@ -252,18 +266,20 @@ def run_job(job_id):
     if job is None:
         return ExportJob.objects.filter(pk=job_id).first()
     name = f"{FILE_PREFIX}{job.pk}-{secrets.token_hex(8)}.xlsx"
-    partial = export_dir() / f"{name}.part"
     progress = JobProgress(ExportJob, job.pk)
     started = time.monotonic()
     try:
-        export_dir().mkdir(parents=True, exist_ok=True)
-        with translation.override(job.language):
-            spec = exporting.SPECS[job.list_name]
-            rows = write_xlsx(partial, job.query, spec, progress)
-        os.replace(partial, export_dir() / name)
+        # Written on this worker's disk, then stored whole: no half-written file is ever stored.
+        with tempfile.TemporaryDirectory(prefix="hrddp-export-") as folder:
+            path = os.path.join(folder, name)
+            with translation.override(job.language):
+                spec = exporting.SPECS[job.list_name]
+                rows = write_xlsx(path, job.query, spec, progress)
+            size = os.path.getsize(path)
+            with open(path, "rb") as written:
+                stored = default_storage.save(f"{FOLDER}/{name}", File(written, name=name))
     except OperationalError:
         # The database went away: back in the queue for the task's retry, or the sweep's.
-        partial.unlink(missing_ok=True)
         try:
             ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
                 status=ExportStatus.QUEUED, queued_at=timezone.now()
@@ -272,15 +288,14 @@ def run_job(job_id):
             pass  # still away: the job looks stale to the sweep in a few minutes
         raise
     except Exception:
-        partial.unlink(missing_ok=True)
         logger.exception("Export %s failed", job.pk)
         finish(job, ExportStatus.FAILED)
     else:
         finish(
             job,
             ExportStatus.DONE,
-            file_name=name,
-            file_size=(export_dir() / name).stat().st_size,
+            file_name=posixpath.basename(stored),
+            file_size=size,
             total_rows=rows,
             processed_rows=rows,
         )
@@ -317,8 +332,8 @@ def requeue_lost(now=None):
 
 def delete_expired(now=None):
     """Delete the files (and the stored query) of the jobs older than the retention time, and any
-    file of ours left in the folder that long (a worker that died after writing). Returns the ids
-    expired."""
+    file of ours left in the exports' folder that long (a worker that died between storing a file
+    and marking its job done). Returns the ids expired."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
     expired = list(
@@ -328,14 +343,26 @@ def delete_expired(now=None):
     )
     for _pk, name in expired:
         if name:
-            (export_dir() / name).unlink(missing_ok=True)
+            default_storage.delete(f"{FOLDER}/{name}")
     ExportJob.objects.filter(pk__in=[pk for pk, _name in expired]).update(
         status=ExportStatus.EXPIRED, file_name="", file_size=None, query=""
     )
-    if export_dir().is_dir():
-        for path in export_dir().glob(f"{FILE_PREFIX}*"):
-            if path.stat().st_mtime < cutoff.timestamp():
-                path.unlink(missing_ok=True)
+    # Files no job names: the modification time of each is asked (one request each to an
+    # object store), not of the files of the jobs still kept.
+    kept = set(
+        ExportJob.objects.filter(status=ExportStatus.DONE)
+        .exclude(file_name="")
+        .values_list("file_name", flat=True)
+    )
+    for name in stored_files():
+        if not name.startswith(FILE_PREFIX) or name in kept:
+            continue
+        stored = f"{FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(stored) < cutoff:
+                default_storage.delete(stored)
+        except FileNotFoundError:
+            pass  # deleted meanwhile (another sweep)
     return [pk for pk, _name in expired]
 
 

@@ -5,6 +5,7 @@ The URLs come from the resolver: a URL added without a row in the matrix fails
 ``test_access_matrix``, whose message prints the row as it stands, ready to review.
 """
 
+import io
 import logging
 
 import openpyxl
@@ -12,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import quote
+from django.core.files.storage import default_storage
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -108,7 +110,8 @@ def xlsx_text(client, url):
         return ""
     job = export_jobs.run_job(ExportJob.objects.latest("pk").pk)
     assert job.status == ExportStatus.DONE, url
-    workbook = openpyxl.load_workbook(export_jobs.file_path(job), read_only=True)
+    with default_storage.open(export_jobs.stored_name(job)) as stored:
+        workbook = openpyxl.load_workbook(io.BytesIO(stored.read()), read_only=True)
     try:
         return "\n".join(
             str(cell)

@@ -5,6 +5,8 @@ import datetime
 from dataclasses import dataclass, field
 
 import pghistory
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -15,7 +17,6 @@ from hrddp.community.models import Method, Perception
 from hrddp.notifications.models import Notification
 from hrddp.registry import merging
 from hrddp.screening.models import Candidate
-from hrddp.transfer import export_jobs
 from hrddp.transfer.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportStatus
 from tests.factories import (
     AssignmentFactory,
@@ -147,8 +148,7 @@ def build_world():
         status=ImportStatus.INVALID,
     )
     # A spreadsheet export the mission's HRO asked for, written and ready: theirs only.
-    export_jobs.export_dir().mkdir(parents=True, exist_ok=True)
-    (export_jobs.export_dir() / "export-world.xlsx").write_bytes(b"PK")
+    default_storage.save("exports/export-world.xlsx", ContentFile(b"PK"))
     objects["export_job"] = ExportJob.objects.create(
         created_by=users["hro"],
         list_name="units",

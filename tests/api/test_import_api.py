@@ -6,6 +6,8 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -269,9 +271,8 @@ def test_the_import_list_reads_in_a_constant_number_of_queries(
 
 @pytest.fixture
 def export(manager):
-    export_jobs.export_dir().mkdir(parents=True, exist_ok=True)
     name = "export-1-abc.xlsx"
-    (export_jobs.export_dir() / name).write_bytes(b"PK spreadsheet")
+    default_storage.save(f"exports/{name}", ContentFile(b"PK spreadsheet"))
     return ExportJob.objects.create(
         created_by=manager,
         list_name="violations",
@@ -309,7 +310,7 @@ def test_an_export_and_its_file_are_its_askers_only(api_for, personas, manager, 
 def test_an_export_not_written_or_deleted_has_no_file(api_for, manager, export):
     api = api_for(manager)
     url = f"/api/v1/exports/{export.pk}/file/"
-    export_jobs.file_path(export).unlink()
+    default_storage.delete(export_jobs.stored_name(export))
     assert api.get(url).status_code == 404
     ExportJob.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING)
     assert api.get(url).status_code == 404

@@ -11,6 +11,8 @@ from unittest import mock
 import openpyxl
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,7 +175,7 @@ def test_no_file_before_the_job_is_done_nor_once_it_is_gone(
     assert client.get(file_url).status_code == 404
     export_jobs.run_job(job.pk)
     job.refresh_from_db()
-    export_jobs.file_path(job).unlink()
+    default_storage.delete(export_jobs.stored_name(job))
     assert client.get(file_url).status_code == 404
 
 
@@ -228,7 +230,7 @@ def test_a_rerun_of_the_task_writes_nothing_more(
     export_jobs.run_job(job.pk)
     job.refresh_from_db()
     assert job.attempts == 1
-    assert [path.name for path in export_jobs.export_dir().iterdir()] == [job.file_name]
+    assert export_jobs.stored_files() == [job.file_name]
 
 
 def test_a_job_that_fails_says_so_and_leaves_no_file(
@@ -240,7 +242,7 @@ def test_a_job_that_fails_says_so_and_leaves_no_file(
         export_jobs.run_job(job.pk)
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED
-    assert list(export_jobs.export_dir().iterdir()) == []
+    assert export_jobs.stored_files() == []
     page = client.get(reverse("transfer:export_job", args=[job.pk]))
     assert "Refresh" not in page and b"could not be written" in page.content
 
@@ -310,16 +312,17 @@ def test_files_are_deleted_after_their_time_and_the_job_says_so(
     export_jobs.run_job(new.pk)
     old.refresh_from_db()
     new.refresh_from_db()
-    old_file, new_file = export_jobs.file_path(old), export_jobs.file_path(new)
-    # A file a dead worker left behind, as old as the old job's.
-    orphan = export_jobs.export_dir() / "export-999-dead.xlsx.part"
-    orphan.write_bytes(b"partial")
+    # Files a dead worker stored but no job names: one as old as the old job's, one just stored.
+    orphan = default_storage.save("exports/export-999-dead.xlsx", ContentFile(b"PK"))
+    recent_orphan = default_storage.save("exports/export-998-dead.xlsx", ContentFile(b"PK"))
     stamp = (timezone.now() - datetime.timedelta(hours=25)).timestamp()
-    os_utime(orphan, stamp)
-    os_utime(old_file, stamp)
+    os_utime(default_storage.path(orphan), stamp)
+    os_utime(default_storage.path(export_jobs.stored_name(old)), stamp)
 
     assert tasks.sweep_exports() == {"requeued": 0, "expired": 1}
-    assert not old_file.exists() and not orphan.exists() and new_file.exists()
+    assert sorted(export_jobs.stored_files()) == sorted(
+        [new.file_name, recent_orphan.removeprefix("exports/")]
+    )
     old.refresh_from_db()
     assert old.status == ExportStatus.EXPIRED and old.query == "" and old.file_name == ""
     page = client.get(reverse("transfer:export_job", args=[old.pk]))
@@ -377,3 +380,38 @@ def test_the_query_stored_with_a_job_is_the_pages_own(
         Violation.objects.search("Kanda"),
         exporting.SPECS["violations"],
     )
+
+
+@pytest.fixture
+def exports_in_a_bucket(settings):
+    """The default storage in an S3 bucket (moto's server: a real S3 API), as when
+    AWS_STORAGE_BUCKET_NAME is set."""
+    from tests.object_store import moto_server
+
+    with moto_server() as store:
+        settings.STORAGES = store.storages(settings)
+        yield store
+
+
+def test_in_an_object_store_the_file_is_written_served_and_deleted_there(
+    client_for, manager, sent, django_capture_on_commit_callbacks, exports_in_a_bucket, settings
+):
+    store = exports_in_a_bucket
+    ViolationFactory(location="Kanda")
+    client = client_for(manager)
+    job = ask(client, "registry:violation_list", django_capture_on_commit_callbacks)
+    export_jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert store.keys() == [f"exports/{job.file_name}"]
+    assert job.file_size == len(store.read(f"exports/{job.file_name}"))
+    rows = spreadsheet_rows(client.get(reverse("transfer:export_file", args=[job.pk])))
+    assert rows[1][4] == "Kanda"
+
+    # A file a dead worker stored but no job names.
+    store.client.put_object(Bucket=store.bucket, Key="exports/export-999-dead.xlsx", Body=b"PK")
+    later = timezone.now() + datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS, minutes=1)
+    assert export_jobs.delete_expired(timezone.now()) == []
+    assert len(store.keys()) == 2
+    assert export_jobs.delete_expired(later) == [job.pk]
+    assert store.keys() == []
+    assert client.get(reverse("transfer:export_file", args=[job.pk])).status_code == 404
