@@ -48,18 +48,6 @@ def stored_files_in_a_temporary_folder(settings, tmp_path):
     }
 
 
-@pytest.fixture(autouse=True)
-def files_in_a_temporary_folder(settings, tmp_path):
-    """Attached files are kept under var/media in the product; a test's in its own folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
 SEED_MIGRATIONS = (
     "hrddp.registry.migrations.0002_seed_vocabulary",
     "hrddp.policy.migrations.0001_initial",

@@ -102,6 +102,50 @@ def test_an_export_asked_on_one_server_is_downloaded_from_the_other(
     assert web_b.get(other, f"{job_url}file/").status_code == 404
 
 
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_letter_uploaded_through_one_server_is_downloaded_through_the_other(
+    web_servers, workers, sign_in, object_store, people, mission
+):
+    from hrddp.documents.models import Attachment
+    from hrddp.support.models import Communication, CommunicationKind
+
+    web_a, web_b = web_servers
+    support = active_request(
+        mission, people["ssr"], people["hro"], people["manager"], units=[UnitFactory()]
+    )
+    letter = Communication.objects.create(
+        request=support,
+        kind=CommunicationKind.OTHER,
+        date=timezone.localdate(),
+        counterpart="Chief of staff",
+        summary="Policy letter delivered.",
+        recorded_by=people["hro"],
+    )
+    browser = sign_in(people["hro"], via=web_a)
+    sent = web_a.post(
+        browser,
+        f"/documents/communication/{letter.pk}/add/",
+        {"title": "Signed policy letter"},
+        files={"file": ("policy letter.pdf", PDF, "application/pdf")},
+    )
+    assert sent.status_code == 302, sent.text[:500]
+    attachment = Attachment.objects.get()
+    # In the shared bucket, under the system's name, and on no process's own disk.
+    assert object_store.keys("attachments/") == [attachment.file.name]
+    assert object_store.read(attachment.file.name) == PDF
+    for process in (*web_servers, *workers):
+        assert not list((process.folder / "media").rglob("*")), process.name
+
+    reader = sign_in(people["ssr"], via=web_b)
+    download = web_b.get(reader, f"/documents/{attachment.pk}/download/")
+    assert download.status_code == 200
+    assert download.content == PDF
+    assert download.headers["Content-Disposition"] == 'attachment; filename="policy_letter.pdf"'
+    assert attachment.events.filter(pgh_label="download").count() == 1
+
+
 def test_both_workers_checking_the_same_violation_at_once_fire_one_trigger(
     workers, tasks_held, blocker, people, mission
 ):
