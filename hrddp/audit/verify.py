@@ -26,6 +26,22 @@ KINDS = {
     "deleted_without_history": "record gone without a delete event",
 }
 
+# Checks of higher apps, which this lowest layer does not know: each a callable yielding Problems,
+# registered from its app's ``ready()`` with the kinds of problem it names (hrddp.documents: the
+# attached files, missing from the store or changed in it).
+CHECKS = []
+
+
+def register(check, kinds):
+    """Run ``check()`` (yields Problems) with every verification; ``kinds`` are the meanings of the
+    kinds of problem it names, {kind: meaning}, for the command's output."""
+    for kind, meaning in kinds.items():
+        if KINDS.setdefault(kind, meaning) != meaning:
+            raise ValueError(f"Kind of problem {kind!r} already means {KINDS[kind]!r}.")
+    if check not in CHECKS:
+        CHECKS.append(check)
+    return check
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -69,8 +85,11 @@ def verify(anchors=(), link=True):
         for event_model in sealing.event_models():
             problems += check_complete(cursor, event_model)
     chain_problems, length, head = check_chain(dict(anchors))
+    problems += chain_problems
+    for check in CHECKS:
+        problems += check()
     return Report(
-        problems=problems + chain_problems,
+        problems=problems,
         tables=len(sealing.sealed_tables()),
         rows=rows,
         chain_length=length,

@@ -6,3 +6,10 @@ class DocumentsConfig(AppConfig):
     name = "hrddp.documents"
     label = "documents"
     verbose_name = _("Attached files")
+
+    def ready(self):
+        from hrddp.audit import verify
+
+        from .verification import KINDS, check_files
+
+        verify.register(check_files, KINDS)
