@@ -1,7 +1,9 @@
 """Check that the history is complete and unaltered, and name every row that is not.
 
 Run by ``manage.py verify_history``. Each check is one query per table (or one pass over the
-chain), so the cost grows with the history, not with the number of checks.
+chain), so the cost grows with the history, not with the number of checks. Apps above this one add
+their own checks with ``register`` (hrddp.documents: every attached file is read from the store
+and hashed, so that check grows with the files kept).
 """
 
 import hashlib
