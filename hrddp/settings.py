@@ -232,24 +232,42 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # No URL serves them: every download goes through a view that checks who may read the record.
 MEDIA_ROOT = env("MEDIA_ROOT", default="") or str(VAR_DIR / "media")
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    _default_storage = {
+
+
+def s3_storage(
+    bucket, *, endpoint_url=None, region=None, access_key=None, secret_key=None, location=""
+):
+    """The storage of an S3 bucket as the product uses it (the tests of the S3 path too): objects
+    private, never overwritten, no public URL (``url()`` is signed and expires)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
-            # Credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role.
-            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # Without keys, boto3's own chain (AWS_ACCESS_KEY_ID..., the machine's role).
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
             "default_acl": "private",
+            "querystring_auth": True,
             "file_overwrite": False,
-            "location": env("AWS_LOCATION", default=""),
+            "location": location,
             # A file read back (a download) is copied from the bucket into memory up to this size,
             # and into a temporary file beyond it (django-storages' default keeps it all in memory).
             "max_memory_size": 2 * 1024 * 1024,
         },
     }
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = s3_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL", default=""),
+        region=env("AWS_S3_REGION_NAME", default=""),
+        access_key=env("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env("AWS_SECRET_ACCESS_KEY", default=""),
+        location=env("AWS_LOCATION", default=""),
+    )
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -154,8 +154,10 @@ def test_a_backup_restored_into_a_fresh_database_holds_every_record_and_history_
         before = table_contents(cursor)
 
     call_command("backup", stdout=io.StringIO())
-    (backup,) = (tmp_path / "backups").iterdir()
+    # The dump, and beside it its kept files (tests/documents/test_backup_files.py).
+    backup, files = sorted((tmp_path / "backups").iterdir())
     assert re.fullmatch(r"hrddp-\d{8}T\d{6}Z\.dump\.age", backup.name)
+    assert files.name == backup.name.replace(".dump.age", ".files.tar.age")
 
     restore_in_another_process(backup, fresh_database)
 
@@ -265,9 +267,10 @@ def test_trust_8_backup_file_is_0600_in_a_0700_folder(records, settings, tmp_pat
     call_command("backup", stdout=io.StringIO())
 
     folder = tmp_path / "backups"
-    (backup,) = folder.iterdir()
+    backup, files = sorted(folder.iterdir())
     assert mode(folder) == 0o700
     assert mode(backup) == 0o600
+    assert mode(files) == 0o600
 
 
 @transactional

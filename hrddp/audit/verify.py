@@ -1,7 +1,9 @@
 """Check that the history is complete and unaltered, and name every row that is not.
 
 Run by ``manage.py verify_history``. Each check is one query per table (or one pass over the
-chain), so the cost grows with the history, not with the number of checks.
+chain), so the cost grows with the history, not with the number of checks. Apps above this one add
+their own checks with ``register`` (hrddp.documents: every attached file is read from the store
+and hashed, so that check grows with the files kept).
 """
 
 import hashlib
@@ -25,6 +27,22 @@ KINDS = {
     "changed_without_history": "record differs from its latest history (changed unrecorded)",
     "deleted_without_history": "record gone without a delete event",
 }
+
+# Checks of higher apps, which this lowest layer does not know: each a callable yielding Problems,
+# registered from its app's ``ready()`` with the kinds of problem it names (hrddp.documents: the
+# attached files, missing from the store or changed in it).
+CHECKS = []
+
+
+def register(check, kinds):
+    """Run ``check()`` (yields Problems) with every verification; ``kinds`` are the meanings of the
+    kinds of problem it names, {kind: meaning}, for the command's output."""
+    for kind, meaning in kinds.items():
+        if KINDS.setdefault(kind, meaning) != meaning:
+            raise ValueError(f"Kind of problem {kind!r} already means {KINDS[kind]!r}.")
+    if check not in CHECKS:
+        CHECKS.append(check)
+    return check
 
 
 @dataclass(frozen=True)
@@ -69,8 +87,11 @@ def verify(anchors=(), link=True):
         for event_model in sealing.event_models():
             problems += check_complete(cursor, event_model)
     chain_problems, length, head = check_chain(dict(anchors))
+    problems += chain_problems
+    for check in CHECKS:
+        problems += check()
     return Report(
-        problems=problems + chain_problems,
+        problems=problems,
         tables=len(sealing.sealed_tables()),
         rows=rows,
         chain_length=length,

@@ -8,4 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Attached files")
 
     def ready(self):
+        from hrddp.audit import verify
+
         from . import signals  # noqa: F401 (receivers)
+        from .verification import KINDS, check_files
+
+        verify.register(check_files, KINDS)

@@ -8,6 +8,12 @@ pg_dump's output is encrypted as it streams, into a file created readable by its
 unless --unencrypted asks for a plain dump (development only; still 0600). The file is written
 beside its final name under a temporary one, renamed only once complete, so a file by that name is
 never a dump cut short.
+
+The kept files (attached documents, in the local folder or an S3 bucket) go beside the dump, in
+``<name>.files.tar.age`` (hrddp/ops/files.py): a tar archive of each file under its stored name,
+read through the storage, encrypted and protected like the dump, renamed into place before the
+dump is, so a dump is never without its files. --no-files leaves them out. The database is dumped
+first: every file its rows name was already in the store (files are stored before their row).
 """
 
 import datetime
@@ -19,7 +25,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from hrddp.ops import encryption
+from hrddp.ops import encryption, files
 from hrddp.ops.postgres import client_program, server_major_version, streaming
 
 # To standard output, where the encryption reads it.
@@ -54,9 +60,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Write a plain dump, readable by anyone who gets the file (development only).",
         )
+        parser.add_argument(
+            "--no-files",
+            action="store_false",
+            dest="with_files",
+            help="Leave out the kept files (attached documents): the database alone.",
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
-    def handle(self, *args, output=None, unencrypted=False, database=DEFAULT_DB_ALIAS, **options):
+    def handle(
+        self,
+        *args,
+        output=None,
+        unencrypted=False,
+        with_files=True,
+        database=DEFAULT_DB_ALIAS,
+        **options,
+    ):
         # Before anything is written: no key, no backup.
         recipients = None if unencrypted else encryption.recipients()
         connection = connections[database]
@@ -64,7 +84,11 @@ class Command(BaseCommand):
         output = Path(output or default_path(encrypted=not unencrypted))
         encryption.private_folder(output.parent, existing_too=output.parent == default_folder())
         partial = output.with_name(f"{output.name}.partial")
-        partial.unlink(missing_ok=True)
+        archive = files.companion(output, encrypted=recipients is not None) if with_files else None
+        archive_partial = archive and archive.with_name(f"{archive.name}.partial")
+        for path in (partial, archive_partial):
+            if path:
+                path.unlink(missing_ok=True)
         try:
             with encryption.create_private_file(partial) as file:
                 if recipients is None:
@@ -78,7 +102,25 @@ class Command(BaseCommand):
                             pyrage.encrypt_io(dump.stdout, file, recipients)
                         except pyrage.EncryptError as error:
                             raise CommandError(f"Encryption failed: {error}") from error
+            if archive:
+                count = self.write_files(archive_partial, recipients, database)
+                archive_partial.replace(archive)
             partial.replace(output)
         finally:
-            partial.unlink(missing_ok=True)
+            for path in (partial, archive_partial):
+                if path:
+                    path.unlink(missing_ok=True)
         self.stdout.write(str(output))
+        if archive:
+            self.stdout.write(f"{archive} ({count} files)")
+
+    def write_files(self, path, recipients, database):
+        named = files.named_files(using=database)
+
+        def missing(name, error):
+            self.stderr.write(f"Not in the backup, missing from the store: {name} ({error})")
+
+        with encryption.create_private_file(path) as file:
+            if recipients is None:
+                return files.write_archive(file, named, missing)
+            return files.encrypt_archive(file, named, recipients, missing)
