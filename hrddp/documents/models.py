@@ -61,7 +61,9 @@ class Attachment(models.Model):
         related_name="+",
         verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # Not auto_now_add: the history's "download" events copy the row, and auto_now_add would
+    # stamp each copy with the time of the download (verify_history then sees a changed row).
+    added_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
 
     communication = models.ForeignKey(
         "support.Communication",

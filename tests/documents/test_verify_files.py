@@ -68,3 +68,28 @@ def test_only_the_file_that_changed_is_named(evidence):
     assert [(problem.kind, problem.row) for problem in problems] == [
         ("file_changed", str(other.pk))
     ]
+
+
+def test_a_download_leaves_the_history_verifiable(client_for, hro, ssr_advisor, mission):
+    """A download is an event of the file's history, a copy of its row: the row itself unchanged."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from hrddp.support.models import Communication, CommunicationKind
+    from tests.factories import UnitFactory, make_request
+
+    letter = Communication.objects.create(
+        request=make_request(mission, ssr_advisor, [UnitFactory()]),
+        kind=CommunicationKind.OTHER,
+        date=timezone.localdate(),
+        counterpart="Chief of staff",
+        summary="Delivered.",
+        recorded_by=hro,
+    )
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    attachment = add_attachment(letter, SimpleUploadedFile("l.pdf", pdf), title="Letter", user=hro)
+    response = client_for(ssr_advisor).get(reverse("documents:download", args=[attachment.pk]))
+    assert b"".join(response.streaming_content) == pdf
+    assert attachment.events.filter(pgh_label="download").count() == 1
+    assert verify().ok, verify().problems
