@@ -219,6 +219,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # The same lockout, as JSON on the API's token endpoint, as the template elsewhere.
 AXES_LOCKOUT_CALLABLE = "hrddp.api.exceptions.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# A failed single sign-on is no password guessed: not counted (hrddp.accounts.oidc).
+AXES_WHITELIST_CALLABLE = "hrddp.accounts.oidc.single_sign_on_attempt"
 AXES_VERBOSE = False  # no banner on every command and process start
 # The address is REMOTE_ADDR. Behind reverse proxies that append the client's address to
 # X-Forwarded-For, TRUSTED_PROXY_COUNT says how many: the address is then read that far from the

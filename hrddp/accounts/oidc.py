@@ -42,6 +42,15 @@ CALLBACK_CREDENTIALS = {"nonce", "code_verifier"}
 _NOT_IN_USERNAME = re.compile(r"[^\w.@+-]")
 
 
+def single_sign_on_attempt(request, credentials) -> bool:
+    """AXES_WHITELIST_CALLABLE: django-axes counts failed passwords, per account and address; a
+    failed single sign-on (the callback's call: a nonce, no username) is no password guessed, and
+    counted per address alone (it has no account) would lock every colleague behind the same office
+    address out of single sign-on. Its sign-ins are still logged (AccessLog)."""
+    credentials = credentials or {}
+    return "nonce" in credentials and not credentials.get("username")
+
+
 def amr_says_mfa(id_token_claims) -> bool:
     """Whether the ID token says the provider checked more than one factor: its ``amr``
     (authentication methods references, RFC 8176) contains ``mfa``."""

@@ -11,7 +11,7 @@ import logging
 from urllib.parse import urlsplit
 
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.test import Client
 from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -373,6 +373,19 @@ def test_an_id_token_from_another_issuer_is_refused(client, sso, settings):
     assert answer["Location"] == LOGIN
     assert signed_in_user(client) is None
     assert not User.objects.filter(oidc_subject="entra-amina").exists()
+
+
+def test_failed_single_sign_ons_lock_no_one_out_and_sign_ins_are_logged(client, sso, settings):
+    """django-axes counts failed passwords per account and address; failed single sign-ons (no
+    account) must not lock everyone behind one office address out."""
+    settings.OIDC_OP_ISSUER = "https://login.elsewhere.example/v2.0"
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert sign_in_through_provider(Client(), sso, amina(sso))["Location"] == LOGIN
+    assert not AccessAttempt.objects.exists()
+
+    settings.OIDC_OP_ISSUER = sso.issuer
+    assert sign_in_through_provider(client, sso, amina(sso))["Location"] == HOME
+    assert AccessLog.objects.filter(username=signed_in_user(client).username).exists()
 
 
 def test_an_id_token_not_signed_with_the_providers_keys_is_refused(client, sso, settings):
