@@ -97,6 +97,15 @@ def test_first_sign_in_creates_an_account_without_role_and_shows_the_no_role_pag
     assert "You have no role yet" in home.content.decode()
 
 
+def test_the_sign_in_goes_on_to_the_page_asked_for_on_this_site_only(sso, mission):
+    UserFactory(username="hro", oidc_subject="entra-hro", roles=[(mission, Role.HRO)])
+    sso.set_user("entra-hro", email="hro@un.example")
+    answer = sign_in_through_provider(Client(), sso, "entra-hro", next_url="/registry/violations/")
+    assert answer["Location"] == "/registry/violations/"
+    answer = sign_in_through_provider(Client(), sso, "entra-hro", next_url="https://evil.example/")
+    assert answer["Location"] == HOME
+
+
 def test_a_second_sign_in_finds_the_same_account_by_subject(sso):
     sub = amina(sso)
     first = Client()
