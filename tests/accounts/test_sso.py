@@ -154,6 +154,17 @@ def test_a_subject_linked_by_an_administrator_signs_in_to_that_account(client, s
     assert client.get(HOME).status_code == 200
 
 
+def test_a_deactivated_account_cannot_sign_in_through_the_provider(client, sso, mission):
+    UserFactory(username="gone", oidc_subject="entra-gone", is_active=False)
+    sso.set_user("entra-gone", email="gone@un.example")
+
+    answer = sign_in_through_provider(client, sso, "entra-gone")
+
+    assert answer["Location"] == LOGIN
+    assert signed_in_user(client) is None
+    assert User.objects.filter(oidc_subject="entra-gone").count() == 1  # no new account either
+
+
 # --- Roles from the provider's groups, when configured -------------------------------------------
 
 
