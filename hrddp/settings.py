@@ -179,6 +179,36 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "hrddp.accounts.backends.UserBackend",
 ]
+
+# Single sign-on with OpenID Connect (issue 17; mozilla-django-oidc, hrddp/accounts/oidc.py), on
+# when OIDC_RP_CLIENT_ID is set: the login page then offers "Sign in with <OIDC_PROVIDER_NAME>".
+# Accounts are matched by the provider's subject (User.oidc_subject), never by email; a first
+# sign-in creates an account with no role, except what OIDC_GROUP_ROLES maps from the provider's
+# groups ("group=entity code:role", comma-separated). With OIDC_MFA_SATISFIES_TWO_FACTOR on, a
+# sign-in whose ID token says "mfa" in its amr claim spares the product's own second factor.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_GROUP_ROLES = env("OIDC_GROUP_ROLES", default="")
+OIDC_MFA_SATISFIES_TWO_FACTOR = env.bool("OIDC_MFA_SATISFIES_TWO_FACTOR", default=False)
+OIDC_TIMEOUT = 10  # seconds a call to the provider (token, keys, user info) may take
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("hrddp.accounts.oidc.ProviderBackend")
+# Sign-in with a password (the login page, the admin's, the API's token endpoint): on by default
+# (the demo, a break-glass administrator). LOCAL_SIGN_IN=0 switches it off for every account but
+# those named in LOCAL_SIGN_IN_BREAK_GLASS (comma-separated usernames).
+LOCAL_SIGN_IN = env.bool("LOCAL_SIGN_IN", default=True)
+LOCAL_SIGN_IN_BREAK_GLASS = env.list("LOCAL_SIGN_IN_BREAK_GLASS", default=[])
+
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
@@ -189,6 +219,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # The same lockout, as JSON on the API's token endpoint, as the template elsewhere.
 AXES_LOCKOUT_CALLABLE = "hrddp.api.exceptions.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# A failed single sign-on is no password guessed: not counted (hrddp.accounts.oidc).
+AXES_WHITELIST_CALLABLE = "hrddp.accounts.oidc.single_sign_on_attempt"
 AXES_VERBOSE = False  # no banner on every command and process start
 # The address is REMOTE_ADDR. Behind reverse proxies that append the client's address to
 # X-Forwarded-For, TRUSTED_PROXY_COUNT says how many: the address is then read that far from the

@@ -10,7 +10,18 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
+    # Single sign-on (issue 17): 404 unless OIDC_RP_CLIENT_ID is set. mozilla-django-oidc's names.
+    path(
+        "oidc/authenticate/",
+        account_views.SingleSignOnView.as_view(),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        account_views.SingleSignOnCallbackView.as_view(),
+        name="oidc_authentication_callback",
+    ),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/api-tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/api-tokens/revoke/", views.api_token_revoke, name="api_token_revoke"),

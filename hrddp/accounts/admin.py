@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminSignInForm
 from .models import Entity, Membership, User
+
+# The admin's login refuses passwords as the login page does when local sign-in is off.
+admin.site.login_form = AdminSignInForm
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,6 +17,9 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
+    # Single sign-on (issue 17): the provider's subject links the account; an administrator may
+    # link an existing account before its holder's first sign-in, or unlink one.
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Single sign-on"), {"fields": ["oidc_subject"]}),)
 
 
 @admin.register(Entity)

@@ -60,8 +60,10 @@ class PrivateAnswersMiddleware:
 
 class TwoFactorMiddleware:
     """A user who signed in with a password but still owes a second factor reaches nothing but the
-    two-factor pages, sign-out and the language switch: every other URL (the Django admin included)
-    redirects to the code page, or to the setup page when their role requires a device they lack.
+    two-factor pages, sign-out, the language switch and single sign-on: every other URL (the Django
+    admin included) redirects to the code page, or to the setup page when their role requires a
+    device they lack. A single sign-on whose provider checked a second factor may spare the code
+    (two_factor.provider_checked_second_factor).
 
     Goes after django-otp's OTPMiddleware, which tells whether the session is verified. The API
     (/api/) authenticates each request by token, never by this session: there a half-signed-in
@@ -73,6 +75,9 @@ class TwoFactorMiddleware:
         "two_factor_verify",
         "two_factor_setup",
         "two_factor_setup_link",
+        # Signing in again through the identity provider, whose second factor may count instead.
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
     )
 
     def __init__(self, get_response):

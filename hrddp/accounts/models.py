@@ -53,6 +53,19 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The interface and the emails use this language; empty: the browser's."),
     )
+    # Single sign-on (issue 17, hrddp/accounts/oidc.py): the provider's identifier of this person,
+    # by which a sign-in finds the account. Never the email address, which a provider may reuse.
+    oidc_subject = models.CharField(
+        _("single sign-on subject"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The identity provider's identifier of this person (its 'sub' claim), set at their "
+            "first single sign-on. Empty: not linked to the identity provider."
+        ),
+    )
 
     def save(self, *args, **kwargs):
         # The receiver that revokes the user's API tokens on a password change

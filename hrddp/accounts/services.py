@@ -1,5 +1,5 @@
-"""Writes about accounts: the notice to an account's holder when sign-in to it is locked, and the
-record of "forgot password" requests that throttles them."""
+"""Writes about accounts: the notice to an account's holder when sign-in to it is locked, the
+record of "forgot password" requests that throttles them, and the roles given to an account."""
 
 from datetime import timedelta
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from hrddp.notifications.services import notify
 
-from .models import PasswordResetRequest
+from .models import Membership, PasswordResetRequest
 from .queries import password_reset_throttled
 
 LOCKED_SUBJECT = gettext_noop("Sign-in to your account was locked from an unknown address")
@@ -67,3 +67,11 @@ def allow_password_reset(email, ip_address):
             return False
         PasswordResetRequest.objects.create(email_digest=digest, ip_address=ip_address)
     return True
+
+
+def grant_role(user, entity, role):
+    """Give ``user`` the role ``role`` in ``entity`` (a Membership), unless they hold it already.
+    Returns the membership and whether it is new. Its save revokes the user's API tokens, as any
+    change of role does (hrddp/api/services.py)."""
+    with transaction.atomic():
+        return Membership.objects.get_or_create(user=user, entity=entity, role=role)

@@ -37,6 +37,11 @@ RECOVERY_CODE_COUNT = 10
 # Set at sign-in: whether this user had two-factor sign-in on then. The middleware reads it instead
 # of asking the database on every request of users who have no device.
 SESSION_FLAG = "two_factor_on"
+# Set at sign-in: whether the identity provider says it checked a second factor (single sign-on,
+# the ID token's amr claim contains "mfa"; hrddp/accounts/oidc.py). With
+# OIDC_MFA_SATISFIES_TWO_FACTOR on, such a session owes no code here; without the claim, or with
+# the setting off, the product's own second factor applies as to a password sign-in.
+PROVIDER_MFA_SESSION_KEY = "provider_mfa"
 # New recovery codes wait here between the POST that makes them and the page that shows them once.
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
 # The authenticator being set up whose secret this session may see: set by the emailed link.
@@ -221,7 +226,7 @@ def qr_code_svg(device):
 def needs_verification(request):
     """Whether the signed-in user must still enter a second factor in this session."""
     user = request.user
-    if not user.is_authenticated or user.is_verified():
+    if not user.is_authenticated or user.is_verified() or provider_checked_second_factor(request):
         return False
     if must_use_two_factor(user):
         return True
@@ -231,7 +236,19 @@ def needs_verification(request):
     return on
 
 
+def provider_checked_second_factor(request) -> bool:
+    """Whether this session's sign-in was checked with a second factor by the identity provider,
+    and that counts here (OIDC_MFA_SATISFIES_TWO_FACTOR)."""
+    return bool(
+        settings.OIDC_MFA_SATISFIES_TWO_FACTOR
+        and request.session.get(PROVIDER_MFA_SESSION_KEY) is True
+    )
+
+
 @receiver(user_logged_in, dispatch_uid="hrddp.accounts.two_factor.remember_two_factor")
 def remember_two_factor(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_FLAG] = has_two_factor(user)
+        # Every sign-in sets it anew: a password sign-in in the same session clears it. Only
+        # the single sign-on backend puts provider_mfa on the user it signs in.
+        request.session[PROVIDER_MFA_SESSION_KEY] = getattr(user, "provider_mfa", False) is True

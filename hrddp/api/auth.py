@@ -31,7 +31,13 @@ class TokenRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         from hrddp.accounts import two_factor
         from hrddp.accounts.access import must_use_two_factor
+        from hrddp.accounts.sign_in import LOCAL_SIGN_IN_OFF, password_sign_in_allowed
 
+        # Local sign-in off (LOCAL_SIGN_IN): no token for a password, before it is checked.
+        if not password_sign_in_allowed(attrs["username"]):
+            raise serializers.ValidationError(
+                {"non_field_errors": [LOCAL_SIGN_IN_OFF]}, code="local_sign_in_off"
+            )
         request = self.context["request"]
         user = authenticate(
             # The Django request: django-axes flags a lockout on it for its middleware.
