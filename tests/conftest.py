@@ -40,6 +40,18 @@ def exports_in_a_temporary_folder(settings, tmp_path):
     settings.EXPORT_DIR = str(tmp_path / "exports")
 
 
+@pytest.fixture(autouse=True)
+def attachments_in_a_temporary_folder(settings, tmp_path):
+    """Attached files go to MEDIA_ROOT (var/media) in the product; a test's to its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
 SEED_MIGRATIONS = (
     "hrddp.registry.migrations.0002_seed_vocabulary",
     "hrddp.policy.migrations.0001_initial",
