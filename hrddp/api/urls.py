@@ -9,6 +9,7 @@ from .auth import ObtainTokenView, RevokeAllTokensView, RevokeTokenView
 from .views_assessments import AssessmentViewSet, InterventionViewSet
 from .views_community import AbuseReportViewSet, PerceptionViewSet
 from .views_decisions import DecisionViewSet, WaiverViewSet
+from .views_documents import RECORD_RESOURCES, AttachmentViewSet, RecordAttachmentsView
 from .views_merge import (
     DuplicateDismissView,
     DuplicateListView,
@@ -60,6 +61,9 @@ router.register("perceptions", PerceptionViewSet, basename="perception")
 router.register("abuse-reports", AbuseReportViewSet, basename="abuse-report")
 # A support request's participants (issue 15): listed and added under their request.
 router.register("participants", ParticipantViewSet, basename="participant")
+# Attached files (issue 17): one file's description and its download; a record's files are listed
+# and added under the record (``<kind>-attachments`` below).
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="token"),
@@ -105,6 +109,14 @@ urlpatterns = [
         "v1/candidates/<int:pk>/decision/",
         CandidateDecisionView.as_view(),
         name="candidate-decision",
+    ),
+    *(
+        path(
+            f"v1/{resource}/<int:pk>/attachments/",
+            RecordAttachmentsView.as_view(kind=kind),
+            name=f"{kind}-attachments",
+        )
+        for kind, resource in RECORD_RESOURCES.items()
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

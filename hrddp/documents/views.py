@@ -20,8 +20,13 @@ def attachment_add(request, kind, pk):
     if not queries.can_attach(request.user, record):
         raise PermissionDenied
     evidence = kind == "violation"
-    form = AttachmentForm(request.POST or None, request.FILES or None, evidence=evidence)
-    if request.method == "POST" and form.is_valid():
+    # Bound on any POST, an empty one too (then refused on its fields, 400), not only on one
+    # with data.
+    posted = request.method == "POST"
+    form = AttachmentForm(
+        request.POST if posted else None, request.FILES if posted else None, evidence=evidence
+    )
+    if posted and form.is_valid():
         try:
             services.add_attachment(
                 record,

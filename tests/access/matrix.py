@@ -59,6 +59,109 @@ MATRIX = {
         "violation",
         "302 403 403 409 403 403 403 403 409 403 403",
     ),
+    # --- attached files (issue 17): a file follows its record (domain.md 7). Attached by who
+    # records it: letters (SSR advisors, HROs, managers), decisions and interventions (HROs,
+    # managers), participants (SSR advisors, the entity's HROs), evidence (HROs).
+    "documents:add@communication-mission": (
+        "communication@mission",
+        "302 403 200 200 200 403 403 404 404 404 403",
+    ),
+    "documents:add@communication-mission POST": (
+        "communication@mission",
+        "302 403 400 400 400 403 403 404 404 404 403",
+    ),
+    "documents:add@communication-agency": (
+        "communication@agency",
+        "302 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "documents:add@communication-agency POST": (
+        "communication@agency",
+        "302 403 404 404 404 404 404 400 400 400 404",
+    ),
+    "documents:add@decision-mission": (
+        "decision@mission",
+        "302 403 403 200 200 403 403 404 404 404 403",
+    ),
+    "documents:add@decision-mission POST": (
+        "decision@mission",
+        "302 403 403 400 400 403 403 404 404 404 403",
+    ),
+    "documents:add@decision-agency": (
+        "decision@agency",
+        "302 403 404 404 404 404 404 403 200 200 404",
+    ),
+    "documents:add@decision-agency POST": (
+        "decision@agency",
+        "302 403 404 404 404 404 404 403 400 400 404",
+    ),
+    "documents:add@intervention-mission": (
+        "intervention@mission",
+        "302 403 403 200 200 403 403 404 404 404 403",
+    ),
+    "documents:add@intervention-mission POST": (
+        "intervention@mission",
+        "302 403 403 400 400 403 403 404 404 404 403",
+    ),
+    "documents:add@intervention-agency": (
+        "intervention@agency",
+        "302 403 404 404 404 404 404 403 200 200 404",
+    ),
+    "documents:add@intervention-agency POST": (
+        "intervention@agency",
+        "302 403 404 404 404 404 404 403 400 400 404",
+    ),
+    "documents:add@participant-mission": (
+        "participant@mission",
+        "302 403 200 200 403 403 403 404 404 404 403",
+    ),
+    "documents:add@participant-mission POST": (
+        "participant@mission",
+        "302 403 400 400 403 403 403 404 404 404 403",
+    ),
+    "documents:add@participant-agency": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 200 200 403 404",
+    ),
+    "documents:add@participant-agency POST": (
+        "participant@agency",
+        "302 403 404 404 404 404 404 400 400 403 404",
+    ),
+    "documents:add@violation": (
+        "violation",
+        "302 403 404 200 403 403 403 404 200 403 403",
+    ),
+    "documents:add@violation POST": (
+        "violation",
+        "302 403 404 400 403 403 403 404 400 403 403",
+    ),
+    "documents:download@letter-mission": (
+        "letter@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "documents:download@letter-agency": (
+        "letter@agency",
+        "302 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "documents:download@decision_file-mission": (
+        "decision_file@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "documents:download@intervention_file-mission": (
+        "intervention_file@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "documents:download@participant_file-mission": (
+        "participant_file@mission",
+        "302 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "documents:download@evidence": (
+        "evidence",
+        "302 403 404 200 200 200 200 404 200 200 200",
+    ),
+    "documents:download@evidence_identifying": (
+        "evidence_identifying",
+        "302 403 404 200 404 404 404 404 200 404 404",
+    ),
     "assessments:detail@agency": (
         "assessment@agency",
         "302 403 404 404 404 404 404 200 200 200 404",
@@ -830,6 +933,135 @@ MATRIX = {
     "api:candidate-decision@agency POST": (
         "candidate@agency",
         "401 403 404 404 404 404 404 403 400 403 404",
+    ),
+    # --- attached files through the API (issue 17): as the pages.
+    "api:communication-attachments@mission": (
+        "communication@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:communication-attachments@mission POST": (
+        "communication@mission",
+        "401 403 400 400 400 403 403 404 404 404 403",
+    ),
+    "api:communication-attachments@agency": (
+        "communication@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:communication-attachments@agency POST": (
+        "communication@agency",
+        "401 403 404 404 404 404 404 400 400 400 404",
+    ),
+    "api:decision-attachments@mission": (
+        "decision@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:decision-attachments@mission POST": (
+        "decision@mission",
+        "401 403 403 400 400 403 403 404 404 404 403",
+    ),
+    "api:decision-attachments@agency": (
+        "decision@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:decision-attachments@agency POST": (
+        "decision@agency",
+        "401 403 404 404 404 404 404 403 400 400 404",
+    ),
+    "api:intervention-attachments@mission": (
+        "intervention@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:intervention-attachments@mission POST": (
+        "intervention@mission",
+        "401 403 403 400 400 403 403 404 404 404 403",
+    ),
+    "api:intervention-attachments@agency": (
+        "intervention@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:intervention-attachments@agency POST": (
+        "intervention@agency",
+        "401 403 404 404 404 404 404 403 400 400 404",
+    ),
+    "api:participant-attachments@mission": (
+        "participant@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:participant-attachments@mission POST": (
+        "participant@mission",
+        "401 403 400 400 403 403 403 404 404 404 403",
+    ),
+    "api:participant-attachments@agency": (
+        "participant@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:participant-attachments@agency POST": (
+        "participant@agency",
+        "401 403 404 404 404 404 404 400 400 403 404",
+    ),
+    "api:violation-attachments": (
+        "violation",
+        "401 403 404 200 200 200 200 404 200 200 200",
+    ),
+    "api:violation-attachments POST": (
+        "violation",
+        "401 403 404 400 403 403 403 404 400 403 403",
+    ),
+    "api:attachment-detail@letter-mission": (
+        "letter@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:attachment-download@letter-mission": (
+        "letter@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:attachment-detail@letter-agency": (
+        "letter@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:attachment-download@letter-agency": (
+        "letter@agency",
+        "401 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "api:attachment-detail@decision_file-mission": (
+        "decision_file@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:attachment-download@decision_file-mission": (
+        "decision_file@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:attachment-detail@intervention_file-mission": (
+        "intervention_file@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:attachment-download@intervention_file-mission": (
+        "intervention_file@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:attachment-detail@participant_file-mission": (
+        "participant_file@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:attachment-download@participant_file-mission": (
+        "participant_file@mission",
+        "401 403 200 200 200 200 200 404 404 404 200",
+    ),
+    "api:attachment-detail@evidence": (
+        "evidence",
+        "401 403 404 200 200 200 200 404 200 200 200",
+    ),
+    "api:attachment-download@evidence": (
+        "evidence",
+        "401 403 404 200 200 200 200 404 200 200 200",
+    ),
+    "api:attachment-detail@evidence_identifying": (
+        "evidence_identifying",
+        "401 403 404 200 404 404 404 404 200 404 404",
+    ),
+    "api:attachment-download@evidence_identifying": (
+        "evidence_identifying",
+        "401 403 404 200 404 404 404 404 200 404 404",
     ),
     "api:schema": (None, "200 200 200 200 200 200 200 200 200 200 200"),
     "api:docs": (None, "200 200 200 200 200 200 200 200 200 200 200"),

@@ -47,6 +47,9 @@ ARGUMENTS = {
     "kind": "units",
 }
 
+# URLs whose ``kind`` is the kind of record their id is of (a file attached to a communication...).
+KIND_OF_OBJECT = {"documents:add"}
+
 
 def app_url_names():
     return sorted(
@@ -62,7 +65,9 @@ def fill(url_name, obj, world):
     target = world.objects[obj] if obj else None
     kwargs = {}
     for name in kwarg_names(url_name):
-        if name in ARGUMENTS:
+        if name == "kind" and url_name in KIND_OF_OBJECT:  # the kind of the row's record
+            kwargs[name] = obj.split("@")[0]
+        elif name in ARGUMENTS:
             kwargs[name] = ARGUMENTS[name]
         elif name == "risk_pk" and obj.startswith("assessment@"):  # a risk of that assessment
             kwargs[name] = world.objects[obj.replace("assessment@", "risk@")].pk

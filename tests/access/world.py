@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pghistory
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from assessments import workflow
 from assessments.models import Trigger, TriggerKind
 from hrddp.accounts.models import Role
 from hrddp.community.models import Method, Perception
+from hrddp.documents.services import add_attachment
 from hrddp.notifications.models import Notification
 from hrddp.registry import merging
 from hrddp.screening.models import Candidate
@@ -42,6 +44,12 @@ REPORTER = f"{REPORTER_FIRST} {REPORTER_LAST}"
 REPORTER_USERNAME = "zq-staff-witness"
 REPORTER_EMAIL = "zebulon.quillfeather@witness.example"
 SECRETS = (IDENTITY, CONTACT, REPORTER, REPORTER_USERNAME, REPORTER_EMAIL)
+
+
+def pdf(name, text="A letter."):
+    """A small PDF upload (its content is what the checks read)."""
+    content = b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def routed_urls():
@@ -188,6 +196,38 @@ def build_world():
         objects[f"candidate@{key}"] = Candidate.objects.create(
             participant=participant, person=objects["person"], score=0.9, decision="rejected"
         )
+        # Attached files (issue 17): a letter on each entity's first communication.
+        objects[f"letter@{key}"] = add_attachment(
+            objects[f"communication@{key}"],
+            pdf("letter.pdf"),
+            title=f"Signed letter ({key})",
+            user=users[f"{prefix}requester"],
+        )
+    # A file on the mission's decision, intervention and participant; evidence on the violation,
+    # one of which names the witness: HROs only, and the identity in its title and content lets the
+    # leak check of test_access_matrix see every page, list and download that could show it.
+    objects["decision_file@mission"] = add_attachment(
+        objects["decision@mission"], pdf("decision.pdf"), title="Signed decision", user=users["hro"]
+    )
+    objects["intervention_file@mission"] = add_attachment(
+        objects["intervention@mission"], pdf("note.pdf"), title="Meeting note", user=users["hro"]
+    )
+    objects["participant_file@mission"] = add_attachment(
+        objects["participant@mission"],
+        pdf("id-card.pdf"),
+        title="Identity card",
+        user=users["requester"],
+    )
+    objects["evidence"] = add_attachment(
+        violation, pdf("photo.pdf"), title="Photograph of the site", user=users["hro"]
+    )
+    objects["evidence_identifying"] = add_attachment(
+        violation,
+        pdf("statement.pdf", f"Statement of {IDENTITY}"),
+        title=f"Statement of {IDENTITY}",
+        user=users["hro"],
+        identifies_people=True,
+    )
     return World(users=users, objects=objects)
 
 

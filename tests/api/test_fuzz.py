@@ -99,6 +99,8 @@ def world(mission, ssr_advisor, hro, manager, unit):
         "assessments": assessment.pk,
         "interventions": active.interventions.get().pk,
         "communications": active.communications.first().pk,
+        # Attached files (issue 17) are uploaded under each kind of record, a decision's too.
+        "decisions": active.decisions.get().pk,
         "imports": ImportJob.objects.create(
             kind="units", file_name="units.csv", content=b"external_ref,name\n", created_by=hro
         ).pk,

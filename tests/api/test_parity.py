@@ -17,7 +17,8 @@ from drf_spectacular.generators import SchemaGenerator
 
 from assessments import workflow
 
-# Page route (its URL name) -> the API operation doing the same: (HTTP method, API URL name).
+# Page route (its URL name) -> the API operation doing the same: (HTTP method, API URL name), or a
+# list of them where one page route serves several kinds of record.
 PAGE_ACTIONS = {
     # registry
     "registry:institution_create": ("post", "api:institution-list"),
@@ -80,6 +81,15 @@ PAGE_ACTIONS = {
     "community:perception_create": ("post", "api:perception-list"),
     "community:perception_update": ("put", "api:perception-detail"),
     "community:report": ("post", "api:abuse-report-list"),
+    # attached files (issue 17): the page attaches to a record of any kind, the API under each
+    # kind's resource (a list: one operation per kind of record)
+    "documents:add": [
+        ("post", "api:communication-attachments"),
+        ("post", "api:decision-attachments"),
+        ("post", "api:violation-attachments"),
+        ("post", "api:intervention-attachments"),
+        ("post", "api:participant-attachments"),
+    ],
 }
 
 # The workflow's tables -> the API operation taking their actions, and the serializer whose
@@ -255,10 +265,11 @@ def test_listed_routes_are_listed_once():
 
 @pytest.mark.parametrize("page_action", sorted(PAGE_ACTIONS))
 def test_page_action_has_its_api_operation(page_action, api_operations):
-    method, url_name = PAGE_ACTIONS[page_action]
-    assert accepts(url_name, method, api_operations), (
-        f"{page_action}: the API has no {method.upper()} at {url_name}"
-    )
+    mapped = PAGE_ACTIONS[page_action]
+    for method, url_name in mapped if isinstance(mapped, list) else [mapped]:
+        assert accepts(url_name, method, api_operations), (
+            f"{page_action}: the API has no {method.upper()} at {url_name}"
+        )
 
 
 def action_choices(operation, schema):
