@@ -57,6 +57,12 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class OptionalBoolean(serializers.BooleanField):
+    """A yes/no that, left out of a form (multipart) body, stays out, instead of reading "no"."""
+
+    default_empty_html = serializers.empty
+
+
 class AttachmentUploadSerializer(serializers.ModelSerializer):
     """The upload's fields, as the page's form has them (multipart/form-data). The record's kind
     comes in the context (``kind``): only evidence on a violation identifies people."""
@@ -70,21 +76,15 @@ class AttachmentUploadSerializer(serializers.ModelSerializer):
         )
     )
 
+    identifies_people = OptionalBoolean(
+        required=False,
+        help_text=_(
+            "Evidence on a violation only: it names a victim, witness or source, so only "
+            "human rights officers may see or download it. Left out, evidence is taken to "
+            "identify people; other files never do."
+        ),
+    )
+
     class Meta:
         model = Attachment
         fields = ["file", "title", "date", "identifies_people"]
-        extra_kwargs = {
-            "identifies_people": {
-                "help_text": _(
-                    "Evidence on a violation only: it names a victim, witness or source, so only "
-                    "human rights officers may see or download it."
-                )
-            }
-        }
-
-    def validate_identifies_people(self, value):
-        if value and self.context.get("kind") != "violation":
-            raise serializers.ValidationError(
-                _("Only evidence on a violation can identify a victim, witness or source.")
-            )
-        return value

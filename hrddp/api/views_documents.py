@@ -5,7 +5,6 @@ whoever may not see it, and each download is written in its history. Every looku
 ``hrddp.documents.queries``'s, every write ``hrddp.documents.services``'s, as for the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
@@ -97,7 +96,7 @@ class RecordAttachmentsView(generics.ListCreateAPIView):
                 data["file"],
                 title=data["title"],
                 date=data.get("date"),
-                identifies_people=data.get("identifies_people", False),
+                identifies_people=data.get("identifies_people"),
                 user=request.user,
             )
         except DjangoValidationError as error:
@@ -150,10 +149,4 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def download(self, request, pk=None):
         """The file's bytes, as an attachment under its sanitised name (``filename``), of its
         type (``content_type``). The download is written in the file's history: who, when."""
-        attachment = self.get_object()
-        return FileResponse(
-            services.open_for_download(attachment, request.user),
-            as_attachment=True,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-        )
+        return services.download_response(self.get_object(), request.user)

@@ -25,6 +25,8 @@ class AttachmentForm(forms.ModelForm):
             "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
         }
         # Only evidence on a violation can name a victim, witness or source (domain.md 7).
-        if not evidence:
+        if evidence:
+            self.fields["identifies_people"].initial = True
+        else:
             del self.fields["identifies_people"]
         self.order_fields(["title", "file", "date", "identifies_people"])

@@ -4,6 +4,7 @@ written in the history."""
 
 import hashlib
 import logging
+import zipfile
 from pathlib import PurePath
 
 import filetype
@@ -11,9 +12,11 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import scan
 from .models import Attachment
@@ -32,19 +35,48 @@ ACCEPTED_TYPES = {
     "image/tiff": "TIFF",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (.xlsx)",
-    "application/vnd.oasis.opendocument.text": "OpenDocument text (.odt)",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet (.ods)",
+    "application/vnd.oasis.opendocument.text": gettext_lazy("OpenDocument text (.odt)"),
+    "application/vnd.oasis.opendocument.spreadsheet": gettext_lazy(
+        "OpenDocument spreadsheet (.ods)"
+    ),
     "audio/mpeg": "MP3",
     "audio/mp4": "M4A",
     "video/mp4": "MP4",
 }
+# The accepted types that are zip archives: their parts are read too, and one that carries macros,
+# ActiveX controls or an embedded program is refused (a .docx is only a zip whose first entries
+# are named word/...).
+OFFICE_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "[Content_Types].xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "[Content_Types].xml",
+    "application/vnd.oasis.opendocument.text": "mimetype",
+    "application/vnd.oasis.opendocument.spreadsheet": "mimetype",
+}
+ACTIVE_PARTS = ("vbaproject.bin", "activex", "/embeddings/", "basic/", ".exe", ".dll", ".js")
 CHUNK = 1024 * 1024
 # A sanitised name is cut to this many characters before its extension.
 NAME_STEM_MAX = 120
 
 
 def accepted_types_text():
-    return ", ".join(sorted(set(ACCEPTED_TYPES.values())))
+    return ", ".join(sorted({str(label) for label in ACCEPTED_TYPES.values()}))
+
+
+def office_document_is_inert(file, mime):
+    """A .docx, .xlsx, .odt or .ods is a zip: true when it is a whole one, with the part that
+    makes it a document of its kind, and no macros, ActiveX controls, embedded objects or
+    programs among its parts."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = [name.lower() for name in archive.namelist()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        file.seek(0)
+    if OFFICE_TYPES[mime].lower() not in names:
+        return False
+    return not any(part in name for name in names for part in ACTIVE_PARTS)
 
 
 def read_type(file):
@@ -94,6 +126,15 @@ def checked(uploaded):
             % {"name": PurePath(str(uploaded.name)).name, "types": accepted_types_text()},
             code="type",
         )
+    if kind.mime in OFFICE_TYPES and not office_document_is_inert(uploaded, kind.mime):
+        raise ValidationError(
+            _(
+                "“%(name)s” is not a plain document: it is damaged, or it carries macros, "
+                "controls or embedded programs. Save it again as a plain document, or as PDF."
+            )
+            % {"name": PurePath(str(uploaded.name)).name},
+            code="active_content",
+        )
     scan.scan(uploaded)
     digest = hashlib.sha256()
     uploaded.seek(0)
@@ -103,14 +144,31 @@ def checked(uploaded):
     return kind.mime, kind.extension, digest.hexdigest(), uploaded.size
 
 
-def add_attachment(record, uploaded, *, title, user, date=None, identifies_people=False):
+def identifies_people_default(record):
+    """Evidence on a violation is taken to identify a victim, witness or source (HROs only) unless
+    the HRO says it does not: a forgotten tick must not open a medical certificate to managers."""
+    return record._meta.model_name == "violation"
+
+
+def add_attachment(record, uploaded, *, title, user, date=None, identifies_people=None):
     """Keep ``uploaded`` with ``record`` once it has passed ``checked``. The file is written to
-    the store first, then its row; if the row cannot be written, the file is removed again."""
+    the store first, then its row; if the row cannot be written, the file is removed again.
+    ``identifies_people``: for evidence on a violation only (None: ``identifies_people_default``)."""
+    if identifies_people is None:
+        identifies_people = identifies_people_default(record)
+    if identifies_people and record._meta.model_name != "violation":
+        raise ValidationError(
+            {
+                "identifies_people": _(
+                    "Only evidence on a violation can identify a victim, witness or source."
+                )
+            }
+        )
     content_type, extension, sha256, size = checked(uploaded)
     attachment = Attachment(
         title=title,
         date=date,
-        identifies_people=identifies_people and record._meta.model_name == "violation",
+        identifies_people=identifies_people,
         filename=sanitised_name(uploaded.name, extension),
         content_type=content_type,
         size=size,
@@ -132,10 +190,31 @@ def add_attachment(record, uploaded, *, title, user, date=None, identifies_peopl
 def open_for_download(attachment, user):
     """The stored file, opened, and the download written in the attachment's history (who, when:
     the history's context). The caller has checked that ``user`` may read it."""
-    handle = attachment.file.storage.open(attachment.file.name, "rb")
+    storage = attachment.file.storage
+    if not storage.exists(attachment.file.name):
+        logger.error(
+            "Attachment %s: %s is missing from the store (manage.py verify_history names them)",
+            attachment.pk,
+            attachment.file.name,
+        )
+        raise Http404("The file is missing from the store.")
+    handle = storage.open(attachment.file.name, "rb")
     with transaction.atomic(), pghistory.context(user=user.pk, download=attachment.pk):
         pghistory.create_event(attachment, label="download")
     return handle
+
+
+def download_response(attachment, user):
+    """The file as a download (``open_for_download``), never shown inline; a sandbox policy in case
+    a browser renders it anyway."""
+    response = FileResponse(
+        open_for_download(attachment, user),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 def file_problems(attachments=None):

@@ -3,7 +3,6 @@ each download comes through ``attachment_download``, which checks who may read i
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -54,9 +53,4 @@ def attachment_add(request, kind, pk):
 @role_required()
 def attachment_download(request, pk):
     attachment = queries.get_attachment_for_user(request.user, pk)
-    return FileResponse(
-        services.open_for_download(attachment, request.user),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
+    return services.download_response(attachment, request.user)

@@ -219,7 +219,11 @@ def build_world():
         user=users["requester"],
     )
     objects["evidence"] = add_attachment(
-        violation, pdf("photo.pdf"), title="Photograph of the site", user=users["hro"]
+        violation,
+        pdf("photo.pdf"),
+        title="Photograph of the site",
+        user=users["hro"],
+        identifies_people=False,
     )
     objects["evidence_identifying"] = add_attachment(
         violation,

@@ -123,7 +123,11 @@ def test_an_hro_attaches_evidence_to_a_violation_and_registry_readers_download_i
 ):
     response = api_for(hro).post(
         files_url("violation", violation),
-        {"file": upload("photo.pdf", EVIDENCE), "title": "Photograph of the site"},
+        {
+            "file": upload("photo.pdf", EVIDENCE),
+            "title": "Photograph of the site",
+            "identifies_people": False,
+        },
         format="multipart",
     )
     assert response.status_code == 201, response.json()
@@ -311,3 +315,17 @@ def test_the_metadata_of_a_file_is_read_by_who_sees_its_record(api_for, auditor,
     body = response.json()
     assert body["title"] == "Signed letter" and body["sha256"] == letter.sha256
     assert body["record_kind"] == "communication"
+
+
+def test_evidence_uploaded_without_saying_is_taken_to_identify_people(
+    api_for, hro, manager, violation
+):
+    response = api_for(hro).post(
+        files_url("violation", violation),
+        {"file": upload("certificate.pdf", EVIDENCE), "title": "Medical certificate"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["identifies_people"] is True
+    attachment = Attachment.objects.get()
+    assert api_for(manager).get(download_url(attachment)).status_code == 404

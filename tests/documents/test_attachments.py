@@ -267,3 +267,94 @@ def test_a_file_leaves_the_store_when_its_record_is_deleted(
         communication.delete()
     assert not Attachment.objects.exists()
     assert stored_files(settings) == []
+
+
+# --- Evidence is HROs-only unless the HRO says otherwise ---------------------------------------
+
+
+def test_evidence_is_taken_to_identify_people_unless_the_hro_says_it_does_not(
+    client_for, hro, violation, communication
+):
+    import re
+
+    form = client_for(hro).get(reverse("documents:add", args=["violation", violation.pk]))
+    [checkbox] = re.findall(r'<input[^>]*name="identifies_people"[^>]*>', form.content.decode())
+    assert "checked" in checkbox
+    evidence = add_attachment(violation, upload("report.pdf", PDF), title="Report", user=hro)
+    letter = add_attachment(communication, upload("letter.pdf", PDF), title="Letter", user=hro)
+    assert evidence.identifies_people is True
+    assert letter.identifies_people is False
+
+
+def test_a_file_on_anything_but_a_violation_cannot_be_marked_as_identifying_people(
+    hro, communication
+):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        add_attachment(
+            communication, upload("l.pdf", PDF), title="L", user=hro, identifies_people=True
+        )
+    assert "identifies_people" in refused.value.error_dict
+    assert not Attachment.objects.exists()
+
+
+# --- Office documents: inert ones only --------------------------------------------------------
+
+
+def office_file(*parts):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in parts:
+            archive.writestr(name, b"<x/>")
+    return buffer.getvalue()
+
+
+def test_a_plain_word_document_is_accepted(client_for, hro, communication):
+    docx = office_file("word/document.xml", "[Content_Types].xml", "_rels/.rels")
+    assert (
+        attach(client_for(hro), communication, name="letter.docx", content=docx).status_code == 302
+    )
+    assert Attachment.objects.get().filename == "letter.docx"
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("word/document.xml", "[Content_Types].xml", "word/vbaProject.bin"),
+        ("word/document.xml", "[Content_Types].xml", "word/activeX/activeX1.xml"),
+        ("word/document.xml", "[Content_Types].xml", "word/embeddings/oleObject1.bin"),
+        ("word/document.xml", "word/payload.exe"),
+    ],
+)
+def test_a_word_document_with_macros_controls_or_programs_is_refused(
+    client_for, hro, communication, settings, parts
+):
+    response = attach(
+        client_for(hro), communication, name="letter.docx", content=office_file(*parts)
+    )
+    assert response.status_code == 400
+    assert "is not a plain document" in response.content.decode()
+    assert not Attachment.objects.exists()
+    assert stored_files(settings) == []
+
+
+# --- Downloads ----------------------------------------------------------------------------------
+
+
+def test_a_download_is_sandboxed_should_a_browser_render_it(client_for, hro, communication):
+    attachment = add_attachment(communication, upload("letter.pdf", PDF), title="L", user=hro)
+    response = download(client_for(hro), attachment)
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_a_file_missing_from_the_store_answers_404_and_no_download_is_recorded(
+    client_for, hro, communication
+):
+    attachment = add_attachment(communication, upload("letter.pdf", PDF), title="L", user=hro)
+    attachment.file.storage.delete(attachment.file.name)
+    assert download(client_for(hro), attachment).status_code == 404
+    assert not attachment.events.filter(pgh_label="download").exists()

@@ -3,6 +3,7 @@ from django import template
 from hrddp.documents import queries
 
 register = template.Library()
+SAME_REQUEST = ("communication", "decision")
 
 
 @register.inclusion_tag("documents/_attachments.html", takes_context=True)
@@ -35,9 +36,15 @@ def attachments_by_record(context, records):
 def record_files(context, record, by_record):
     """A table cell's files of ``record``, read from ``attachments_by_record``, and the link to
     attach one for those who may."""
+    kind = record._meta.model_name
+    # Who may attach to a letter or a decision depends on its request alone: asked once a table
+    # (each row asking would read each row's request).
+    key = ("may attach", record.request_id if kind in SAME_REQUEST else record.pk)
+    if key not in by_record:
+        by_record[key] = queries.can_attach(context["request"].user, record)
     return {
         "record": record,
-        "kind": record._meta.model_name,
+        "kind": kind,
         "attachments": by_record.get(record.pk, []),
-        "may_attach": queries.can_attach(context["request"].user, record),
+        "may_attach": by_record[key],
     }
