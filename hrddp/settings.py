@@ -303,7 +303,11 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "directory_permissions_mode": 0o700},
+        "OPTIONS": {
+            "location": MEDIA_ROOT,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
     }
 STORAGES = {
     "default": _default_storage,

@@ -17,6 +17,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+import pghistory.models
 import pyrage
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -45,11 +46,12 @@ def find_companion(dump):
 
 
 def named_files(using=DEFAULT_DB_ALIAS):
-    """{name: storage} of every file a FileField of an installed model names, history included,
-    in name order."""
+    """{name: storage} of every file a FileField of an installed model names, in name order. Not
+    the history's copies of those rows: a file deleted with its row has left the store, and its
+    history keeps only what it was (name, size, SHA-256)."""
     files = {}
     for model in apps.get_models():
-        if model._meta.proxy:
+        if model._meta.proxy or issubclass(model, pghistory.models.Event):
             continue
         for field in model._meta.concrete_fields:
             if not isinstance(field, models.FileField):

@@ -163,10 +163,29 @@ def test_a_file_missing_from_the_store_is_named_by_the_backup(attachments, tmp_p
     letter.file.storage.delete(letter.file.name)
     errors = io.StringIO()
 
-    call_command("backup", output=tmp_path / "b.dump.age", stdout=io.StringIO(), stderr=errors)
+    with pytest.raises(CommandError, match="1 files that records name were missing"):
+        call_command("backup", output=tmp_path / "b.dump.age", stdout=io.StringIO(), stderr=errors)
 
     assert f"missing from the store: {letter.file.name}" in errors.getvalue()
-    assert (tmp_path / "b.files.tar.age").exists()
+    assert (tmp_path / "b.files.tar.age").exists()  # written all the same
+
+
+@transactional
+def test_a_restore_missing_files_that_records_name_fails_and_names_them(
+    attachments, media, settings, tmp_path
+):
+    letter = attachments[0]
+    letter.file.storage.delete(letter.file.name)
+    settings.BACKUP_AGE_RECIPIENTS = []
+    dump = tmp_path / "plain.dump"
+    with pytest.raises(CommandError):
+        call_command("backup", output=dump, unencrypted=True, stdout=io.StringIO())
+    errors = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 files that records name are missing"):
+        call_command("restore", dump, interactive=False, stdout=io.StringIO(), stderr=errors)
+
+    assert f"in neither the archive nor the store: {letter.file.name}" in errors.getvalue()
 
 
 @transactional

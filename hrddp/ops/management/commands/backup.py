@@ -77,6 +77,7 @@ class Command(BaseCommand):
         database=DEFAULT_DB_ALIAS,
         **options,
     ):
+        self.missing = []
         # Before anything is written: no key, no backup.
         recipients = None if unencrypted else encryption.recipients()
         connection = connections[database]
@@ -113,11 +114,18 @@ class Command(BaseCommand):
         self.stdout.write(str(output))
         if archive:
             self.stdout.write(f"{archive} ({count} files)")
+        if self.missing:
+            # Written all the same (the database is worth keeping); the exit status tells cron.
+            raise CommandError(
+                f"The backup is written, but {len(self.missing)} files that records name were "
+                "missing from the store (listed above): run verify_history."
+            )
 
     def write_files(self, path, recipients, database):
         named = files.named_files(using=database)
 
         def missing(name, error):
+            self.missing.append(name)
             self.stderr.write(f"Not in the backup, missing from the store: {name} ({error})")
 
         with encryption.create_private_file(path) as file:

@@ -138,6 +138,20 @@ class Command(BaseCommand):
         if archive is not None:
             count = self.restore_files(archive, identities if archive_encrypted else None, database)
             self.stdout.write(f"Restored {count} files from {archive}.")
+            absent = [
+                name
+                for name, storage in files.named_files(using=database).items()
+                if not storage.exists(name)
+            ]
+            for name in absent:
+                self.stderr.write(
+                    f"Named by a record but in neither the archive nor the store: {name}"
+                )
+            if absent:
+                raise CommandError(
+                    f"The database and {count} files were restored, but {len(absent)} files that "
+                    "records name are missing (listed above)."
+                )
 
     def archive(self, file, given):
         if given is not None:
