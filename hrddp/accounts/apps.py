@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import middleware, services, two_factor  # noqa: F401  (connect their receivers)
+        from . import checks, middleware, services, two_factor  # noqa: F401  (receivers, checks)

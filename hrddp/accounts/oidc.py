@@ -140,7 +140,13 @@ class ProviderBackend(OIDCAuthenticationBackend):
         # one whose URL would carry a code and a state.
         if not sso_enabled() or "nonce" not in kwargs or kwargs.keys() - CALLBACK_CREDENTIALS:
             return None
-        return super().authenticate(request, **kwargs)
+        try:
+            return super().authenticate(request, **kwargs)
+        except (requests.RequestException, jwt.InvalidTokenError, ValueError) as error:
+            # The provider unreachable or answering an error, a token expired or not yet valid:
+            # the sign-in fails, back on the login page with its message (not a server error).
+            logger.warning("single sign-on failed: %s", error)
+            return None
 
     def get_user(self, user_id):
         # As UserBackend: the request's user with their memberships, in one query.
@@ -179,9 +185,11 @@ class ProviderBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("ID token not issued for this client (aud)")
         if len(audiences) > 1 and payload.get("azp") != client_id:
             raise SuspiciousOperation("ID token not issued for this client (azp)")
+        # Required (check accounts.E001): without it, a multi-tenant provider's endpoints would
+        # let any tenant's users in, and a subject could be matched across providers.
         issuer = settings.OIDC_OP_ISSUER
-        if issuer and payload.get("iss") != issuer:
-            raise SuspiciousOperation("ID token from another issuer (iss)")
+        if not issuer or payload.get("iss") != issuer:
+            raise SuspiciousOperation("ID token from another issuer (iss), or none configured")
         if not payload.get("sub"):
             raise SuspiciousOperation("ID token without a subject (sub)")
 

@@ -445,3 +445,25 @@ def test_every_persona_may_start_a_sign_in_and_a_bare_callback_goes_back_to_logi
         assert start.status_code == 302, persona
         assert start["Location"].startswith(sso.authorization_endpoint), persona
         assert client.get("/oidc/callback/")["Location"] == LOGIN, persona
+
+
+def test_single_sign_on_without_an_issuer_configured_fails_the_checks_and_signs_no_one_in(
+    client, sso, settings
+):
+    from hrddp.accounts.checks import single_sign_on_issuer
+
+    settings.OIDC_OP_ISSUER = ""
+    assert [error.id for error in single_sign_on_issuer(None)] == ["accounts.E001"]
+    answer = sign_in_through_provider(client, sso, amina(sso))
+    assert answer["Location"] == LOGIN
+    assert signed_in_user(client) is None
+
+
+def test_a_provider_that_cannot_be_reached_fails_the_sign_in_on_the_login_page(
+    client, sso, settings
+):
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/token"  # nothing listens there
+    answer = sign_in_through_provider(client, sso, amina(sso))
+    assert answer.status_code == 302 and answer["Location"] == LOGIN
+    assert signed_in_user(client) is None
+    assert "did not succeed" in client.get(LOGIN).content.decode()
