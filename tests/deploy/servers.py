@@ -8,6 +8,7 @@ broker and the object store, named by the environment (``shared_env`` in conftes
 """
 
 import ast
+import ctypes
 import os
 import re
 import signal
@@ -25,6 +26,7 @@ from django.conf import settings
 from .procfile import ROOT, procfile
 
 BIN = Path(sys.executable).parent
+PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
 
 
 def free_port():
@@ -52,6 +54,16 @@ def wait_for(condition, timeout=30, message="condition", interval=0.2):
     raise AssertionError(f"timed out after {timeout} s waiting for {message}")
 
 
+def die_with_the_tests():
+    """In the child, before it runs: a SIGTERM when the test process dies (Linux's
+    PR_SET_PDEATHSIG), so that a run killed by CI's timeout leaves no gunicorn or worker taking
+    the next run's tasks. Elsewhere, the fixtures' finalizers alone stop them."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 @dataclass
 class Process:
     """A subprocess in a process group of its own, its output in ``log``."""
@@ -76,6 +88,7 @@ class Process:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_the_tests,
             )
         return self
 
