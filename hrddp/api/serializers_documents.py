@@ -88,3 +88,9 @@ class AttachmentUploadSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
         fields = ["file", "title", "date", "identifies_people"]
+
+
+class AttachmentRemovalSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        help_text=_("Why the file is removed: its history keeps the reason.")
+    )

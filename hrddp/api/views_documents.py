@@ -19,7 +19,11 @@ from hrddp.documents.models import Attachment
 
 from .exceptions import validation_detail
 from .permissions import ANY_ROLE
-from .serializers_documents import AttachmentSerializer, AttachmentUploadSerializer
+from .serializers_documents import (
+    AttachmentRemovalSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+)
 
 # The records files are attached to (hrddp.documents.models.OWNER_FIELDS) and the API's resource
 # of each: a record's files are at /api/v1/<resource>/<id>/attachments/.
@@ -123,7 +127,7 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     lookup_value_regex = "[0-9]+"
     serializer_class = AttachmentSerializer
-    action_roles = {"retrieve": ANY_ROLE, "download": ANY_ROLE}
+    action_roles = {"retrieve": ANY_ROLE, "download": ANY_ROLE, "remove": ANY_ROLE}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
@@ -150,3 +154,27 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """The file's bytes, as an attachment under its sanitised name (``filename``), of its
         type (``content_type``). The download is written in the file's history: who, when."""
         return services.download_response(self.get_object(), request.user)
+
+    @extend_schema(
+        request=AttachmentRemovalSerializer,
+        responses={
+            204: OpenApiResponse(description="Removed: its history keeps what it was, and why."),
+            400: OpenApiResponse(description="No reason given."),
+            403: OpenApiResponse(description="The caller sees the file but does not record it."),
+            404: NO_FILE,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        """Remove a file attached by mistake, as the page's "Remove" does: whoever may attach a
+        file to the record, with a reason."""
+        attachment = self.get_object()
+        if not queries.can_remove(request.user, attachment):
+            raise PermissionDenied
+        body = AttachmentRemovalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.remove_attachment(attachment, request.user, body.validated_data["reason"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(validation_detail(error)) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -98,6 +98,11 @@ def can_attach(user, record):
     return False
 
 
+def can_remove(user, attachment):
+    """Who may attach a file to the record may remove one attached by mistake."""
+    return can_attach(user, attachment.owner)
+
+
 def record_url(record):
     """The page that shows ``record`` and its files."""
     name = record._meta.model_name

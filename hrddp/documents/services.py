@@ -187,6 +187,19 @@ def add_attachment(record, uploaded, *, title, user, date=None, identifies_peopl
     return attachment
 
 
+def remove_attachment(attachment, user, reason):
+    """Remove a file attached by mistake (the wrong letter, evidence marked the wrong way), with
+    why: the row's history keeps what it was (title, name, size, SHA-256), who removed it and why;
+    the stored file leaves the store once the removal commits."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the file is removed: the history keeps the reason.")}
+        )
+    with transaction.atomic(), pghistory.context(user=user.pk, reason=reason):
+        attachment.delete()
+
+
 def open_for_download(attachment, user):
     """The stored file, opened, and the download written in the attachment's history (who, when:
     the history's context). The caller has checked that ``user`` may read it."""

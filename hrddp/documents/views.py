@@ -49,6 +49,35 @@ def attachment_add(request, kind, pk):
     )
 
 
+@role_required()
+def attachment_remove(request, pk):
+    attachment = queries.get_attachment_for_user(request.user, pk)
+    if not queries.can_remove(request.user, attachment):
+        raise PermissionDenied
+    record = attachment.owner
+    errors = []
+    if request.method == "POST":
+        try:
+            services.remove_attachment(attachment, request.user, request.POST.get("reason", ""))
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("File removed."))
+            return redirect(queries.record_url(record))
+    return render(
+        request,
+        "documents/attachment_remove.html",
+        {
+            "attachment": attachment,
+            "record": record,
+            "errors": errors,
+            "reason": request.POST.get("reason", ""),
+            "back": queries.record_url(record),
+        },
+        status=400 if errors else 200,
+    )
+
+
 @require_GET
 @role_required()
 def attachment_download(request, pk):

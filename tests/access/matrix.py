@@ -162,6 +162,60 @@ MATRIX = {
         "evidence_identifying",
         "302 403 404 200 404 404 404 404 200 404 404",
     ),
+    # Removed, with a reason, by whoever may attach to the record (an empty POST: 400, nothing
+    # removed).
+    "documents:remove@letter-mission": (
+        "letter@mission",
+        "302 403 200 200 200 403 403 404 404 404 403",
+    ),
+    "documents:remove@letter-mission POST": (
+        "letter@mission",
+        "302 403 400 400 400 403 403 404 404 404 403",
+    ),
+    "documents:remove@letter-agency": (
+        "letter@agency",
+        "302 403 404 404 404 404 404 200 200 200 404",
+    ),
+    "documents:remove@letter-agency POST": (
+        "letter@agency",
+        "302 403 404 404 404 404 404 400 400 400 404",
+    ),
+    "documents:remove@evidence": (
+        "evidence",
+        "302 403 404 200 403 403 403 404 200 403 403",
+    ),
+    "documents:remove@evidence POST": (
+        "evidence",
+        "302 403 404 400 403 403 403 404 400 403 403",
+    ),
+    "documents:remove@evidence_identifying": (
+        "evidence_identifying",
+        "302 403 404 200 404 404 404 404 200 404 404",
+    ),
+    "documents:remove@evidence_identifying POST": (
+        "evidence_identifying",
+        "302 403 404 400 404 404 404 404 400 404 404",
+    ),
+    "api:attachment-remove@letter-mission": (
+        "letter@mission",
+        "401 403 405 405 405 405 405 405 405 405 405",
+    ),
+    "api:attachment-remove@letter-mission POST": (
+        "letter@mission",
+        "401 403 400 400 400 403 403 404 404 404 403",
+    ),
+    "api:attachment-remove@letter-agency POST": (
+        "letter@agency",
+        "401 403 404 404 404 404 404 400 400 400 404",
+    ),
+    "api:attachment-remove@evidence POST": (
+        "evidence",
+        "401 403 404 400 403 403 403 404 400 403 403",
+    ),
+    "api:attachment-remove@evidence_identifying POST": (
+        "evidence_identifying",
+        "401 403 404 400 404 404 404 404 400 404 404",
+    ),
     "assessments:detail@agency": (
         "assessment@agency",
         "302 403 404 404 404 404 404 200 200 200 404",

@@ -329,3 +329,13 @@ def test_evidence_uploaded_without_saying_is_taken_to_identify_people(
     assert response.json()["identifies_people"] is True
     attachment = Attachment.objects.get()
     assert api_for(manager).get(download_url(attachment)).status_code == 404
+
+
+def test_a_file_is_removed_through_the_api_with_a_reason(api_for, hro, manager, violation):
+    evidence = add_attachment(violation, upload("r.pdf", EVIDENCE), title="R", user=hro)
+    url = f"/api/v1/attachments/{evidence.pk}/remove/"
+    assert api_for(manager).post(url, {"reason": "x"}, format="json").status_code == 404
+    refused = api_for(hro).post(url, {}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    assert api_for(hro).post(url, {"reason": "Wrong file"}, format="json").status_code == 204
+    assert not Attachment.objects.filter(pk=evidence.pk).exists()

@@ -12,6 +12,7 @@ import os
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
@@ -26,6 +27,7 @@ from assessments.models import MeasureStatus
 from assessments.monitoring import check_violation
 from hrddp.api.services import issue_api_token
 from hrddp.community.models import Perception
+from hrddp.documents.services import add_attachment
 from hrddp.notifications.models import Notification
 from hrddp.registry import merging
 from hrddp.screening.models import Candidate
@@ -120,6 +122,13 @@ def world(mission, ssr_advisor, hro, manager, unit):
             trust_in_mission=3,
         ).pk,
     }
+    # A file to remove (issue 17): the fuzzer's bodies must never make the removal fail badly.
+    ids["attachments"] = add_attachment(
+        violation,
+        SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"),
+        title="Report",
+        user=hro,
+    ).pk
     # Screening (issue 15, part "screen"): a participant of the request under assessment.
     participant = ParticipantFactory(request=assessed, name="Jean-Baptiste Mbuyi")
     ids["participants"] = participant.pk

@@ -83,6 +83,7 @@ PAGE_ACTIONS = {
     "community:report": ("post", "api:abuse-report-list"),
     # attached files (issue 17): the page attaches to a record of any kind, the API under each
     # kind's resource (a list: one operation per kind of record)
+    "documents:remove": ("post", "api:attachment-remove"),
     "documents:add": [
         ("post", "api:communication-attachments"),
         ("post", "api:decision-attachments"),

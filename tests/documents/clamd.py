@@ -16,6 +16,8 @@ import time
 import pytest
 from clamav_client.clamd import ClamdError, ClamdNetworkSocket
 
+from tests.deploy.servers import die_with_the_tests
+
 # The industry's harmless test string, which every scanner detects; built in two halves so that
 # this source file is not itself taken for the test file by a scanner.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD" + b"-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -75,6 +77,7 @@ def clamd(tmp_path_factory):
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_the_tests,
         )
     try:
         client = ClamdNetworkSocket("127.0.0.1", port, timeout=5)

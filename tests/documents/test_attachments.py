@@ -358,3 +358,43 @@ def test_a_file_missing_from_the_store_answers_404_and_no_download_is_recorded(
     attachment.file.storage.delete(attachment.file.name)
     assert download(client_for(hro), attachment).status_code == 404
     assert not attachment.events.filter(pgh_label="download").exists()
+
+
+# --- A file attached by mistake is removed, with why ----------------------------------------
+
+
+def test_a_file_attached_by_mistake_is_removed_with_a_reason_kept_in_its_history(
+    client_for, hro, communication, settings
+):
+    attachment = add_attachment(communication, upload("wrong.pdf", PDF), title="Wrong", user=hro)
+    client = client_for(hro)
+    url = reverse("documents:remove", args=[attachment.pk])
+    assert client.get(url).status_code == 200
+
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400
+    assert "Say why the file is removed" in refused.content.decode()
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+    removed = client.post(url, {"reason": "The letter to another ministry."})
+    assert removed.status_code == 302 and removed.url.endswith("#communications")
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    [deleted] = Attachment.pgh_event_model.objects.filter(
+        pgh_obj_id=attachment.pk, pgh_label="delete"
+    )
+    assert deleted.pgh_context.metadata["reason"] == "The letter to another ministry."
+    assert deleted.pgh_context.metadata["user"] == hro.pk
+    assert deleted.sha256 == attachment.sha256
+
+
+def test_only_who_may_attach_removes_and_others_cannot_see_the_page(
+    client_for, hro, manager, auditor, outsider, violation
+):
+    evidence = add_attachment(violation, upload("r.pdf", PDF), title="R", user=hro)
+    url = reverse("documents:remove", args=[evidence.pk])
+    assert client_for(manager).post(url, {"reason": "x"}).status_code == 404  # identifies people
+    assert client_for(outsider).post(url, {"reason": "x"}).status_code == 404
+    Attachment.objects.filter(pk=evidence.pk).update(identifies_people=False)
+    assert client_for(manager).post(url, {"reason": "x"}).status_code == 403
+    assert client_for(auditor).get(url).status_code == 403
+    assert Attachment.objects.filter(pk=evidence.pk).exists()
