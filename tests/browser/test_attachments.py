@@ -48,7 +48,7 @@ def test_an_hro_attaches_evidence_from_a_phone_and_downloads_it(
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Medical certificate").click()
+        page.get_by_role("link", name="Medical certificate", exact=True).click()
     assert download.value.suggested_filename == "certificate.pdf"
     saved = tmp_path / "downloaded.pdf"
     download.value.save_as(saved)
@@ -58,4 +58,4 @@ def test_an_hro_attaches_evidence_from_a_phone_and_downloads_it(
     sign_in("manager")
     page.goto(f"{live_server.url}/registry/violations/{violation.pk}/")
     expect(page.get_by_text("Kanda checkpoint").first).to_be_visible()
-    expect(page.get_by_role("link", name="Medical certificate")).to_have_count(0)
+    expect(page.get_by_role("link", name="Medical certificate", exact=True)).to_have_count(0)
