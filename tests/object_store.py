@@ -32,20 +32,17 @@ class ObjectStore:
     def storages(self, settings):
         """``settings.STORAGES`` with the default storage in this bucket, as the product's
         settings make it from ``env``."""
+        from hrddp.settings import s3_storage
+
         return {
             **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": self.bucket,
-                    "endpoint_url": self.endpoint,
-                    "region_name": REGION,
-                    "access_key": "testing",
-                    "secret_key": "testing",
-                    "default_acl": "private",
-                    "file_overwrite": False,
-                },
-            },
+            "default": s3_storage(
+                self.bucket,
+                endpoint_url=self.endpoint,
+                region=REGION,
+                access_key="testing",
+                secret_key="testing",
+            ),
         }
 
     def keys(self, prefix=""):

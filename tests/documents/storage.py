@@ -4,6 +4,7 @@ django-storages, as an object store would be). Each fixture makes its store the 
 with the options the product's settings build (hrddp.settings.s3_storage)."""
 
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 
 import boto3
@@ -31,17 +32,10 @@ def replace_stored_file(attachment, content):
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """The default storage is a folder of this test's own (as MEDIA_ROOT is in the product)."""
-    folder = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder), "directory_permissions_mode": 0o700},
-        },
-    }
-    return folder
+def media(settings):
+    """The folder of this test's own that the default storage is (tests/conftest.py's
+    ``stored_files_in_a_temporary_folder``, as MEDIA_ROOT is in the product)."""
+    return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture(scope="session")
